@@ -1,0 +1,1 @@
+"""The PostgreSQL front door: wire messages, sessions, authentication, TLS and types."""

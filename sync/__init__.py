@@ -1,0 +1,1 @@
+"""Events, clocks, replication and the data lifecycle (see the events issue)."""

@@ -1,0 +1,1 @@
+"""PostgreSQL SQL to Cypher (and the residual engine): pure, no I/O."""
