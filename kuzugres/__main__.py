@@ -1,0 +1,5 @@
+import sys
+
+from kuzugres.cli import main
+
+sys.exit(main())

@@ -1,0 +1,282 @@
+"""The one place that talks to Kuzu: the Database, a bounded connection pool, the
+single-writer lock, timeouts and cancel.
+
+Kuzu allows one write transaction at a time and fails a second writer at once
+(after which the connection may be unusable), so writers queue here on a fair
+asyncio lock. Every Kuzu call runs in a worker thread; Kuzu releases the GIL.
+Keeping all of Kuzu behind this module lets a maintained fork replace it in one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import kuzu
+
+from kuzugres.errcodes import (
+    FeatureNotSupported,
+    InternalError,
+    LockNotAvailable,
+    PgSyntaxError,
+    QueryCanceled,
+    TooManyConnections,
+)
+from kuzugres.errors import PgError
+
+T = TypeVar("T")
+
+
+class DataDirError(Exception):
+    """The data directory cannot be used (one clear line for the CLI)."""
+
+
+@dataclass(frozen=True)
+class KuzuResult:
+    """A finished Kuzu query: column names, Kuzu type names and all rows."""
+
+    names: list[str]
+    types: list[str]
+    rows: list[list[Any]]
+
+
+# Cypher clauses that write. A query is a write if any appears as a keyword outside
+# string literals and comments; when unsure we treat it as a write (it only queues).
+_WRITE_WORDS = re.compile(
+    r"\b(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|ALTER|COPY|IMPORT|INSTALL|LOAD|"
+    r"ATTACH|DETACH|CALL|BEGIN|COMMIT|ROLLBACK|CHECKPOINT|EXPORT)\b",
+    re.IGNORECASE,
+)
+_STRIP = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+def cypher_is_write(cypher: str) -> bool:
+    """Whether a Cypher statement may write (decides if it needs the writer lock)."""
+    code = _STRIP.sub(" ", cypher)
+    for m in _WRITE_WORDS.finditer(code):
+        word = m.group(1).upper()
+        if word == "CALL":
+            # CALL of read-only table functions (show_tables, table_info, ...) is a read.
+            rest = code[m.end() :].lstrip()
+            if re.match(
+                r"(show_|table_info|current_setting|db_version|show_connection|"
+                r"show_functions|show_indexes|show_sequences|show_warnings)",
+                rest,
+                re.IGNORECASE,
+            ):
+                continue
+        return True
+    return False
+
+
+def split_cypher_statements(cypher: str) -> int:
+    """How many statements a Cypher text holds (semicolons outside literals)."""
+    code = _STRIP.sub(" ", cypher)
+    return len([p for p in code.split(";") if p.strip()])
+
+
+def _map_kuzu_error(exc: Exception) -> PgError:
+    msg = str(exc)
+    if msg.startswith("Parser exception"):
+        return PgSyntaxError(msg)
+    if "not supported" in msg.lower():
+        return FeatureNotSupported(msg)
+    if msg.startswith("Binder exception") or msg.startswith("Catalog exception"):
+        return PgError(msg, sqlstate="42000")
+    if msg.startswith("Runtime exception") or msg.startswith("Conversion exception"):
+        return PgError(msg, sqlstate="22000")
+    if msg.startswith("Overflow exception"):
+        return PgError(msg, sqlstate="22003")
+    if msg.startswith("Copy exception"):
+        return PgError(msg, sqlstate="22000")
+    return InternalError(msg)
+
+
+class EngineConnection:
+    """One pooled Kuzu connection, borrowed by a session for a statement or a transaction."""
+
+    def __init__(self, engine: Engine, conn: kuzu.Connection) -> None:
+        self.engine = engine
+        self.conn = conn
+        self._running = False
+        self._cancel_reason: str | None = None
+        self._lock = threading.Lock()
+
+    def _execute_sync(
+        self, cypher: str, params: dict[str, Any], timeout_ms: int, fetch: Callable[[Any], T]
+    ) -> T:
+        with self._lock:
+            self._running = True
+            self._cancel_reason = None
+        try:
+            self.conn.set_query_timeout(timeout_ms)
+            result = self.conn.execute(cypher, params)
+            if isinstance(result, list):  # several statements: keep the last result
+                result = result[-1]
+            return fetch(result)
+        except PgError:
+            raise
+        except RuntimeError as exc:
+            if str(exc).startswith("Interrupted"):
+                if self._cancel_reason == "user":
+                    raise QueryCanceled("canceling statement due to user request") from None
+                raise QueryCanceled("canceling statement due to statement timeout") from None
+            raise _map_kuzu_error(exc) from None
+        except Exception as exc:  # noqa: BLE001  (Kuzu raises several kinds)
+            raise _map_kuzu_error(exc) from None
+        finally:
+            with self._lock:
+                self._running = False
+            with contextlib.suppress(Exception):
+                self.conn.set_query_timeout(0)
+
+    async def run(
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout_ms: int = 0,
+        fetch: Callable[[Any], T] | None = None,
+    ) -> T:
+        """Run one Cypher statement in a worker thread; `fetch` turns the result into T.
+
+        Cancelling the awaiting task interrupts the query and waits for Kuzu to stop,
+        so the connection is never used by two threads at once.
+        """
+        fetch_fn: Callable[[Any], Any] = fetch if fetch is not None else fetch_all
+        loop = asyncio.get_running_loop()
+        fut = loop.run_in_executor(
+            self.engine.executor, self._execute_sync, cypher, params or {}, timeout_ms, fetch_fn
+        )
+        try:
+            return await asyncio.shield(fut)  # type: ignore[no-any-return]
+        except asyncio.CancelledError:
+            self.interrupt("user")
+            with contextlib.suppress(BaseException):
+                await fut
+            raise
+
+    def interrupt(self, reason: str = "user") -> None:
+        """Interrupt the running query (cancel request or timeout)."""
+        with self._lock:
+            if self._running:
+                self._cancel_reason = reason
+                self.conn.interrupt()
+
+
+def fetch_all(result: Any) -> KuzuResult:
+    """Read a whole Kuzu QueryResult (runs in the worker thread)."""
+    names = list(result.get_column_names())
+    types = list(result.get_column_data_types())
+    rows = []
+    while result.has_next():
+        rows.append(result.get_next())
+    return KuzuResult(names, types, rows)
+
+
+class Engine:
+    """The node's Kuzu database: pool, writer lock and worker threads."""
+
+    def __init__(self, data_dir: Path, *, pool_size: int = 16) -> None:
+        self.data_dir = data_dir
+        self.pool_size = pool_size
+        self._lock_file = _lock_data_dir(data_dir)
+        try:
+            self.db = kuzu.Database(str(data_dir / "kuzu"))
+        except Exception as exc:
+            self._lock_file.close()
+            raise DataDirError(f"cannot open Kuzu database in {data_dir}: {exc}") from None
+        self.executor = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="kuzu")
+        self._idle: list[EngineConnection] = []
+        self._available = asyncio.Semaphore(pool_size)
+        self.writer = asyncio.Lock()  # FIFO-fair: waiters are served in arrival order
+        self.closed = False
+
+    async def acquire(self, timeout: float | None = None) -> EngineConnection:
+        """Borrow a pooled connection (waits while all are busy)."""
+        if timeout is None:
+            await self._available.acquire()
+        else:
+            try:
+                async with asyncio.timeout(timeout):
+                    await self._available.acquire()
+            except TimeoutError:
+                raise TooManyConnections("no Kuzu connection available") from None
+        if self._idle:
+            return self._idle.pop()
+        return EngineConnection(self, kuzu.Connection(self.db))
+
+    def release(self, conn: EngineConnection) -> None:
+        """Return a connection to the pool."""
+        self._idle.append(conn)
+        self._available.release()
+
+    async def lock_writer(self, lock_timeout_ms: int) -> None:
+        """Take the single-writer lock, waiting in line; lock_timeout gives 55P03."""
+        if lock_timeout_ms <= 0:
+            await self.writer.acquire()
+            return
+        try:
+            async with asyncio.timeout(lock_timeout_ms / 1000):
+                await self.writer.acquire()
+        except TimeoutError:
+            raise LockNotAvailable("canceling statement due to lock timeout") from None
+
+    def unlock_writer(self) -> None:
+        self.writer.release()
+
+    @contextlib.contextmanager
+    def _noop(self) -> Iterator[None]:
+        yield
+
+    def close(self) -> None:
+        """Close Kuzu cleanly (checkpoint) and release the data directory."""
+        if self.closed:
+            return
+        self.closed = True
+        self.executor.shutdown(wait=True)
+        for c in self._idle:
+            with contextlib.suppress(Exception):
+                c.conn.close()
+        self._idle.clear()
+        with contextlib.suppress(Exception):
+            self.db.close()
+        self._lock_file.close()
+
+
+def _lock_data_dir(data_dir: Path) -> Any:
+    """Create/check the data dir and hold an exclusive lock on it while the node runs."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataDirError(f"data directory {data_dir} is not usable: {exc.strerror}") from None
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        raise DataDirError(f"data directory {data_dir} is not writable")
+    try:
+        f = open(data_dir / "node.lock", "a+")  # noqa: SIM115  (held for the node's life)
+    except OSError as exc:
+        raise DataDirError(f"data directory {data_dir} is not usable: {exc.strerror}") from None
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.seek(0)
+        holder = f.read().strip()
+        f.close()
+        who = f" (pid {holder})" if holder else ""
+        raise DataDirError(
+            f"data directory {data_dir} is in use by another running kuzugres node{who}"
+        ) from None
+    f.seek(0)
+    f.truncate()
+    f.write(str(os.getpid()))
+    f.flush()
+    return f

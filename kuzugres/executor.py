@@ -1,0 +1,675 @@
+"""A session's SQL side: runs translated statements on the engine with PostgreSQL's
+transaction semantics on top of Kuzu's.
+
+Transactions: PostgreSQL's default READ COMMITTED gives every statement a fresh
+snapshot, so reads inside a transaction run as Kuzu auto-commit reads until the
+first write; the first write takes the node's writer lock and opens a Kuzu write
+transaction that later statements share. REPEATABLE READ and SERIALIZABLE open
+the Kuzu transaction at the first statement (READ ONLY ones as a Kuzu read-only
+transaction, which never waits for writers). Kuzu rolls a transaction back by
+itself on error; the session then stays in the failed state (25P02) until ROLLBACK.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kuzugres import PG_SERVER_VERSION, __version__
+from kuzugres.engine import Engine, EngineConnection, KuzuResult
+from kuzugres.errcodes import (
+    ActiveSqlTransaction,
+    FeatureNotSupported,
+    InFailedSqlTransaction,
+    InvalidParameterValue,
+    InvalidTransactionState,
+    NoActiveSqlTransaction,
+    ReadOnlySqlTransaction,
+    UndefinedTable,
+)
+from kuzugres.errors import PgError
+from kuzugres.proxy.copyformat import CopyFormat, CopyParser, encode_header, encode_row
+from kuzugres.proxy.types import (
+    FormatContext,
+    decode_text,
+    encode_text,
+    kuzu_type_for_pg,
+    pg_type_for_kuzu,
+    python_type_oid,
+    value_from_kuzu,
+)
+from kuzugres.settings import SessionSettings, parse_duration_ms
+from kuzugres.translator.expr import Column
+from kuzugres.translator.plans import (
+    ConstantPlan,
+    CopyPlan,
+    CypherPlan,
+    DiscardPlan,
+    EmptyPlan,
+    Plan,
+    ResetAllPlan,
+    SetPlan,
+    SetTransactionPlan,
+    ShowPlan,
+    Statement,
+    TransactionPlan,
+)
+from kuzugres.translator.statements import Translator
+
+TEXT_OID = 25
+
+
+@dataclass
+class ResultSet:
+    """Rows of Python values (the model in proxy.types) plus the command tag."""
+
+    columns: tuple[Column, ...] | None
+    rows: list[tuple[Any, ...]]
+    tag: str
+
+
+@dataclass
+class CopyOutResult:
+    """COPY ... TO STDOUT: the encoded lines to stream and the final tag."""
+
+    ncolumns: int
+    chunks: list[bytes]
+    tag: str
+    csv: bool
+
+
+@dataclass
+class CopyInRequest:
+    """COPY ... FROM STDIN: the session streams CopyData into `parser`, then calls finish."""
+
+    table: str
+    columns: tuple[str, ...]
+    types: tuple[int, ...]
+    kuzu_types: tuple[str, ...]
+    parser: CopyParser
+    rows: list[list[str | None]] = field(default_factory=list)
+
+
+Outcome = ResultSet | CopyOutResult | CopyInRequest
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """Who the session is (for current_user, pg_backend_pid() ...)."""
+
+    user: str
+    database: str
+    backend_pid: int
+    node_id: str
+
+
+_ALLOWED_IN_FAILED = ("rollback", "commit", "rollback_to", "release", "prepare")
+
+
+class SessionExecutor:
+    """Executes statements for one session; owns its transaction state."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        translator: Translator,
+        info: SessionInfo,
+        settings: SessionSettings,
+    ) -> None:
+        self.engine = engine
+        self.translator = translator
+        self.info = info
+        self.settings = settings
+        self.notices: list[PgError] = []
+        self.in_block = False  # inside BEGIN ... COMMIT
+        self.failed = False
+        self.tx_isolation = "read committed"
+        self.tx_read_only = False
+        self._conn: EngineConnection | None = None  # held while a Kuzu transaction is open
+        self._kuzu_tx: str | None = None  # None, 'read' or 'write'
+        self._holds_writer = False
+        self._tx_start: dt.datetime | None = None
+        self._stmt_start = dt.datetime.now(dt.UTC)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def tx_status(self) -> str:
+        """ReadyForQuery status: I idle, T in a transaction block, E failed block."""
+        if not self.in_block:
+            return "I"
+        return "E" if self.failed else "T"
+
+    def format_context(self) -> FormatContext:
+        return FormatContext(
+            timezone=self.settings.get("TimeZone") or "UTC",
+            extra_float_digits=int(self.settings.get("extra_float_digits") or 1),
+        )
+
+    def prepare(self, sql: str, param_types: Sequence[int] = ()) -> list[Statement]:
+        """Translate `sql` (cached)."""
+        return self.translator.translate(sql, param_types)
+
+    def statement_timeout_ms(self) -> int:
+        return parse_duration_ms("statement_timeout", self.settings.get("statement_timeout") or "0")
+
+    def lock_timeout_ms(self) -> int:
+        return parse_duration_ms("lock_timeout", self.settings.get("lock_timeout") or "0")
+
+    # ------------------------------------------------------------------ execute
+    async def execute(self, stmt: Statement, params: Sequence[Any]) -> Outcome:
+        """Run one statement; raises PgError (the caller then calls `on_error`)."""
+        plan = stmt.plan
+        self._stmt_start = dt.datetime.now(dt.UTC)
+        if self.failed and not (
+            isinstance(plan, TransactionPlan) and plan.action in _ALLOWED_IN_FAILED
+        ):
+            raise InFailedSqlTransaction(
+                "current transaction is aborted, commands ignored until end of transaction block"
+            )
+        if self._tx_start is None or not self.in_block:
+            self._tx_start = self._stmt_start
+        return await self._dispatch(plan, stmt, params)
+
+    async def _dispatch(self, plan: Plan, stmt: Statement, params: Sequence[Any]) -> Outcome:
+        if isinstance(plan, ConstantPlan):
+            rows = plan.select.rows(params, _EvalContext(self))
+            return ResultSet(plan.select.columns, rows, f"SELECT {len(rows)}")
+        if isinstance(plan, CypherPlan):
+            return await self._cypher(plan, params)
+        if isinstance(plan, TransactionPlan):
+            return await self._transaction(plan)
+        if isinstance(plan, SetPlan):
+            return self._set(plan)
+        if isinstance(plan, ShowPlan):
+            return self._show(plan)
+        if isinstance(plan, ResetAllPlan):
+            self.settings.reset_all(in_tx=self.in_block)
+            return ResultSet(None, [], "RESET")
+        if isinstance(plan, SetTransactionPlan):
+            return self._set_transaction(plan)
+        if isinstance(plan, DiscardPlan):
+            return await self._discard(plan)
+        if isinstance(plan, CopyPlan):
+            return await self._copy(plan, params)
+        if isinstance(plan, EmptyPlan):
+            return ResultSet(None, [], "")
+        raise FeatureNotSupported(f"{type(plan).__name__} is not supported")
+
+    # ------------------------------------------------------------------ transactions
+    async def _transaction(self, plan: TransactionPlan) -> ResultSet:
+        action = plan.action
+        if action == "begin":
+            if self.in_block:
+                self._warn(ActiveSqlTransaction("there is already a transaction in progress"))
+                return ResultSet(None, [], "BEGIN")
+            self.in_block = True
+            self.failed = False
+            self._tx_start = self._stmt_start
+            self.settings.begin()
+            self.tx_isolation = plan.isolation or (
+                self.settings.get("default_transaction_isolation") or "read committed"
+            )
+            default_ro = self.settings.get("default_transaction_read_only") == "on"
+            self.tx_read_only = plan.read_only if plan.read_only is not None else default_ro
+            self._sync_tx_settings()
+            return ResultSet(None, [], "BEGIN")
+        if action in ("commit", "rollback"):
+            if not self.in_block:
+                self._warn(NoActiveSqlTransaction("there is no transaction in progress"))
+                return ResultSet(None, [], action.upper())
+            commit = action == "commit" and not self.failed
+            await self._end_kuzu_tx(commit=commit)
+            self._finish_block(commit=commit)
+            if plan.chain:
+                await self._transaction(TransactionPlan("begin", None, None))
+            return ResultSet(None, [], "COMMIT" if commit else "ROLLBACK")
+        if action == "prepare":
+            raise FeatureNotSupported("PREPARE TRANSACTION is not supported")
+        if action in ("commit_prepared", "rollback_prepared"):
+            raise FeatureNotSupported("prepared transactions are not supported")
+        # SAVEPOINT, RELEASE, ROLLBACK TO: Kuzu has no savepoints.
+        if not self.in_block:
+            raise NoActiveSqlTransaction(
+                f"{action.replace('_', ' ').upper()} can only be used in transaction blocks"
+            )
+        raise FeatureNotSupported(
+            "savepoints are not supported",
+            hint="Kuzu has no savepoints; roll back the whole transaction instead.",
+        )
+
+    def _finish_block(self, *, commit: bool) -> None:
+        self.in_block = False
+        self.failed = False
+        self.settings.end(commit=commit)
+        self.tx_read_only = False
+        self._tx_start = None
+        self._sync_tx_settings()
+
+    def _sync_tx_settings(self) -> None:
+        self.settings.force(
+            "transaction_isolation",
+            self.tx_isolation
+            if self.in_block
+            else (self.settings.get("default_transaction_isolation") or "read committed"),
+        )
+        self.settings.force("transaction_read_only", "on" if self.tx_read_only else "off")
+
+    async def _begin_kuzu_tx(self, write: bool) -> EngineConnection:
+        if self._conn is not None and self._kuzu_tx is not None:
+            return self._conn
+        if write:
+            await self.engine.lock_writer(self.lock_timeout_ms())
+            self._holds_writer = True
+        try:
+            conn = await self.engine.acquire()
+            self._conn = conn
+            await conn.run("BEGIN TRANSACTION" if write else "BEGIN TRANSACTION READ ONLY")
+            self._kuzu_tx = "write" if write else "read"
+            return conn
+        except BaseException:
+            self._release()
+            raise
+
+    async def _end_kuzu_tx(self, *, commit: bool) -> None:
+        conn = self._conn
+        if conn is None or self._kuzu_tx is None:
+            self._release()
+            return
+        try:
+            await conn.run("COMMIT" if commit else "ROLLBACK")
+        except PgError:
+            if commit:
+                self._kuzu_tx = None
+                self._release()
+                raise
+        finally:
+            self._kuzu_tx = None
+            self._release()
+
+    def _release(self) -> None:
+        if self._conn is not None:
+            self.engine.release(self._conn)
+            self._conn = None
+        if self._holds_writer:
+            self._holds_writer = False
+            self.engine.unlock_writer()
+
+    async def on_error(self) -> None:
+        """After a failed statement: a block becomes failed and Kuzu's transaction is gone."""
+        if self.in_block:
+            self.failed = True
+        if self._kuzu_tx is not None and self._conn is not None:
+            # Kuzu has usually rolled back already; make sure, and ignore "no transaction".
+            with contextlib.suppress(PgError):
+                await self._conn.run("ROLLBACK")
+            self._kuzu_tx = None
+        self._release()
+
+    async def close(self) -> None:
+        """Session end: roll back whatever is open."""
+        if self._kuzu_tx is not None and self._conn is not None:
+            with contextlib.suppress(PgError):
+                await self._conn.run("ROLLBACK")
+            self._kuzu_tx = None
+        self._release()
+        if self.in_block:
+            self._finish_block(commit=False)
+
+    # ------------------------------------------------------------------ running Cypher
+    async def run_cypher(self, cypher: str, params: dict[str, Any], *, write: bool) -> KuzuResult:
+        """Run Cypher with the right transaction and lock handling."""
+        if write and self.in_block and self.tx_read_only:
+            raise ReadOnlySqlTransaction("cannot execute a write in a read-only transaction")
+        if self.in_block:
+            eager = self.tx_isolation in ("repeatable read", "serializable")
+            if write or eager or self._kuzu_tx is not None:
+                if self._kuzu_tx == "read" and write:
+                    raise ReadOnlySqlTransaction(
+                        "cannot execute a write in a read-only transaction"
+                    )
+                conn = await self._begin_kuzu_tx(write=write or not self.tx_read_only)
+                result: KuzuResult = await conn.run(cypher, params)
+                return result
+        if write:
+            await self.engine.lock_writer(self.lock_timeout_ms())
+            self._holds_writer = True
+        try:
+            conn = await self.engine.acquire()
+            self._conn = conn
+            result = await conn.run(cypher, params)
+            return result
+        finally:
+            self._release()
+
+    async def _cypher(self, plan: CypherPlan, params: Sequence[Any]) -> ResultSet:
+        values: dict[str, Any] = {}
+        if plan.arg is not None:
+            raw = (
+                params[plan.arg.param_index]
+                if plan.arg.param_index is not None
+                else plan.arg.constant
+            )
+            if raw is not None:
+                parsed = json.loads(raw) if isinstance(raw, str) else raw
+                if not isinstance(parsed, dict):
+                    raise InvalidParameterValue("cypher() parameters must be a json object")
+                values = parsed
+        cypher = typed_cypher(plan.cypher, values)
+        result = await self.run_cypher(cypher, values, write=plan.is_write)
+        columns = plan.columns
+        if result.names and len(result.names) != len(columns):
+            raise PgError(
+                "return type mismatch in function declared to return record",
+                detail=f"Returned row contains {len(result.names)} attributes, "
+                f"but query expects {len(columns)}.",
+                sqlstate="42804",
+            )
+        ctx = self.format_context()
+        rows: list[tuple[Any, ...]] = []
+        for row in result.rows:
+            out = []
+            for col, ktype, v in zip(columns, result.types, row, strict=False):
+                out.append(
+                    None if v is None else coerce(value_from_kuzu(ktype, v), col.type_oid, ctx)
+                )
+            rows.append(tuple(out))
+        if plan.projection is not None:
+            rows = [tuple(r[i] for i in plan.projection) for r in rows]
+            columns = tuple(columns[i] for i in plan.projection)
+        return ResultSet(columns, rows, f"SELECT {len(rows)}")
+
+    # ------------------------------------------------------------------ SET / SHOW
+    def _set(self, plan: SetPlan) -> ResultSet:
+        name = plan.name.lower()
+        if name in ("transaction_isolation", "transaction_read_only"):
+            if name == "transaction_isolation":
+                return self._set_transaction(SetTransactionPlan(plan.value, None))
+            ro = plan.value is not None and plan.value.lower() in ("on", "true", "1", "yes")
+            return self._set_transaction(SetTransactionPlan(None, ro))
+        if plan.local and not self.in_block:
+            self._warn(
+                NoActiveSqlTransaction("SET LOCAL can only be used in transaction blocks"),
+            )
+        self.settings.set(plan.name, plan.value, local=plan.local, in_tx=self.in_block)
+        return ResultSet(None, [], plan.tag)
+
+    def _set_transaction(self, plan: SetTransactionPlan) -> ResultSet:
+        if plan.session:
+            if plan.isolation is not None:
+                self.settings.set("default_transaction_isolation", plan.isolation)
+            if plan.read_only is not None:
+                self.settings.set(
+                    "default_transaction_read_only", "on" if plan.read_only else "off"
+                )
+            return ResultSet(None, [], "SET")
+        if not self.in_block:
+            self._warn(
+                NoActiveSqlTransaction("SET TRANSACTION can only be used in transaction blocks")
+            )
+            return ResultSet(None, [], "SET")
+        if self._kuzu_tx is not None and plan.isolation is not None:
+            raise ActiveSqlTransaction(
+                "SET TRANSACTION ISOLATION LEVEL must be called before any query"
+            )
+        if plan.isolation is not None:
+            self.tx_isolation = plan.isolation
+        if plan.read_only is not None:
+            if not plan.read_only and self.tx_read_only and self._kuzu_tx is not None:
+                raise InvalidTransactionState(
+                    "transaction read-write mode must be set before any query"
+                )
+            self.tx_read_only = plan.read_only
+        self._sync_tx_settings()
+        return ResultSet(None, [], "SET")
+
+    def _show(self, plan: ShowPlan) -> ResultSet:
+        if plan.name == "all":
+            rows = [tuple(r) for r in self.settings.all()]
+            cols = (
+                Column("name", TEXT_OID),
+                Column("setting", TEXT_OID),
+                Column("description", TEXT_OID),
+            )
+            return ResultSet(cols, rows, "SHOW")
+        value = self.settings.get(plan.name)
+        return ResultSet((Column(plan.name, TEXT_OID),), [(value,)], "SHOW")
+
+    async def _discard(self, plan: DiscardPlan) -> ResultSet:
+        if plan.what == "ALL":
+            if self.in_block:
+                raise ActiveSqlTransaction("DISCARD ALL cannot run inside a transaction block")
+            self.settings.reset_all()
+            return ResultSet(None, [], "DISCARD ALL")
+        return ResultSet(None, [], f"DISCARD {plan.what}")
+
+    def _warn(self, err: PgError) -> None:
+        err.severity = "WARNING"
+        self.notices.append(err)
+
+    # ------------------------------------------------------------------ COPY
+    async def _table_columns(self, table: str) -> list[tuple[str, str]]:
+        result = await self.run_cypher("CALL show_tables() RETURN name, type", {}, write=False)
+        if not any(r[0] == table and r[1] == "NODE" for r in result.rows):
+            raise UndefinedTable(f'relation "{table}" does not exist')
+        info = await self.run_cypher(
+            f"CALL table_info('{table}') RETURN name, type", {}, write=False
+        )
+        return [(r[0], r[1]) for r in info.rows]
+
+    async def _copy(self, plan: CopyPlan, params: Sequence[Any]) -> Outcome:
+        opts = plan.options
+        fmt = CopyFormat(
+            format=opts.format,
+            delimiter=opts.delimiter,
+            null=opts.null,
+            header=opts.header,
+            quote=opts.quote,
+            escape=opts.escape,
+        )
+        if plan.table is not None:
+            _check_identifier(plan.table)
+            all_cols = await self._table_columns(plan.table)
+            names = [c[0] for c in all_cols]
+            wanted = list(plan.columns or names)
+            for c in wanted:
+                if c not in names:
+                    raise PgError(
+                        f'column "{c}" of relation "{plan.table}" does not exist',
+                        sqlstate="42703",
+                    )
+            ktypes = {n: t for n, t in all_cols}
+            if plan.direction == "from":
+                if self.in_block and self.tx_read_only:
+                    raise ReadOnlySqlTransaction(
+                        "cannot execute COPY FROM in a read-only transaction"
+                    )
+                return CopyInRequest(
+                    plan.table,
+                    tuple(wanted),
+                    tuple(pg_type_for_kuzu(ktypes[c]).oid for c in wanted),
+                    tuple(ktypes[c] for c in wanted),
+                    CopyParser(fmt, wanted),
+                )
+            ret = ", ".join(f"n.{_quote_ident(c)}" for c in wanted)
+            result = await self.run_cypher(
+                f"MATCH (n:{_quote_ident(plan.table)}) RETURN {ret}", {}, write=False
+            )
+            columns = tuple(Column(c, pg_type_for_kuzu(ktypes[c]).oid) for c in wanted)
+            rows = [
+                tuple(
+                    None if v is None else value_from_kuzu(ktypes[c], v)
+                    for c, v in zip(wanted, r, strict=True)
+                )
+                for r in result.rows
+            ]
+            return self._copy_out(columns, rows, fmt)
+        assert plan.query is not None
+        inner = await self._dispatch(plan.query, Statement("", plan.query), params)
+        if not isinstance(inner, ResultSet) or inner.columns is None:
+            raise FeatureNotSupported("COPY (query) TO needs a query that returns rows")
+        return self._copy_out(inner.columns, inner.rows, fmt)
+
+    def _copy_out(
+        self, columns: tuple[Column, ...], rows: list[tuple[Any, ...]], fmt: CopyFormat
+    ) -> CopyOutResult:
+        ctx = self.format_context()
+        chunks = []
+        if fmt.header:
+            chunks.append(encode_header([c.name for c in columns], fmt))
+        for r in rows:
+            fields = [
+                None if v is None else encode_text(c.type_oid, v, ctx).decode("utf-8")
+                for c, v in zip(columns, r, strict=True)
+            ]
+            chunks.append(encode_row(fields, fmt))
+        return CopyOutResult(len(columns), chunks, f"COPY {len(rows)}", fmt.format == "csv")
+
+    async def finish_copy_in(self, req: CopyInRequest) -> ResultSet:
+        """Insert the parsed COPY rows into the node table in batches, as one write."""
+        ctx = self.format_context()
+        batch: list[dict[str, Any]] = []
+        keys = [f"c{i}" for i in range(len(req.columns))]
+        for line in req.rows:
+            record = {}
+            for key, oid, text in zip(keys, req.types, line, strict=True):
+                record[key] = None if text is None else decode_text(oid, text.encode(), ctx)
+            batch.append(record)
+        sets = ", ".join(
+            f"{_quote_ident(c)}: CAST(r.{k} AS {kt})"
+            for c, k, kt in zip(req.columns, keys, _kuzu_param_types(req), strict=True)
+        )
+        cypher = f"UNWIND $rows AS r CREATE (:{_quote_ident(req.table)} {{{sets}}})"
+        size = 2000
+        # One Kuzu write transaction for the whole COPY unless the block already has one.
+        own_tx = not self.in_block
+        if own_tx:
+            self.in_block = True
+            self.settings.begin()
+        try:
+            for i in range(0, len(batch), size):
+                part = [_kuzu_record(r) for r in batch[i : i + size]]
+                await self.run_cypher(cypher, {"rows": part}, write=True)
+            if own_tx:
+                await self._end_kuzu_tx(commit=True)
+        except BaseException:
+            if own_tx:
+                await self.on_error()
+            raise
+        finally:
+            if own_tx:
+                self.in_block = False
+                self.failed = False
+                self.settings.end(commit=True)
+        return ResultSet(None, [], f"COPY {len(batch)}")
+
+
+def _kuzu_param_types(req: CopyInRequest) -> list[str]:
+    return [kuzu_type_for_pg(oid) for oid in req.types]
+
+
+def _kuzu_record(r: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in r.items():
+        if isinstance(v, int) and not isinstance(v, bool):
+            out[k] = v  # CAST in the query fixes the width
+        else:
+            out[k] = v
+    return out
+
+
+_IDENT = re.compile(r"^[^\x00`]{1,63}$")
+
+
+def _check_identifier(name: str) -> None:
+    if not _IDENT.match(name):
+        raise PgError(f'invalid name "{name}"', sqlstate="42602")
+
+
+def _quote_ident(name: str) -> str:
+    """Quote a Kuzu identifier (names are validated: no backticks, no NUL)."""
+    _check_identifier(name)
+    return f"`{name}`"
+
+
+# Parameters bound into user Cypher: Kuzu narrows Python ints by value (3 becomes
+# INT8, so 100 * 100 overflows); wrap each $name in a CAST to a wide type, except where
+# Kuzu insists on a bare parameter (SKIP/LIMIT).
+_PARAM = re.compile(
+    r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/|"
+    r"(?P<skip>\b(?:SKIP|LIMIT)\s+)?\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def _kuzu_json_type(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "BOOL"
+    if isinstance(value, int):
+        return "INT64" if -(2**63) <= value < 2**63 else None
+    if isinstance(value, float):
+        return "DOUBLE"
+    if isinstance(value, str):
+        return "STRING"
+    return None
+
+
+def typed_cypher(cypher: str, values: dict[str, Any]) -> str:
+    """Give every scalar parameter an explicit Kuzu type (the text gets no values)."""
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group("name")
+        if name is None or m.group("skip") or name not in values:
+            return m.group(0)
+        ktype = _kuzu_json_type(values[name])
+        if ktype is None:
+            return m.group(0)
+        return f"CAST(${name} AS {ktype})"
+
+    return _PARAM.sub(sub, cypher)
+
+
+def coerce(value: Any, to_oid: int, ctx: FormatContext) -> Any:
+    """Convert a value to the declared column type by I/O conversion (PostgreSQL's rule)."""
+    from_oid = python_type_oid(value)
+    if from_oid == to_oid or (to_oid in (25, 1043, 114, 3802) and isinstance(value, str)):
+        return value
+    if to_oid in (20, 21, 23) and isinstance(value, int) and not isinstance(value, bool):
+        return decode_text(to_oid, str(value).encode(), ctx)  # range check
+    if to_oid in (700, 701) and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return decode_text(to_oid, encode_text(from_oid, value, ctx), ctx)
+
+
+class _EvalContext:
+    """What SQL functions see of the session (translator.expr.EvalContext)."""
+
+    def __init__(self, ex: SessionExecutor) -> None:
+        self._ex = ex
+        self.user = ex.info.user
+        self.database = ex.info.database
+        self.backend_pid = ex.info.backend_pid
+        self.timezone = ex.settings.get("TimeZone") or "UTC"
+        self.extra_float_digits = int(ex.settings.get("extra_float_digits") or 1)
+
+    def setting(self, name: str, missing_ok: bool = False) -> str | None:
+        return self._ex.settings.get(name, missing_ok=missing_ok)
+
+    def set_setting(self, name: str, value: str | None, is_local: bool) -> str:
+        return self._ex.settings.set(name, value, local=is_local, in_tx=self._ex.in_block)
+
+    def transaction_timestamp(self) -> dt.datetime:
+        return self._ex._tx_start or self._ex._stmt_start
+
+    def statement_timestamp(self) -> dt.datetime:
+        return self._ex._stmt_start
+
+    def version(self) -> str:
+        return (
+            f"PostgreSQL {PG_SERVER_VERSION} (kuzugres {__version__} on Kuzu) "
+            "on x86_64-pc-linux-gnu, compiled by kuzugres, 64-bit"
+        )

@@ -1,0 +1,506 @@
+"""One client session after startup: the simple and extended query protocols.
+
+The session turns frontend messages into backend messages. It knows statements,
+portals, formats and the protocol's states (after an error in the extended
+protocol everything is discarded until Sync, by construction); what a statement
+means is the executor's business. Output is buffered in `out`; the server writes
+it. Every PgError becomes an ErrorResponse here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from kuzugres.errcodes import (
+    DuplicateCursor,
+    DuplicatePreparedStatement,
+    InternalError,
+    InvalidCursorName,
+    InvalidSqlStatementName,
+    PgSyntaxError,
+    ProtocolViolation,
+    QueryCanceled,
+)
+from kuzugres.errors import PgError
+from kuzugres.proxy import messages as m
+from kuzugres.proxy.types import (
+    FormatContext,
+    decode_binary,
+    decode_text,
+    encode_binary,
+    encode_text,
+    type_by_oid,
+)
+
+UNKNOWN_OID = 705
+
+
+class Executor(Protocol):
+    """What the session needs from the SQL side (kuzugres.executor.SessionExecutor)."""
+
+    notices: list[PgError]
+
+    @property
+    def tx_status(self) -> str: ...
+
+    def prepare(self, sql: str, param_types: Sequence[int] = ()) -> list[Any]: ...
+
+    async def execute(self, stmt: Any, params: Sequence[Any]) -> Any: ...
+
+    async def on_error(self) -> None: ...
+
+    async def finish_copy_in(self, req: Any) -> Any: ...
+
+    def format_context(self) -> FormatContext: ...
+
+    def statement_timeout_ms(self) -> int: ...
+
+    async def close(self) -> None: ...
+
+    @property
+    def settings(self) -> Any: ...
+
+
+@dataclass
+class PreparedStatement:
+    """A parsed statement (named or unnamed) with its parameter and result types."""
+
+    name: str
+    stmt: Any  # translator Statement
+    param_types: tuple[int, ...]
+
+
+@dataclass
+class Portal:
+    """A bound statement, possibly half-read (Execute with a row limit)."""
+
+    name: str
+    prepared: PreparedStatement
+    params: list[Any]
+    result_formats: tuple[int, ...]
+    rows: list[bytes] | None = None  # encoded DataRows once executed
+    pos: int = 0
+    tag: str = ""
+    empty: bool = False
+
+
+@dataclass
+class CopyInState:
+    """Between CopyInResponse and CopyDone/CopyFail."""
+
+    request: Any
+    remaining: list[Any] = field(default_factory=list)  # statements left in a simple Query
+    simple: bool = True
+
+
+def _formats(codes: Sequence[int], n: int, what: str) -> list[int]:
+    if len(codes) == 0:
+        return [0] * n
+    if len(codes) == 1:
+        return [codes[0]] * n
+    if len(codes) != n:
+        raise ProtocolViolation(f"bind message has {len(codes)} {what} formats but {n} {what}s")
+    return list(codes)
+
+
+class Session:
+    """The protocol state machine of one connection."""
+
+    def __init__(self, executor: Executor) -> None:
+        self.ex = executor
+        self.out: list[bytes] = []
+        self.prepared: dict[str, PreparedStatement] = {}
+        self.portals: dict[str, Portal] = {}
+        self.ignore_till_sync = False
+        self.copy_in: CopyInState | None = None
+        self.closed = False
+        self._task: asyncio.Task[Any] | None = None
+        self._cancel_requested = False
+
+    # ------------------------------------------------------------------ output
+    def send(self, msg: m.BackendMessage) -> None:
+        self.out.append(msg.encode())
+
+    def take_output(self) -> bytes:
+        data = b"".join(self.out)
+        self.out.clear()
+        return data
+
+    def send_error(self, err: PgError) -> None:
+        self.send(m.ErrorResponse(err.fields()))
+
+    def _after_statement(self) -> None:
+        for notice in self.ex.notices:
+            self.send(m.NoticeResponse(notice.fields()))
+        self.ex.notices.clear()
+        for name, value in self.ex.settings.changed_reports():
+            self.send(m.ParameterStatus(name, value))
+
+    def ready(self) -> None:
+        self.send(m.ReadyForQuery(self.ex.tx_status))
+
+    # ------------------------------------------------------------------ cancel
+    def cancel(self) -> None:
+        """A CancelRequest for this session: interrupt the running statement, if any."""
+        if self._task is not None and not self._task.done():
+            self._cancel_requested = True
+            self._task.cancel()
+
+    async def _run(self, stmt: Any, params: Sequence[Any]) -> Any:
+        """Execute in a child task so cancel and statement_timeout can interrupt it."""
+        self._cancel_requested = False
+        self._task = asyncio.ensure_future(self.ex.execute(stmt, params))
+        timeout_ms = self.ex.statement_timeout_ms()
+        try:
+            if timeout_ms > 0:
+                done, _ = await asyncio.wait({self._task}, timeout=timeout_ms / 1000)
+                if not done:
+                    self._task.cancel()
+                    try:
+                        await self._task
+                    except asyncio.CancelledError:
+                        raise QueryCanceled(
+                            "canceling statement due to statement timeout"
+                        ) from None
+            return await self._task
+        except asyncio.CancelledError:
+            if self._cancel_requested:
+                raise QueryCanceled("canceling statement due to user request") from None
+            raise
+        finally:
+            self._task = None
+
+    async def _fail(self, err: PgError) -> None:
+        self.send_error(err)
+        await self.ex.on_error()
+        self._after_statement()
+
+    # ------------------------------------------------------------------ dispatch
+    async def handle(self, msg: m.FrontendMessage) -> None:
+        """Process one frontend message; output accumulates in `out`."""
+        if self.copy_in is not None:
+            await self._handle_copy(msg)
+            return
+        if isinstance(msg, m.Query):
+            await self._query(msg.sql)
+            return
+        if isinstance(msg, m.Terminate):
+            self.closed = True
+            return
+        if isinstance(msg, m.Sync):
+            self._sync()
+            return
+        if isinstance(msg, m.CopyData | m.CopyDone | m.CopyFail):
+            return  # stray copy messages outside COPY are ignored, as PostgreSQL does
+        if self.ignore_till_sync:
+            return
+        try:
+            if isinstance(msg, m.Parse):
+                self._parse(msg)
+            elif isinstance(msg, m.Bind):
+                self._bind(msg)
+            elif isinstance(msg, m.Describe):
+                self._describe(msg)
+            elif isinstance(msg, m.Execute):
+                await self._execute(msg)
+            elif isinstance(msg, m.Close):
+                self._close(msg)
+            elif isinstance(msg, m.Flush):
+                pass
+            elif isinstance(msg, m.FunctionCall):
+                raise PgError(
+                    "the fastpath function call protocol is not supported", sqlstate="0A000"
+                )
+            else:
+                raise ProtocolViolation(
+                    f"unexpected message {type(msg).__name__} during query processing"
+                )
+        except PgError as err:
+            self.ignore_till_sync = True
+            await self._fail(err)
+        except Exception as exc:  # noqa: BLE001  (never crash a session on a bug)
+            self.ignore_till_sync = True
+            await self._fail(InternalError(f"internal error: {exc!r}"))
+
+    # ------------------------------------------------------------------ simple query
+    async def _query(self, sql: str) -> None:
+        try:
+            stmts = self.ex.prepare(sql)
+        except PgError as err:
+            await self._fail(err)
+            self.ready()
+            return
+        except Exception as exc:  # noqa: BLE001  (a translator bug must not end the session)
+            await self._fail(InternalError(f"internal error: {exc!r}"))
+            self.ready()
+            return
+        if not stmts:
+            self.send(m.EmptyQueryResponse())
+            self.ready()
+            return
+        await self._run_simple(list(stmts))
+
+    async def _run_simple(self, stmts: list[Any]) -> None:
+        while stmts:
+            stmt = stmts.pop(0)
+            try:
+                outcome = await self._run(stmt, [])
+                if self._emit(outcome, stmt.columns, None, simple=True, remaining=stmts):
+                    return  # COPY FROM STDIN: continue after CopyDone
+            except PgError as err:
+                await self._fail(err)
+                break
+            except Exception as exc:  # noqa: BLE001
+                await self._fail(InternalError(f"internal error: {exc!r}"))
+                break
+            self._after_statement()
+        self.ready()
+
+    def _emit(
+        self,
+        outcome: Any,
+        columns: Any,
+        portal: Portal | None,
+        *,
+        simple: bool,
+        remaining: list[Any] | None = None,
+        max_rows: int = 0,
+    ) -> bool:
+        """Send an outcome's messages; True when COPY FROM STDIN has started."""
+        from kuzugres.executor import CopyInRequest, CopyOutResult
+
+        if isinstance(outcome, CopyInRequest):
+            n = len(outcome.columns)
+            self.send(m.CopyInResponse(0, [0] * n))
+            self.copy_in = CopyInState(outcome, remaining or [], simple)
+            return True
+        if isinstance(outcome, CopyOutResult):
+            self.send(m.CopyOutResponse(0, [0] * outcome.ncolumns))
+            for chunk in outcome.chunks:
+                self.out.append(m.CopyData(chunk).encode())
+            self.send(m.CopyDone())
+            self.send(m.CommandComplete(outcome.tag))
+            return False
+        if outcome.tag == "" and outcome.columns is None:
+            self.send(m.EmptyQueryResponse())
+            return False
+        if outcome.columns is not None:
+            formats = (
+                _formats(portal.result_formats, len(outcome.columns), "result")
+                if portal
+                else [0] * len(outcome.columns)
+            )
+            if simple:
+                self.send(self._row_description(outcome.columns, formats))
+            rows = self._encode_rows(outcome.columns, outcome.rows, formats)
+            if portal is not None:
+                portal.rows = rows
+                portal.tag = outcome.tag
+                self._drain_portal(portal, max_rows)
+                return False
+            self.out.extend(rows)
+        self.send(m.CommandComplete(outcome.tag))
+        return False
+
+    def _encode_rows(
+        self, columns: Sequence[Any], rows: Sequence[Sequence[Any]], formats: Sequence[int]
+    ) -> list[bytes]:
+        ctx = self.ex.format_context()
+        encoders = []
+        for col, fmt in zip(columns, formats, strict=True):
+            oid = col.type_oid
+            if fmt == 1:
+                encoders.append(lambda v, oid=oid: encode_binary(oid, v))
+            else:
+                encoders.append(lambda v, oid=oid: encode_text(oid, v, ctx))
+        out = []
+        for row in rows:
+            out.append(
+                m.encode_data_row(
+                    [None if v is None else enc(v) for enc, v in zip(encoders, row, strict=True)]
+                )
+            )
+        return out
+
+    def _row_description(self, columns: Sequence[Any], formats: Sequence[int]) -> m.RowDescription:
+        fields = []
+        for col, fmt in zip(columns, formats, strict=True):
+            try:
+                size = type_by_oid(col.type_oid).typlen
+            except PgError:
+                size = -1
+            fields.append(
+                m.FieldDescription(
+                    col.name,
+                    col.type_oid,
+                    size,
+                    getattr(col, "typmod", -1),
+                    fmt,
+                    getattr(col, "table_oid", 0),
+                    getattr(col, "column", 0),
+                )
+            )
+        return m.RowDescription(fields)
+
+    # ------------------------------------------------------------------ COPY FROM STDIN
+    async def _handle_copy(self, msg: m.FrontendMessage) -> None:
+        state = self.copy_in
+        assert state is not None
+        req = state.request
+        try:
+            if isinstance(msg, m.CopyData):
+                req.rows.extend(req.parser.feed(msg.data))
+                return
+            if isinstance(msg, m.Flush | m.Sync):
+                return  # PostgreSQL ignores these during COPY IN
+            if isinstance(msg, m.CopyFail):
+                raise QueryCanceled(f"COPY from stdin failed: {msg.message}")
+            if not isinstance(msg, m.CopyDone):
+                raise ProtocolViolation(
+                    f"unexpected message type 0x{type(msg).__name__} during COPY from stdin"
+                )
+            req.rows.extend(req.parser.finish())
+            self.copy_in = None
+            result = await self._run_copy(req)
+            self.send(m.CommandComplete(result.tag))
+            self._after_statement()
+        except PgError as err:
+            self.copy_in = None
+            await self._fail(err)
+            if not state.simple:
+                self.ignore_till_sync = True
+                return
+            self.ready()
+            return
+        if state.simple:
+            await self._run_simple(state.remaining)
+
+    async def _run_copy(self, req: Any) -> Any:
+        return await self.ex.finish_copy_in(req)
+
+    # ------------------------------------------------------------------ extended protocol
+    def _parse(self, msg: m.Parse) -> None:
+        if msg.name and msg.name in self.prepared:
+            raise DuplicatePreparedStatement(f'prepared statement "{msg.name}" already exists')
+        stmts = self.ex.prepare(msg.sql, msg.param_types)
+        if len(stmts) > 1:
+            raise PgSyntaxError("cannot insert multiple commands into a prepared statement")
+        if not stmts:
+            from kuzugres.translator.statements import empty_statement
+
+            stmt = empty_statement()
+        else:
+            stmt = stmts[0]
+        from kuzugres.translator.statements import ensure_params_typed
+
+        ensure_params_typed(stmt)
+        types = tuple(stmt.param_types)
+        if len(types) < len(msg.param_types):
+            types = tuple(msg.param_types[: len(msg.param_types)])
+        self.prepared[msg.name] = PreparedStatement(msg.name, stmt, types)
+        self.send(m.ParseComplete())
+
+    def _bind(self, msg: m.Bind) -> None:
+        ps = self.prepared.get(msg.statement)
+        if ps is None:
+            raise InvalidSqlStatementName(f'prepared statement "{msg.statement}" does not exist')
+        if msg.portal and msg.portal in self.portals:
+            raise DuplicateCursor(f'portal "{msg.portal}" already exists')
+        n = len(ps.param_types)
+        if len(msg.params) != n:
+            raise ProtocolViolation(
+                f"bind message supplies {len(msg.params)} parameters, but prepared statement "
+                f'"{msg.statement}" requires {n}'
+            )
+        formats = _formats(msg.param_formats, n, "parameter")
+        ctx = self.ex.format_context()
+        values: list[Any] = []
+        for oid, fmt, raw in zip(ps.param_types, formats, msg.params, strict=True):
+            if raw is None:
+                values.append(None)
+            elif fmt == 1:
+                values.append(decode_binary(oid, raw))
+            else:
+                values.append(decode_text(oid if oid != UNKNOWN_OID else 25, raw, ctx))
+        if ps.stmt.columns is not None:
+            _formats(msg.result_formats, len(ps.stmt.columns), "result")
+        self.portals[msg.portal] = Portal(msg.portal, ps, values, tuple(msg.result_formats))
+        self.send(m.BindComplete())
+
+    def _describe(self, msg: m.Describe) -> None:
+        if msg.kind == "S":
+            ps = self.prepared.get(msg.name)
+            if ps is None:
+                raise InvalidSqlStatementName(f'prepared statement "{msg.name}" does not exist')
+            self.send(m.ParameterDescription(ps.param_types))
+            cols = ps.stmt.columns
+            if cols is None:
+                self.send(m.NoData())
+            else:
+                self.send(self._row_description(cols, [0] * len(cols)))
+            return
+        portal = self.portals.get(msg.name)
+        if portal is None:
+            raise InvalidCursorName(f'portal "{msg.name}" does not exist')
+        cols = portal.prepared.stmt.columns
+        if cols is None:
+            self.send(m.NoData())
+        else:
+            self.send(
+                self._row_description(cols, _formats(portal.result_formats, len(cols), "result"))
+            )
+
+    async def _execute(self, msg: m.Execute) -> None:
+        portal = self.portals.get(msg.portal)
+        if portal is None:
+            raise InvalidCursorName(f'portal "{msg.portal}" does not exist')
+        if portal.rows is not None:
+            self._drain_portal(portal, msg.max_rows)
+            return
+        stmt = portal.prepared.stmt
+        outcome = await self._run(stmt, portal.params)
+        self._emit(outcome, stmt.columns, portal, simple=False, max_rows=msg.max_rows)
+        if portal.rows is None and self.copy_in is None:
+            portal.rows = []
+            portal.tag = ""
+            portal.empty = True
+        self._after_statement()
+
+    def _drain_portal(self, portal: Portal, max_rows: int) -> None:
+        rows = portal.rows or []
+        if portal.empty:
+            # A statement without rows ran already: executing again returns nothing new.
+            return
+        end = len(rows) if max_rows <= 0 else min(len(rows), portal.pos + max_rows)
+        self.out.extend(rows[portal.pos : end])
+        portal.pos = end
+        if end < len(rows):
+            self.send(m.PortalSuspended())
+        else:
+            self.send(m.CommandComplete(portal.tag))
+
+    def _close(self, msg: m.Close) -> None:
+        if msg.kind == "S":
+            self.prepared.pop(msg.name, None)
+        else:
+            self.portals.pop(msg.name, None)
+        self.send(m.CloseComplete())
+
+    def _sync(self) -> None:
+        self.ignore_till_sync = False
+        if self.ex.tx_status == "I":
+            self.portals.clear()  # portals end with their (implicit) transaction
+        self.ready()
+
+    async def close(self) -> None:
+        """Connection gone: cancel what runs and roll back."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            try:
+                await self._task
+            except BaseException:  # noqa: BLE001
+                pass
+        await self.ex.close()

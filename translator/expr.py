@@ -1,0 +1,4176 @@
+"""Evaluate SELECT statements without FROM the way PostgreSQL 15 does.
+
+`compile_select()` turns a pglast `SelectStmt` (or VALUES, or a UNION of them)
+into a `ConstantSelect`: its result columns are fixed at compile time (types
+resolved like PostgreSQL's parser does, including the types of `$n`
+parameters), and `rows()` evaluates it against a session `EvalContext`.
+
+The code is organised as dispatch tables, so that later work (tables) extends
+it rather than rewriting it:
+
+* `_NODE_COMPILERS`: one compiler per pglast expression node class
+  (`@_compiles(ast.A_Const)`); registering twice is an error, a missing one
+  raises FeatureNotSupported naming the construct and its position.
+* `_OPERATORS`: one resolver per operator name (`@_operator("+", "-")`).
+* `_FUNCTIONS`: overloads per function name (`_function(...)`), resolved the
+  way PostgreSQL's func_select_candidate does, simplified.
+* `_SQL_VALUE_FUNCTIONS`: CURRENT_USER, CURRENT_DATE, ...
+
+Values follow the proxy's value model (see proxy/types.py): bool, int, float,
+Decimal, str, bytes, date, time, datetime (naive for timestamp, aware for
+timestamptz), Interval, uuid.UUID and lists for arrays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import importlib
+import json
+import math
+import random
+import re
+import struct
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import ModuleType
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pglast import ast, enums
+
+from kuzugres.errcodes import (
+    AmbiguousFunction,
+    CannotCoerce,
+    DatatypeMismatch,
+    DatetimeFieldOverflow,
+    DivisionByZero,
+    FeatureNotSupported,
+    IndeterminateDatatype,
+    InvalidDatetimeFormat,
+    InvalidEscapeSequence,
+    InvalidParameterValue,
+    InvalidRegularExpression,
+    InvalidRowCountInLimitClause,
+    InvalidRowCountInResultOffsetClause,
+    InvalidTextRepresentation,
+    NumericValueOutOfRange,
+    PgSyntaxError,
+    UndefinedColumn,
+    UndefinedFunction,
+    UndefinedObject,
+)
+from kuzugres.errors import PgError, make_error
+
+# ---------------------------------------------------------------------------
+# The proxy's type registry, when present (it is written concurrently).
+
+
+def _load_proxy_types() -> ModuleType | None:
+    try:
+        return importlib.import_module("kuzugres.proxy.types")
+    except ImportError:
+        return None
+
+
+_PROXY: ModuleType | None = _load_proxy_types()
+
+
+@dataclass(frozen=True)
+class _LocalInterval:
+    """PostgreSQL interval: months, days and microseconds, kept apart."""
+
+    months: int
+    days: int
+    microseconds: int
+
+
+Interval: Any = getattr(_PROXY, "Interval", _LocalInterval)
+
+# ---------------------------------------------------------------------------
+# Types
+
+BOOL = 16
+BYTEA = 17
+NAME = 19
+INT8 = 20
+INT2 = 21
+INT4 = 23
+TEXT = 25
+OID = 26
+JSON = 114
+FLOAT4 = 700
+FLOAT8 = 701
+UNKNOWN = 705
+BPCHAR = 1042
+VARCHAR = 1043
+DATE = 1082
+TIME = 1083
+TIMESTAMP = 1114
+TIMESTAMPTZ = 1184
+INTERVAL = 1186
+TIMETZ = 1266
+NUMERIC = 1700
+REGTYPE = 2206
+UUID = 2950
+JSONB = 3802
+# Pseudo-types used in function signatures.
+ANY = 2276
+ANYARRAY = 2277
+ANYELEMENT = 2283
+ANYNONARRAY = 2776
+
+
+@dataclass(frozen=True)
+class SqlType:
+    """One PostgreSQL type as the expression evaluator needs it."""
+
+    oid: int
+    typname: str
+    sqlname: str
+    category: str
+    preferred: bool = False
+    array_oid: int = 0
+    elem_oid: int = 0
+
+
+_TYPES: dict[int, SqlType] = {}
+
+
+def _add_type(
+    oid: int, typname: str, sqlname: str, category: str, array_oid: int, preferred: bool = False
+) -> None:
+    _TYPES[oid] = SqlType(oid, typname, sqlname, category, preferred, array_oid)
+    if array_oid:
+        _TYPES[array_oid] = SqlType(array_oid, "_" + typname, sqlname + "[]", "A", False, 0, oid)
+
+
+_add_type(BOOL, "bool", "boolean", "B", 1000, True)
+_add_type(BYTEA, "bytea", "bytea", "U", 1001)
+_add_type(NAME, "name", "name", "S", 1003)
+_add_type(INT8, "int8", "bigint", "N", 1016)
+_add_type(INT2, "int2", "smallint", "N", 1005)
+_add_type(INT4, "int4", "integer", "N", 1007)
+_add_type(TEXT, "text", "text", "S", 1009, True)
+_add_type(OID, "oid", "oid", "N", 1028, True)
+_add_type(JSON, "json", "json", "U", 199)
+_add_type(FLOAT4, "float4", "real", "N", 1021)
+_add_type(FLOAT8, "float8", "double precision", "N", 1022, True)
+_add_type(UNKNOWN, "unknown", "unknown", "X", 0)
+_add_type(BPCHAR, "bpchar", "character", "S", 1014)
+_add_type(VARCHAR, "varchar", "character varying", "S", 1015)
+_add_type(DATE, "date", "date", "D", 1182)
+_add_type(TIME, "time", "time without time zone", "D", 1183)
+_add_type(TIMESTAMP, "timestamp", "timestamp without time zone", "D", 1115)
+_add_type(TIMESTAMPTZ, "timestamptz", "timestamp with time zone", "D", 1185, True)
+_add_type(INTERVAL, "interval", "interval", "T", 1187, True)
+_add_type(TIMETZ, "timetz", "time with time zone", "D", 1270)
+_add_type(NUMERIC, "numeric", "numeric", "N", 1231)
+_add_type(REGTYPE, "regtype", "regtype", "N", 2211)
+_add_type(UUID, "uuid", "uuid", "U", 2951)
+_add_type(JSONB, "jsonb", "jsonb", "U", 3807)
+for _oid, _name in (
+    (ANY, "any"),
+    (ANYARRAY, "anyarray"),
+    (ANYELEMENT, "anyelement"),
+    (ANYNONARRAY, "anynonarray"),
+):
+    _TYPES[_oid] = SqlType(_oid, _name, _name, "P")
+
+_INT_TYPES = (INT2, INT4, INT8)
+_NUMERIC_LADDER = (INT2, INT4, INT8, NUMERIC, FLOAT4, FLOAT8)
+_STRING_TYPES = (TEXT, VARCHAR, BPCHAR, NAME)
+
+# Names accepted in casts, after pglast's own normalisation (INT -> pg_catalog.int4).
+_TYPE_ALIASES: dict[str, int] = {
+    "bool": BOOL,
+    "boolean": BOOL,
+    "bytea": BYTEA,
+    "name": NAME,
+    "int8": INT8,
+    "bigint": INT8,
+    "int2": INT2,
+    "smallint": INT2,
+    "int4": INT4,
+    "int": INT4,
+    "integer": INT4,
+    "text": TEXT,
+    "oid": OID,
+    "json": JSON,
+    "float4": FLOAT4,
+    "real": FLOAT4,
+    "float8": FLOAT8,
+    "float": FLOAT8,
+    "unknown": UNKNOWN,
+    "bpchar": BPCHAR,
+    "char": BPCHAR,
+    "character": BPCHAR,
+    "varchar": VARCHAR,
+    "date": DATE,
+    "time": TIME,
+    "timestamp": TIMESTAMP,
+    "timestamptz": TIMESTAMPTZ,
+    "interval": INTERVAL,
+    "timetz": TIMETZ,
+    "numeric": NUMERIC,
+    "decimal": NUMERIC,
+    "regtype": REGTYPE,
+    "uuid": UUID,
+    "jsonb": JSONB,
+}
+
+
+def sql_type(oid: int) -> SqlType:
+    """The type with `oid` (KeyError if the evaluator does not know it)."""
+    return _TYPES[oid]
+
+
+def _tname(oid: int) -> str:
+    """PostgreSQL's format_type_be() name, as used in error messages."""
+    t = _TYPES.get(oid)
+    return t.sqlname if t else str(oid)
+
+
+def _is_array(oid: int) -> bool:
+    t = _TYPES.get(oid)
+    return t is not None and t.elem_oid != 0
+
+
+def _array_of(oid: int) -> int:
+    t = _TYPES.get(oid)
+    if t is None or not t.array_oid:
+        raise FeatureNotSupported(f"arrays of type {_tname(oid)} are not supported yet")
+    return t.array_oid
+
+
+def _category(oid: int) -> str:
+    t = _TYPES.get(oid)
+    return t.category if t else "U"
+
+
+def format_type(oid: int, typmod: int | None) -> str:
+    """PostgreSQL's format_type(oid, typmod): 'integer', 'character varying(10)' ..."""
+    t = _TYPES.get(oid)
+    if t is None:
+        return "???"
+    if t.elem_oid:
+        return format_type(t.elem_oid, typmod) + "[]"
+    given = typmod is not None
+    mod = typmod if typmod is not None and typmod >= 0 else None
+    if oid == BPCHAR:
+        if mod is not None:
+            return f"character({mod - 4})"
+        return "bpchar" if given else "character"
+    if oid == VARCHAR:
+        return f"character varying({mod - 4})" if mod is not None else "character varying"
+    if oid == NUMERIC and mod is not None:
+        p, s = ((mod - 4) >> 16) & 0xFFFF, (mod - 4) & 0xFFFF
+        return f"numeric({p},{s})"
+    if oid in (TIMESTAMP, TIMESTAMPTZ, TIME, TIMETZ) and mod is not None:
+        base, _, rest = t.sqlname.partition(" ")
+        return f"{base}({mod}) {rest}"
+    return t.sqlname
+
+
+# ---------------------------------------------------------------------------
+# Text codecs (PostgreSQL's input and output functions)
+
+
+@dataclass(frozen=True)
+class _Fmt:
+    """What output and input functions depend on in the session."""
+
+    timezone: str = "UTC"
+    extra_float_digits: int = 1
+
+
+def _zone(name: str) -> dt.tzinfo:
+    if name.upper() in ("UTC", "GMT", "Z"):
+        return dt.UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidParameterValue(f'time zone "{name}" not recognized') from exc
+
+
+_EXP_FORMAT = re.compile(r"e([+-])(\d+)$")
+
+
+def _float_out(value: float, single: bool, extra_digits: int) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    base = 6 if single else 15
+    if extra_digits <= 0:
+        text = f"{value:.{max(base + extra_digits, 1)}g}"
+    else:
+        if single:
+            text = ""
+            for prec in range(1, 10):
+                text = f"{value:.{prec}g}"
+                if _to_float4(float(text)) == value:
+                    break
+        else:
+            text = repr(value)
+        sign, digits, exp = Decimal(text).normalize().as_tuple()
+        assert isinstance(exp, int)
+        ds = "".join(map(str, digits))
+        point = len(ds) + exp  # decimal exponent of the leading digit, plus one
+        e10 = point - 1
+        neg = "-" if sign else ""
+        if ds == "0":
+            return neg + "0"
+        if e10 < -4 or e10 >= base:
+            mant = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
+            return f"{neg}{mant}e{'-' if e10 < 0 else '+'}{abs(e10):02d}"
+        if exp >= 0:
+            return neg + ds + "0" * exp
+        if point <= 0:
+            return neg + "0." + "0" * (-point) + ds
+        return neg + ds[:point] + "." + ds[point:]
+    m = _EXP_FORMAT.search(text)
+    if m:
+        text = text[: m.start()] + f"e{m.group(1)}{int(m.group(2)):02d}"
+    return text
+
+
+def _to_float4(value: float) -> float:
+    try:
+        result: float = struct.unpack("f", struct.pack("f", value))[0]
+    except OverflowError as exc:
+        raise NumericValueOutOfRange("value out of range: overflow") from exc
+    return result
+
+
+def _numeric_out(value: Decimal) -> str:
+    if value.is_nan():
+        return "NaN"
+    if value.is_infinite():
+        return "Infinity" if value > 0 else "-Infinity"
+    return format(value, "f")
+
+
+def _frac(us: int) -> str:
+    return ("." + f"{us:06d}".rstrip("0")) if us else ""
+
+
+def _time_out(t: dt.time) -> str:
+    return f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}{_frac(t.microsecond)}"
+
+
+def _date_out(d: dt.date) -> str:
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+
+
+def _offset_out(off: dt.timedelta | None) -> str:
+    secs = int(off.total_seconds()) if off is not None else 0
+    sign = "-" if secs < 0 else "+"
+    secs = abs(secs)
+    h, rem = divmod(secs, 3600)
+    m, s = divmod(rem, 60)
+    out = f"{sign}{h:02d}"
+    if m or s:
+        out += f":{m:02d}"
+    if s:
+        out += f":{s:02d}"
+    return out
+
+
+def _interval_out(iv: Any) -> str:
+    months, days, usecs = iv.months, iv.days, iv.microseconds
+    year, mon = int(months / 12), months - int(months / 12) * 12
+    parts: list[str] = []
+    is_before = False
+    is_zero = True
+    for value, unit in ((year, "year"), (mon, "mon"), (days, "day")):
+        if value == 0:
+            continue
+        plus = "+" if is_before and value > 0 else ""
+        parts.append(f"{plus}{value} {unit}{'s' if value != 1 else ''}")
+        is_before = value < 0
+        is_zero = False
+    if is_zero or usecs != 0:
+        minus = usecs < 0
+        a = abs(usecs)
+        hour, a = divmod(a, 3_600_000_000)
+        minute, a = divmod(a, 60_000_000)
+        sec, us = divmod(a, 1_000_000)
+        sign = "-" if minus else ("+" if is_before else "")
+        parts.append(f"{sign}{hour:02d}:{minute:02d}:{sec:02d}{_frac(us)}")
+    return " ".join(parts)
+
+
+_ARRAY_NEEDS_QUOTES = re.compile(r'[{},"\\\s]')
+
+
+def _array_out(elem: int, value: list[Any], fmt: _Fmt) -> str:
+    parts: list[str] = []
+    for item in value:
+        if item is None:
+            parts.append("NULL")
+        elif isinstance(item, list):
+            parts.append(_array_out(elem, item, fmt))
+        else:
+            text = _encode_local(elem, item, fmt)
+            if text == "" or text.upper() == "NULL" or _ARRAY_NEEDS_QUOTES.search(text):
+                text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            parts.append(text)
+    return "{" + ",".join(parts) + "}"
+
+
+def _jsonb_key(key: str) -> tuple[int, bytes]:
+    raw = key.encode()
+    return (len(raw), raw)
+
+
+def _json_str(s: str) -> str:
+    out = ['"']
+    for ch in s:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\b":
+            out.append("\\b")
+        elif ch == "\f":
+            out.append("\\f")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _jsonb_dump(value: Any) -> str:
+    """jsonb's canonical text: keys by (length, bytes), ', ' and ': ' separators."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _json_str(value)
+    if isinstance(value, Decimal | int):
+        return _numeric_out(_numeric_norm(Decimal(value)))
+    if isinstance(value, list):
+        return "[" + ", ".join(_jsonb_dump(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = sorted(value.items(), key=lambda kv: _jsonb_key(kv[0]))
+        return "{" + ", ".join(f"{_json_str(k)}: {_jsonb_dump(v)}" for k, v in items) + "}"
+    raise TypeError(value)
+
+
+def _json_parse(text: str) -> Any:
+    def bad_constant(name: str) -> Any:
+        raise ValueError(name)
+
+    try:
+        return json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=bad_constant)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidTextRepresentation("invalid input syntax for type json") from exc
+
+
+def _encode_local(oid: int, value: Any, fmt: _Fmt) -> str:
+    """PostgreSQL's output function for `oid` (text format)."""
+    t = _TYPES.get(oid)
+    if t is not None and t.elem_oid:
+        return _array_out(t.elem_oid, value, fmt)
+    if oid == BOOL:
+        return "t" if value else "f"
+    if oid in (INT2, INT4, INT8, OID):
+        return str(int(value))
+    if oid == FLOAT8:
+        return _float_out(float(value), False, fmt.extra_float_digits)
+    if oid == FLOAT4:
+        return _float_out(float(value), True, fmt.extra_float_digits)
+    if oid == NUMERIC:
+        return _numeric_out(value)
+    if oid == BYTEA:
+        return "\\x" + bytes(value).hex()
+    if oid == DATE:
+        return _date_out(value)
+    if oid == TIME:
+        return _time_out(value)
+    if oid == TIMETZ:
+        return _time_out(value) + _offset_out(value.utcoffset())
+    if oid == TIMESTAMP:
+        return _date_out(value) + " " + _time_out(value.time())
+    if oid == TIMESTAMPTZ:
+        local = value.astimezone(_zone(fmt.timezone))
+        return _date_out(local) + " " + _time_out(local.time()) + _offset_out(local.utcoffset())
+    if oid == INTERVAL:
+        return _interval_out(value)
+    if oid == UUID:
+        return str(value)
+    return str(value)
+
+
+def _proxy_fmt(fmt: _Fmt) -> Any:
+    assert _PROXY is not None
+    return _PROXY.FormatContext(timezone=fmt.timezone, extra_float_digits=fmt.extra_float_digits)
+
+
+def _proxy_knows(oid: int) -> bool:
+    if _PROXY is None or oid in (TIMETZ, REGTYPE, UNKNOWN):
+        return False
+    try:
+        _PROXY.type_by_oid(oid)
+    except Exception:  # noqa: BLE001 - an unknown OID, whatever the registry raises
+        return False
+    return True
+
+
+def encode_value(
+    oid: int, value: object, timezone: str = "UTC", extra_float_digits: int = 1
+) -> bytes:
+    """The text-format bytes PostgreSQL sends for `value` of type `oid`.
+
+    Uses proxy/types.py's output functions when that module knows the type,
+    the evaluator's own ones otherwise.
+    """
+    fmt = _Fmt(timezone, extra_float_digits)
+    if _proxy_knows(oid):
+        assert _PROXY is not None
+        data: bytes = _PROXY.encode_text(oid, value, _proxy_fmt(fmt))
+        return data
+    return _encode_local(oid, value, fmt).encode()
+
+
+def _to_text(oid: int, value: Any, fmt: _Fmt) -> str:
+    return encode_value(oid, value, fmt.timezone, fmt.extra_float_digits).decode()
+
+
+# --- input functions
+
+
+def _bad_input(oid: int, text: str) -> PgError:
+    return InvalidTextRepresentation(f'invalid input syntax for type {_tname(oid)}: "{text}"')
+
+
+_INT_RANGES = {
+    INT2: (-(2**15), 2**15 - 1),
+    INT4: (-(2**31), 2**31 - 1),
+    INT8: (-(2**63), 2**63 - 1),
+    OID: (-(2**31), 2**32 - 1),
+}
+_INT_RE = re.compile(r"\s*[+-]?\d+\s*\Z")
+_NUMERIC_RE = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*\Z")
+_FLOAT_SPECIAL = {
+    "nan": math.nan,
+    "infinity": math.inf,
+    "inf": math.inf,
+    "+infinity": math.inf,
+    "+inf": math.inf,
+    "-infinity": -math.inf,
+    "-inf": -math.inf,
+}
+_BOOL_WORDS = (
+    ("true", True, 1),
+    ("false", False, 1),
+    ("yes", True, 1),
+    ("no", False, 1),
+    ("on", True, 2),
+    ("off", False, 2),
+)
+
+
+def _decode_int(oid: int, text: str) -> int:
+    if not _INT_RE.match(text):
+        raise _bad_input(oid, text)
+    value = int(text)
+    lo, hi = _INT_RANGES[oid]
+    if not lo <= value <= hi:
+        raise NumericValueOutOfRange(f'value "{text}" is out of range for type {_tname(oid)}')
+    return value
+
+
+def _decode_float(oid: int, text: str) -> float:
+    s = text.strip()
+    special = _FLOAT_SPECIAL.get(s.lower())
+    if special is not None:
+        return special
+    if not _NUMERIC_RE.match(s):
+        raise _bad_input(oid, text)
+    value = float(s)
+    if oid == FLOAT4:
+        try:
+            single = _to_float4(value)
+        except PgError:
+            single = math.inf
+        if math.isinf(single) or (single == 0.0 and Decimal(s) != 0):
+            raise NumericValueOutOfRange(f'"{text}" is out of range for type real')
+        return single
+    if math.isinf(value) or (value == 0.0 and Decimal(s) != 0):
+        raise NumericValueOutOfRange(f'"{text}" is out of range for type double precision')
+    return value
+
+
+def _decode_numeric(text: str) -> Decimal:
+    s = text.strip()
+    low = s.lower()
+    if low == "nan":
+        return Decimal("NaN")
+    if low in ("infinity", "+infinity", "inf", "+inf"):
+        return Decimal("Infinity")
+    if low in ("-infinity", "-inf"):
+        return Decimal("-Infinity")
+    if not _NUMERIC_RE.match(s):
+        raise _bad_input(NUMERIC, text)
+    return _numeric_norm(Decimal(s))
+
+
+def _decode_bool(text: str) -> bool:
+    s = text.strip().lower()
+    if s in ("1", "t", "y"):
+        return True
+    if s in ("0", "f", "n"):
+        return False
+    for word, value, minlen in _BOOL_WORDS:
+        if len(s) >= minlen and word.startswith(s):
+            return value
+    raise _bad_input(BOOL, text)
+
+
+def _decode_bytea(text: str) -> bytes:
+    if text.startswith("\\x"):
+        hexpart = re.sub(r"\s", "", text[2:])
+        for ch in hexpart:
+            if ch not in "0123456789abcdefABCDEF":
+                raise InvalidParameterValue(f'invalid hexadecimal digit: "{ch}"')
+        if len(hexpart) % 2:
+            raise InvalidParameterValue("invalid hexadecimal data: odd number of digits")
+        return bytes.fromhex(hexpart)
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch != "\\":
+            out += ch.encode()
+            i += 1
+        elif text[i + 1 : i + 2] == "\\":
+            out.append(0x5C)
+            i += 2
+        elif re.match(r"[0-3][0-7][0-7]", text[i + 1 : i + 4]):
+            out.append(int(text[i + 1 : i + 4], 8))
+            i += 4
+        else:
+            raise InvalidTextRepresentation("invalid input syntax for type bytea")
+    return bytes(out)
+
+
+def _decode_uuid(text: str) -> uuid.UUID:
+    s = text.strip()
+    if s.startswith("{") and s.endswith("}"):
+        s = s[1:-1]
+    if not re.fullmatch(r"[0-9a-fA-F]{4}(-?[0-9a-fA-F]{4}){7}", s) and not re.fullmatch(
+        r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", s
+    ):
+        raise _bad_input(UUID, text)
+    return uuid.UUID(s.replace("-", ""))
+
+
+_DATE_PART = r"(?P<y>\d{4,})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"
+_TIME_PART = r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d*))?)?"
+_TZ_PART = r"(?P<tz>Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?|[A-Za-z]+/[A-Za-z_]+)"
+_TS_RE = re.compile(rf"\s*{_DATE_PART}(?:(?:\s+|T){_TIME_PART})?\s*{_TZ_PART}?\s*\Z", re.IGNORECASE)
+_TIME_RE = re.compile(rf"\s*{_TIME_PART}\s*{_TZ_PART}?\s*\Z", re.IGNORECASE)
+
+
+def _micro(frac: str | None) -> int:
+    if not frac:
+        return 0
+    return (
+        round(int(frac) * 10 ** (6 - len(frac)))
+        if len(frac) <= 6
+        else round(Decimal("0." + frac) * 1_000_000)
+    )
+
+
+_OFFSET_RE = re.compile(r"([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?\Z")
+
+
+def _parse_offset(tz: str) -> dt.tzinfo:
+    if tz.upper() in ("Z", "UTC", "GMT"):
+        return dt.UTC
+    m = _OFFSET_RE.match(tz)
+    if m is None:
+        return _zone(tz)
+    sign = -1 if m.group(1) == "-" else 1
+    delta = dt.timedelta(
+        hours=int(m.group(2)), minutes=int(m.group(3) or 0), seconds=int(m.group(4) or 0)
+    )
+    return dt.timezone(sign * delta)
+
+
+def _decode_datetime(oid: int, text: str, fmt: _Fmt) -> Any:
+    rx = _TIME_RE if oid in (TIME, TIMETZ) else _TS_RE
+    m = rx.match(text)
+    if not m:
+        raise InvalidDatetimeFormat(f'invalid input syntax for type {_tname(oid)}: "{text}"')
+    g = m.groupdict()
+    try:
+        if oid in (TIME, TIMETZ):
+            h, mi, s = int(g["h"]), int(g["mi"]), int(g["s"] or 0)
+            us = _micro(g["f"])
+            if h == 24 and mi == 0 and s == 0 and us == 0:
+                raise FeatureNotSupported("time 24:00:00 is not supported")
+            base = dt.datetime(2000, 1, 1, h, mi, s) + dt.timedelta(microseconds=us)
+            if oid == TIME:
+                return base.time()
+            tzinfo = _parse_offset(g["tz"]) if g["tz"] else _zone(fmt.timezone)
+            off = tzinfo.utcoffset(base)
+            return base.time().replace(tzinfo=dt.timezone(off or dt.timedelta(0)))
+        day = dt.date(int(g["y"]), int(g["mo"]), int(g["d"]))
+        if oid == DATE:
+            if g["h"] is not None:
+                raise InvalidDatetimeFormat(f'invalid input syntax for type date: "{text}"')
+            return day
+        h, mi, s = int(g["h"] or 0), int(g["mi"] or 0), int(g["s"] or 0)
+        if h > 23 or mi > 59 or s > 60:
+            raise ValueError("field")
+        naive = dt.datetime(day.year, day.month, day.day, h, mi, min(s, 59)) + dt.timedelta(
+            microseconds=_micro(g["f"]), seconds=max(0, s - 59)
+        )
+    except ValueError as exc:
+        raise DatetimeFieldOverflow(f'date/time field value out of range: "{text}"') from exc
+    if oid == TIMESTAMP:
+        return naive
+    tzinfo = _parse_offset(g["tz"]) if g["tz"] else _zone(fmt.timezone)
+    return naive.replace(tzinfo=tzinfo).astimezone(dt.UTC)
+
+
+_INTERVAL_UNITS: dict[str, tuple[str, int]] = {}
+for _names, _unit in (
+    (("millennium", "millennia", "millenniums", "mil", "mils"), ("months", 12000)),
+    (("century", "centuries", "cent", "c"), ("months", 1200)),
+    (("decade", "decades", "dec", "decs"), ("months", 120)),
+    (("year", "years", "y", "yr", "yrs"), ("months", 12)),
+    (("month", "months", "mon", "mons"), ("months", 1)),
+    (("week", "weeks", "w"), ("days", 7)),
+    (("day", "days", "d"), ("days", 1)),
+    (("hour", "hours", "h", "hr", "hrs"), ("us", 3_600_000_000)),
+    (("minute", "minutes", "m", "min", "mins"), ("us", 60_000_000)),
+    (("second", "seconds", "s", "sec", "secs"), ("us", 1_000_000)),
+    (("millisecond", "milliseconds", "ms", "msec", "msecs"), ("us", 1000)),
+    (("microsecond", "microseconds", "us", "usec", "usecs"), ("us", 1)),
+):
+    for _n in _names:
+        _INTERVAL_UNITS[_n] = _unit
+
+_INTERVAL_TOKEN = re.compile(
+    r"\s*(?:(?P<time>[+-]?\d+:\d{1,2}(?::\d{1,2}(?:\.\d*)?)?)|(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))\s*(?P<unit>[a-z]+)?|(?P<ago>ago)|(?P<at>@))",
+    re.IGNORECASE,
+)
+
+
+def _decode_interval(text: str) -> Any:
+    months = days = 0
+    us = Decimal(0)
+    pos = 0
+    s = text.strip()
+    seen = False
+    ago = False
+    while pos < len(s):
+        m = _INTERVAL_TOKEN.match(s, pos)
+        if not m or m.end() == pos:
+            raise InvalidDatetimeFormat(f'invalid input syntax for type interval: "{text}"')
+        pos = m.end()
+        if m.group("at"):
+            continue
+        if m.group("ago"):
+            ago = True
+            continue
+        seen = True
+        if m.group("time"):
+            t = m.group("time")
+            neg = t.startswith("-")
+            fields = t.lstrip("+-").split(":")
+            total = (
+                Decimal(fields[0]) * 3600
+                + Decimal(fields[1]) * 60
+                + (Decimal(fields[2]) if len(fields) > 2 else 0)
+            )
+            us += (-total if neg else total) * 1_000_000
+            continue
+        num = Decimal(m.group("num"))
+        unit_name = (m.group("unit") or "s").lower()
+        unit = _INTERVAL_UNITS.get(unit_name)
+        if unit is None:
+            raise InvalidDatetimeFormat(f'invalid input syntax for type interval: "{text}"')
+        kind, factor = unit
+        if kind == "months":
+            whole_months = num * factor
+            months += int(whole_months)
+            frac_days = (whole_months - int(whole_months)) * 30
+            days += int(frac_days)
+            us += (frac_days - int(frac_days)) * 86_400_000_000
+        elif kind == "days":
+            whole = num * factor
+            days += int(whole)
+            us += (whole - int(whole)) * 86_400_000_000
+        else:
+            us += num * factor
+    if not seen:
+        raise InvalidDatetimeFormat(f'invalid input syntax for type interval: "{text}"')
+    micro = int(us.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
+    if ago:
+        return Interval(-months, -days, -micro)
+    return Interval(months, days, micro)
+
+
+def _parse_array(text: str, elem: int, fmt: _Fmt) -> list[Any]:
+    def bad() -> PgError:
+        return InvalidTextRepresentation(f'malformed array literal: "{text}"')
+
+    s = text.strip()
+    pos = 0
+
+    def parse_level() -> list[Any]:
+        nonlocal pos
+        if pos >= len(s) or s[pos] != "{":
+            raise bad()
+        pos += 1
+        items: list[Any] = []
+        while True:
+            while pos < len(s) and s[pos].isspace():
+                pos += 1
+            if pos >= len(s):
+                raise bad()
+            if s[pos] == "}" and not items:
+                pos += 1
+                return items
+            if s[pos] == "{":
+                items.append(parse_level())
+            elif s[pos] == '"':
+                pos += 1
+                buf = []
+                while pos < len(s) and s[pos] != '"':
+                    if s[pos] == "\\":
+                        pos += 1
+                    if pos < len(s):
+                        buf.append(s[pos])
+                    pos += 1
+                if pos >= len(s):
+                    raise bad()
+                pos += 1
+                items.append(_decode_local(elem, "".join(buf), fmt))
+            else:
+                start = pos
+                buf = []
+                while pos < len(s) and s[pos] not in ",}":
+                    if s[pos] == "\\":
+                        pos += 1
+                    if pos < len(s):
+                        buf.append(s[pos])
+                    pos += 1
+                raw = "".join(buf).strip()
+                if not raw or s[start] in '{"':
+                    raise bad()
+                items.append(None if raw.upper() == "NULL" else _decode_local(elem, raw, fmt))
+            while pos < len(s) and s[pos].isspace():
+                pos += 1
+            if pos >= len(s):
+                raise bad()
+            if s[pos] == ",":
+                pos += 1
+                continue
+            if s[pos] == "}":
+                pos += 1
+                return items
+            raise bad()
+
+    result = parse_level()
+    if s[pos:].strip():
+        raise bad()
+    return result
+
+
+def _decode_local(oid: int, text: str, fmt: _Fmt) -> Any:
+    """PostgreSQL's input function for `oid` (text format), with its errors."""
+    t = _TYPES.get(oid)
+    if t is not None and t.elem_oid:
+        return _parse_array(text, t.elem_oid, fmt)
+    if oid in _INT_RANGES:
+        return _decode_int(oid, text)
+    if oid in (FLOAT4, FLOAT8):
+        return _decode_float(oid, text)
+    if oid == NUMERIC:
+        return _decode_numeric(text)
+    if oid == BOOL:
+        return _decode_bool(text)
+    if oid in (TEXT, VARCHAR, UNKNOWN):
+        return text
+    if oid == BPCHAR:
+        return text
+    if oid == NAME:
+        return text.encode()[:63].decode(errors="ignore")
+    if oid == BYTEA:
+        return _decode_bytea(text)
+    if oid == UUID:
+        return _decode_uuid(text)
+    if oid == JSON:
+        _json_parse(text)
+        return text
+    if oid == JSONB:
+        return _jsonb_dump(_json_parse(text))
+    if oid in (DATE, TIME, TIMETZ, TIMESTAMP, TIMESTAMPTZ):
+        return _decode_datetime(oid, text, fmt)
+    if oid == INTERVAL:
+        return _decode_interval(text)
+    if oid == REGTYPE:
+        return _regtype_in(text)
+    raise FeatureNotSupported(f"input of type {_tname(oid)} is not supported yet")
+
+
+def decode_value(oid: int, text: str, timezone: str = "UTC") -> object:
+    """The value PostgreSQL's input function gives for `text` as type `oid`."""
+    fmt = _Fmt(timezone)
+    if _proxy_knows(oid) and oid not in (INTERVAL,):
+        assert _PROXY is not None
+        return _PROXY.decode_text(oid, text.encode(), _proxy_fmt(fmt))
+    return _decode_local(oid, text, fmt)
+
+
+def _regtype_in(text: str) -> str:
+    try:
+        stmt = _parse_type_name(text)
+    except PgError:
+        raise UndefinedObject(f'type "{text}" does not exist') from None
+    return format_type(stmt, None)
+
+
+def _parse_type_name(text: str) -> int:
+    import pglast
+
+    try:
+        node = pglast.parse_sql(f"SELECT NULL::{text}")[0].stmt
+    except pglast.parser.ParseError as exc:
+        raise InvalidTextRepresentation(f'invalid type name "{text}"') from exc
+    assert isinstance(node, ast.SelectStmt) and node.targetList
+    target = node.targetList[0].val
+    assert isinstance(target, ast.TypeCast) and target.typeName is not None
+    oid, _ = _resolve_type_name(target.typeName, "")
+    return oid
+
+
+# ---------------------------------------------------------------------------
+# Numeric helpers
+
+_DEC = decimal.Context(prec=4000, rounding=decimal.ROUND_HALF_UP, Emax=999999, Emin=-999999)
+
+
+def _numeric_norm(value: Decimal) -> Decimal:
+    """A numeric with a non-negative display scale (1E+2 -> 100)."""
+    exp = value.as_tuple().exponent
+    if value.is_finite() and isinstance(exp, int) and exp > 0:
+        return value.quantize(Decimal(1), context=_DEC)
+    return value
+
+
+def _dscale(value: Decimal) -> int:
+    exp = value.as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else 0
+
+
+def _round_numeric(value: Decimal, scale: int) -> Decimal:
+    if not value.is_finite():
+        return value
+    return _numeric_norm(
+        value.quantize(Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP, context=_DEC)
+    )
+
+
+def _nbase_weight(value: Decimal) -> tuple[int, int]:
+    """Weight and first digit of `value` in PostgreSQL's base-10000 representation."""
+    if value.is_zero():
+        return 0, 0
+    a = abs(value)
+    w = a.adjusted() // 4
+    return w, int(a.scaleb(-4 * w, _DEC))
+
+
+def _numeric_div(a: Decimal, b: Decimal) -> Decimal:
+    if b.is_zero():
+        raise DivisionByZero("division by zero")
+    w1, f1 = _nbase_weight(a)
+    w2, f2 = _nbase_weight(b)
+    qweight = w1 - w2 - (1 if f1 <= f2 else 0)
+    rscale = max(16 - qweight * 4, _dscale(a), _dscale(b), 0)
+    rscale = min(rscale, 1000)
+    return _round_numeric(_DEC.divide(a, b), rscale)
+
+
+def _numeric_sqrt(a: Decimal) -> Decimal:
+    if a < 0:
+        raise make_error("2201F", "cannot take square root of a negative number")
+    w, _ = _nbase_weight(a)
+    sweight = (w + 1) * 4 // 2 - 1 if w + 1 >= 0 else -((-(w + 1) * 4) // 2) - 1
+    rscale = min(max(16 - sweight, _dscale(a), 0), 1000)
+    return _round_numeric(a.sqrt(_DEC), rscale)
+
+
+def _numeric_power(a: Decimal, b: Decimal) -> Decimal:
+    if a.is_zero() and b < 0:
+        raise make_error("2201F", "zero raised to a negative power is undefined")
+    if b == b.to_integral_value() and abs(b) < 10000:
+        exact = _DEC.power(a, int(b)) if b >= 0 else _DEC.divide(Decimal(1), _DEC.power(a, -int(b)))
+    else:
+        if a < 0:
+            raise make_error(
+                "2201F", "a negative number raised to a non-integer power yields a complex result"
+            )
+        exact = _DEC.power(a, b)
+    weight = exact.adjusted() if not exact.is_zero() else 0
+    rscale = min(max(16 - weight, _dscale(a), _dscale(b), 0), 1000)
+    return _round_numeric(exact, rscale)
+
+
+_RANGE_ERROR = {
+    INT2: "smallint out of range",
+    INT4: "integer out of range",
+    INT8: "bigint out of range",
+    OID: "OID out of range",
+}
+
+
+def _check_int(oid: int, value: int) -> int:
+    lo, hi = _INT_RANGES[oid]
+    if not lo <= value <= hi:
+        raise NumericValueOutOfRange(_RANGE_ERROR[oid])
+    return value
+
+
+def _check_float(oid: int, value: float, *inputs: float) -> float:
+    if math.isinf(value) and not any(math.isinf(i) for i in inputs):
+        raise NumericValueOutOfRange("value out of range: overflow")
+    if oid == FLOAT4:
+        value = _to_float4(value)
+        if math.isinf(value) and not any(math.isinf(i) for i in inputs):
+            raise NumericValueOutOfRange("value out of range: overflow")
+    if value == 0.0 and inputs and all(i != 0.0 for i in inputs) and len(inputs) == 2:
+        raise NumericValueOutOfRange("value out of range: underflow")
+    return value
+
+
+def _int_div(a: int, b: int) -> int:
+    if b == 0:
+        raise DivisionByZero("division by zero")
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def _int_mod(a: int, b: int) -> int:
+    if b == 0:
+        raise DivisionByZero("division by zero")
+    return a - b * _int_div(a, b)
+
+
+# ---------------------------------------------------------------------------
+# Session interface and results
+
+
+class EvalContext(Protocol):
+    """What evaluation needs from the session (provided at run time)."""
+
+    user: str
+    database: str
+    backend_pid: int
+    timezone: str
+    extra_float_digits: int
+
+    def setting(self, name: str, missing_ok: bool = False) -> str | None:
+        """current_setting(): the value of `name` (raises 42704 itself for unknown)."""
+        ...
+
+    def set_setting(self, name: str, value: str | None, is_local: bool) -> str:
+        """set_config(): set `name` and return its new value."""
+        ...
+
+    def transaction_timestamp(self) -> dt.datetime:
+        """Start of the current transaction, tz-aware UTC."""
+        ...
+
+    def statement_timestamp(self) -> dt.datetime:
+        """Start of the current statement, tz-aware UTC."""
+        ...
+
+    def version(self) -> str:
+        """The text version() returns."""
+        ...
+
+
+@dataclass(frozen=True)
+class Column:
+    """One result column: name, type OID and type modifier."""
+
+    name: str
+    type_oid: int
+    typmod: int = -1
+
+
+@dataclass
+class ParamTypes:
+    """Types of `$n` parameters; 0 = unspecified (to be inferred from context)."""
+
+    oids: list[int]
+
+    def resolve(self, n: int, oid: int) -> int:
+        """Fix the type of unspecified `$n` to `oid` (if still open); return its type."""
+        while len(self.oids) < n:
+            self.oids.append(0)
+        if self.oids[n - 1] == 0:
+            self.oids[n - 1] = oid
+        return self.oids[n - 1]
+
+
+@dataclass
+class _Env:
+    params: Sequence[object]
+    ctx: EvalContext
+
+    @property
+    def fmt(self) -> _Fmt:
+        return _Fmt(self.ctx.timezone, self.ctx.extra_float_digits)
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        return _zone(self.ctx.timezone)
+
+
+Fn = Callable[[_Env], Any]
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A compiled, typed expression.
+
+    `literal` is set for an unknown-typed string literal and `param` for a `$n`
+    whose type is still open: both take their type from context.
+    """
+
+    type: int
+    fn: Fn
+    location: int | None = -1
+    typmod: int = -1
+    literal: str | None = None
+    param: int | None = None
+
+    @property
+    def is_null_literal(self) -> bool:
+        return self.type == UNKNOWN and self.literal is None and self.param is None
+
+
+def _const(oid: int, value: Any, location: int | None = -1, typmod: int = -1) -> Expr:
+    return Expr(oid, lambda env: value, location, typmod)
+
+
+# ---------------------------------------------------------------------------
+# Casts
+
+Converter = Callable[[Any, _Env], Any]
+
+
+def _int_from(dst: int, src: int) -> Converter | None:
+    if src in _INT_TYPES or src == OID:
+        return lambda v, env: _check_int(dst, v)
+    if src in (FLOAT4, FLOAT8):
+
+        def from_float(v: float, env: _Env) -> int:
+            if math.isnan(v) or math.isinf(v):
+                raise NumericValueOutOfRange(_RANGE_ERROR[dst])
+            return _check_int(dst, round(v))
+
+        return from_float
+    if src == NUMERIC:
+
+        def from_numeric(v: Decimal, env: _Env) -> int:
+            if v.is_nan():
+                raise FeatureNotSupported(f"cannot convert NaN to {_tname(dst)}")
+            if v.is_infinite():
+                raise FeatureNotSupported(f"cannot convert infinity to {_tname(dst)}")
+            return _check_int(dst, int(v.to_integral_value(rounding=decimal.ROUND_HALF_UP)))
+
+        return from_numeric
+    if src == BOOL and dst == INT4:
+        return lambda v, env: 1 if v else 0
+    return None
+
+
+def _float_to_numeric(v: float, digits: int) -> Decimal:
+    if math.isnan(v):
+        return Decimal("NaN")
+    if math.isinf(v):
+        return Decimal("Infinity") if v > 0 else Decimal("-Infinity")
+    return _numeric_norm(Decimal(f"{v:.{digits}g}"))
+
+
+def _tz_local(v: dt.datetime, env: _Env) -> dt.datetime:
+    return v.astimezone(env.tz).replace(tzinfo=None)
+
+
+def _tz_from_local(v: dt.datetime, env: _Env) -> dt.datetime:
+    return v.replace(tzinfo=env.tz).astimezone(dt.UTC)
+
+
+def _jsonb_scalar(dst: int) -> Converter:
+    def conv(v: str, env: _Env) -> Any:
+        parsed = _json_parse(v)
+        if dst == BOOL:
+            if isinstance(parsed, bool):
+                return parsed
+            kind = "boolean"
+        else:
+            if isinstance(parsed, Decimal) and not isinstance(parsed, bool):
+                num = _numeric_norm(parsed)
+                if dst == NUMERIC:
+                    return num
+                if dst in (FLOAT4, FLOAT8):
+                    return _check_float(dst, float(num))
+                conv_int = _int_from(dst, NUMERIC)
+                assert conv_int is not None
+                return conv_int(num, env)
+            kind = "numeric"
+        found = {dict: "object", list: "array", str: "string", bool: "boolean"}.get(
+            type(parsed), "null"
+        )
+        if parsed is None:
+            found = "null"
+        raise InvalidParameterValue(
+            f"cannot cast jsonb {found} to type {_tname(dst) if kind else kind}"
+        )
+
+    return conv
+
+
+def _cast_converter(src: int, dst: int) -> Converter | None:
+    """How to convert a value of type `src` to `dst` in an explicit cast, or None."""
+    if src == dst:
+        return lambda v, env: v
+    src_t, dst_t = _TYPES.get(src), _TYPES.get(dst)
+    if src_t is None or dst_t is None:
+        return None
+    if dst in _STRING_TYPES:
+        if src == BOOL:
+            return lambda v, env: "true" if v else "false"
+        if src == BPCHAR:
+            return lambda v, env: v.rstrip(" ")
+        if src in _STRING_TYPES:
+            return lambda v, env: v
+        if src == UNKNOWN:
+            return lambda v, env: v
+        return lambda v, env: _to_text(src, v, env.fmt)
+    if src in _STRING_TYPES or src == UNKNOWN:
+        return lambda v, env: decode_value(dst, v, env.ctx.timezone)
+    if src_t.elem_oid and dst_t.elem_oid:
+        inner = _cast_converter(src_t.elem_oid, dst_t.elem_oid)
+        if inner is None:
+            return None
+
+        def each(v: list[Any], env: _Env) -> list[Any]:
+            return [
+                None if x is None else each(x, env) if isinstance(x, list) else inner(x, env)
+                for x in v
+            ]
+
+        return each
+    if dst in _INT_TYPES or dst == OID:
+        return _int_from(dst, src) if src != JSONB else _jsonb_scalar(dst)
+    if dst in (FLOAT4, FLOAT8):
+        if src in _NUMERIC_LADDER or src == OID:
+            return lambda v, env: _check_float(dst, float(v))
+        if src == JSONB:
+            return _jsonb_scalar(dst)
+        return None
+    if dst == NUMERIC:
+        if src in _INT_TYPES or src == OID:
+            return lambda v, env: Decimal(v)
+        if src == FLOAT8:
+            return lambda v, env: _float_to_numeric(v, 15)
+        if src == FLOAT4:
+            return lambda v, env: _float_to_numeric(v, 6)
+        if src == JSONB:
+            return _jsonb_scalar(dst)
+        return None
+    if dst == BOOL:
+        if src == INT4:
+            return lambda v, env: v != 0
+        if src == JSONB:
+            return _jsonb_scalar(dst)
+        return None
+    if dst == TIMESTAMP:
+        if src == DATE:
+            return lambda v, env: dt.datetime(v.year, v.month, v.day)
+        if src == TIMESTAMPTZ:
+            return _tz_local
+        return None
+    if dst == TIMESTAMPTZ:
+        if src == DATE:
+            return lambda v, env: _tz_from_local(dt.datetime(v.year, v.month, v.day), env)
+        if src == TIMESTAMP:
+            return _tz_from_local
+        return None
+    if dst == DATE:
+        if src == TIMESTAMP:
+            return lambda v, env: v.date()
+        if src == TIMESTAMPTZ:
+            return lambda v, env: _tz_local(v, env).date()
+        return None
+    if dst == TIME:
+        if src == TIMESTAMP:
+            return lambda v, env: v.time()
+        if src == TIMESTAMPTZ:
+            return lambda v, env: _tz_local(v, env).time()
+        if src == INTERVAL:
+            return lambda v, env: (
+                dt.datetime(2000, 1, 1) + dt.timedelta(microseconds=v.microseconds % 86_400_000_000)
+            ).time()
+        if src == TIMETZ:
+            return lambda v, env: v.replace(tzinfo=None)
+        return None
+    if dst == INTERVAL and src == TIME:
+        return lambda v, env: Interval(
+            0, 0, ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + v.microsecond
+        )
+    if dst == JSONB and src == JSON:
+        return lambda v, env: _jsonb_dump(_json_parse(v))
+    if dst == JSON and src == JSONB:
+        return lambda v, env: v
+    if dst == OID and src in _INT_TYPES:
+        return lambda v, env: v
+    if dst == REGTYPE and src in (OID, INT4, INT8):
+        return lambda v, env: format_type(v, None)
+    return None
+
+
+_IMPLICIT: set[tuple[int, int]] = set()
+for _i, _a in enumerate(_NUMERIC_LADDER):
+    for _b in _NUMERIC_LADDER[_i + 1 :]:
+        _IMPLICIT.add((_a, _b))
+_IMPLICIT |= {
+    (VARCHAR, TEXT),
+    (BPCHAR, TEXT),
+    (NAME, TEXT),
+    (TEXT, VARCHAR),
+    (TEXT, BPCHAR),
+    (TEXT, NAME),
+    (VARCHAR, BPCHAR),
+    (BPCHAR, VARCHAR),
+    (VARCHAR, NAME),
+    (BPCHAR, NAME),
+    (DATE, TIMESTAMP),
+    (DATE, TIMESTAMPTZ),
+    (TIMESTAMP, TIMESTAMPTZ),
+    (TIME, INTERVAL),
+    (TIME, TIMETZ),
+    (INT2, OID),
+    (INT4, OID),
+    (INT8, OID),
+    (OID, REGTYPE),
+    (INT4, REGTYPE),
+    (INT2, REGTYPE),
+    (INT8, REGTYPE),
+}
+
+
+def _can_implicit(src: int, dst: int) -> bool:
+    if src == dst or src == UNKNOWN:
+        return True
+    if (src, dst) in _IMPLICIT:
+        return True
+    s, d = _TYPES.get(src), _TYPES.get(dst)
+    if s and d and s.elem_oid and d.elem_oid:
+        return _can_implicit(s.elem_oid, d.elem_oid)
+    return False
+
+
+def _typmod_converter(dst: int, typmod: int, explicit: bool) -> Converter | None:
+    """Length/precision coercion for `dst(typmod)` (varchar(n), numeric(p,s), ...)."""
+    if typmod < 0:
+        return None
+    if dst == NUMERIC:
+        p, s = ((typmod - 4) >> 16) & 0xFFFF, (typmod - 4) & 0xFFFF
+
+        def numeric_mod(v: Decimal, env: _Env) -> Decimal:
+            if not v.is_finite():
+                if v.is_nan():
+                    return v
+                raise NumericValueOutOfRange(
+                    "numeric field overflow",
+                    detail=f"A field with precision {p}, scale {s} cannot hold an infinite value.",
+                )
+            r = _round_numeric(v, s)
+            if not r.is_zero() and r.adjusted() >= p - s:
+                raise NumericValueOutOfRange(
+                    "numeric field overflow",
+                    detail=f"A field with precision {p}, scale {s} must round to an absolute value less than {'10^' + str(p - s) if p != s else '1'}.",
+                )
+            return r.quantize(Decimal(1).scaleb(-s), context=_DEC) if s >= 0 else r
+
+        return numeric_mod
+    if dst == VARCHAR:
+        n = typmod - 4
+
+        def varchar_mod(v: str, env: _Env) -> str:
+            if len(v) <= n:
+                return v
+            if explicit or not v[n:].strip(" "):
+                return v[:n]
+            raise make_error("22001", f"value too long for type character varying({n})")
+
+        return varchar_mod
+    if dst == BPCHAR:
+        n = typmod - 4
+
+        def bpchar_mod(v: str, env: _Env) -> str:
+            if len(v) > n:
+                if explicit or not v[n:].strip(" "):
+                    return v[:n]
+                raise make_error("22001", f"value too long for type character({n})")
+            return v.ljust(n)
+
+        return bpchar_mod
+    if dst in (TIMESTAMP, TIMESTAMPTZ, TIME, TIMETZ) and typmod < 6:
+        unit = 10 ** (6 - typmod)
+
+        def round_time(v: Any, env: _Env) -> Any:
+            us = v.microsecond
+            rounded = (
+                int(Decimal(us / unit).to_integral_value(rounding=decimal.ROUND_HALF_UP)) * unit
+            )
+            if isinstance(v, dt.datetime):
+                return v.replace(microsecond=0) + dt.timedelta(microseconds=rounded)
+            base = dt.datetime(2000, 1, 1, v.hour, v.minute, v.second) + dt.timedelta(
+                microseconds=rounded
+            )
+            return base.time().replace(tzinfo=v.tzinfo)
+
+        return round_time
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Overloads: operators and functions share one resolution procedure
+
+
+@dataclass(frozen=True)
+class _Call:
+    """What an implementation sees besides argument values."""
+
+    env: _Env
+    arg_types: tuple[int, ...]
+    result_type: int
+
+
+Impl = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Overload:
+    """One signature of a function or operator: argument types, result and implementation.
+
+    `impl(call, *values)`; strict overloads return NULL for any NULL argument
+    without calling `impl`. `variadic` repeats the last argument type.
+    """
+
+    args: tuple[int, ...]
+    result: int
+    impl: Impl
+    strict: bool = True
+    variadic: bool = False
+
+
+def _simple(f: Callable[..., Any]) -> Impl:
+    return lambda call, *values: f(*values)
+
+
+_POLY = (ANY, ANYELEMENT, ANYARRAY, ANYNONARRAY)
+
+
+def _expand(ov: Overload, n: int) -> tuple[int, ...] | None:
+    if ov.variadic:
+        if n < len(ov.args):
+            return None
+        return ov.args[:-1] + (ov.args[-1],) * (n - len(ov.args) + 1)
+    return ov.args if len(ov.args) == n else None
+
+
+def _poly_element(declared: Sequence[int], actual: Sequence[int]) -> int | None:
+    """The element type polymorphic arguments agree on: 0 if none, None if they conflict."""
+    elem = 0
+    for d, a in zip(declared, actual, strict=True):
+        if a == UNKNOWN:
+            continue
+        cand = 0
+        if d in (ANYELEMENT, ANYNONARRAY):
+            cand = a
+        elif d == ANYARRAY:
+            cand = _TYPES[a].elem_oid
+        if cand:
+            if elem and cand != elem:
+                if _can_implicit(cand, elem):
+                    continue
+                if _can_implicit(elem, cand):
+                    elem = cand
+                    continue
+                return None
+            elem = elem or cand
+    return elem
+
+
+def _accepts(declared: int, actual: int) -> bool:
+    if declared == ANY or actual == UNKNOWN:
+        return True
+    if declared == ANYELEMENT:
+        return True
+    if declared == ANYNONARRAY:
+        return not _is_array(actual)
+    if declared == ANYARRAY:
+        return _is_array(actual)
+    return _can_implicit(actual, declared)
+
+
+def _select_overload(
+    candidates: Sequence[Overload], actual: Sequence[int]
+) -> tuple[Overload, tuple[int, ...]] | None | list[Overload]:
+    """PostgreSQL's func_select_candidate, simplified.
+
+    Returns (overload, concrete argument types), None when nothing matches, or
+    the list of tied candidates when the choice is ambiguous.
+    """
+    viable: list[tuple[Overload, tuple[int, ...]]] = []
+    for ov in candidates:
+        declared = _expand(ov, len(actual))
+        if declared is None or not all(
+            _accepts(d, a) for d, a in zip(declared, actual, strict=True)
+        ):
+            continue
+        if any(d in _POLY for d in declared):
+            elem = _poly_element(declared, actual)
+            if elem is None:
+                continue
+            if any(d == ANYARRAY for d in declared) or any(d == ANYELEMENT for d in declared):
+                if elem == 0:
+                    elem = (
+                        TEXT
+                        if all(a == UNKNOWN for a in actual) and ANYARRAY not in declared
+                        else 0
+                    )
+                if elem == 0 and ANYARRAY in declared:
+                    continue
+            if elem and any(d == ANYNONARRAY for d in declared) and _is_array(elem):
+                continue
+            if elem and ANYARRAY in declared and _is_array(elem):
+                continue
+            concrete = []
+            for d, a in zip(declared, actual, strict=True):
+                if d in (ANYELEMENT, ANYNONARRAY):
+                    concrete.append(elem or (TEXT if a == UNKNOWN else a))
+                elif d == ANYARRAY:
+                    concrete.append(_array_of(elem))
+                elif d == ANY:
+                    concrete.append(a)
+                else:
+                    concrete.append(d)
+            viable.append((ov, tuple(concrete)))
+        else:
+            viable.append((ov, declared))
+    if len(viable) <= 1:
+        return viable[0] if viable else None
+    # Exact match on known types first.
+    for ov, decl in viable:
+        if all(d == a for d, a in zip(decl, actual, strict=True)):
+            return ov, decl
+    known = [a for a in actual if a != UNKNOWN]
+    if len(known) == 1 and len(actual) == 2:
+        # binary_oper_exact: an unknown beside a known type T prefers (T, T).
+        t = known[0]
+        for ov, decl in viable:
+            if decl == (t, t) and not any(d in _POLY for d in ov.args):
+                return ov, decl
+
+    def best(key: Callable[[tuple[Overload, tuple[int, ...]]], int]) -> None:
+        nonlocal viable
+        top = max(key(v) for v in viable)
+        viable = [v for v in viable if key(v) == top]
+
+    def decl_of(v: tuple[Overload, tuple[int, ...]]) -> tuple[int, ...]:
+        return _expand(v[0], len(actual)) or v[1]
+
+    # Polymorphic parameters never count as exact or preferred matches.
+    best(
+        lambda v: sum(1 for d, a in zip(decl_of(v), actual, strict=True) if d == a and a != UNKNOWN)
+    )
+    best(
+        lambda v: sum(
+            1
+            for d, a in zip(decl_of(v), actual, strict=True)
+            if d != a and _TYPES[d].preferred and a != UNKNOWN
+        )
+    )
+    for i, a in enumerate(actual):
+        if a != UNKNOWN or len(viable) <= 1:
+            continue
+        cats = {_category(v[0].args[min(i, len(v[0].args) - 1)]) for v in viable}
+        if "S" in cats:
+            cat = "S"
+        elif "P" in cats and len(cats) > 1 or cats == {"P"}:
+            concrete_cats = {_category(v[1][i]) for v in viable}
+            if "A" not in concrete_cats:
+                return [v[0] for v in viable]
+            viable = [v for v in viable if _category(v[1][i]) == "A"]
+            continue
+        elif len(cats) == 1:
+            cat = cats.pop()
+        else:
+            return [v[0] for v in viable]
+        viable = [v for v in viable if _category(v[0].args[min(i, len(v[0].args) - 1)]) == cat]
+        preferred = [v for v in viable if _TYPES[v[1][i]].preferred]
+        if preferred:
+            viable = preferred
+    if len(viable) == 1:
+        return viable[0]
+    return [v[0] for v in viable]
+
+
+def _apply(
+    ov: Overload, result: int, args: list[Expr], types: tuple[int, ...], location: int | None
+) -> Expr:
+    fns = [a.fn for a in args]
+    strict, impl = ov.strict, ov.impl
+    arg_types = tuple(types)
+
+    def run(env: _Env) -> Any:
+        values = [f(env) for f in fns]
+        if strict and any(v is None for v in values):
+            return None
+        return impl(_Call(env, arg_types, result), *values)
+
+    return Expr(result, run, location)
+
+
+# ---------------------------------------------------------------------------
+# The compiler
+
+
+def _position(sql: str, location: int | None) -> int | None:
+    """1-based character position of a pglast byte location."""
+    if location is None or location < 0:
+        return None
+    raw = sql.encode()
+    return len(raw[:location].decode(errors="ignore")) + 1
+
+
+@dataclass
+class _Compiler:
+    sql: str
+    params: ParamTypes
+    used_params: set[int] = field(default_factory=set)
+    # pglast's A_Const carries no location: recovered from the JSON parse tree.
+    const_locations: dict[int, int] = field(default_factory=dict)
+
+    # -- errors
+    def pos(self, location: int | None) -> int | None:
+        return _position(self.sql, location)
+
+    def unsupported(self, what: str, location: int | None, *, plural: bool = False) -> PgError:
+        verb = "are" if plural else "is"
+        return FeatureNotSupported(f"{what} {verb} not supported yet", position=self.pos(location))
+
+    def loc(self, node: ast.Node | None) -> int | None:
+        """The location of `node` (A_Const's comes from the JSON tree)."""
+        if isinstance(node, ast.A_Const):
+            return self.const_locations.get(id(node))
+        if isinstance(node, ast.A_Expr) and node.lexpr is not None:
+            left = self.loc(node.lexpr)
+            if left is not None:
+                return (
+                    min(left, node.location)
+                    if node.location is not None and node.location >= 0
+                    else left
+                )
+        return _location(node) if node is not None else None
+
+    # -- dispatch
+    def expr(self, node: Any) -> Expr:
+        handler = _NODE_COMPILERS.get(type(node))
+        if handler is None:
+            raise self.unsupported(f"expression {type(node).__name__}", _location(node))
+        return handler(self, node)
+
+    # -- coercion
+    def coerce(
+        self,
+        e: Expr,
+        target: int,
+        typmod: int = -1,
+        *,
+        explicit: bool = False,
+        location: int | None = -1,
+    ) -> Expr:
+        """Convert `e` to `target(typmod)`; unknown literals and open `$n` take the type."""
+        if target in _POLY:
+            target = TEXT if e.type == UNKNOWN else e.type
+        if e.type == UNKNOWN:
+            e = self._resolve_unknown(e, target, location)
+            conv: Converter | None = None
+        elif e.type == target:
+            conv = None
+        else:
+            if not explicit and not _can_implicit(e.type, target):
+                raise CannotCoerce(
+                    f"cannot cast type {_tname(e.type)} to {_tname(target)}",
+                    position=self.pos(location),
+                )
+            conv = _cast_converter(e.type, target)
+            if conv is None:
+                raise CannotCoerce(
+                    f"cannot cast type {_tname(e.type)} to {_tname(target)}",
+                    position=self.pos(
+                        location if location is not None and location >= 0 else e.location
+                    ),
+                )
+        mod = _typmod_converter(target, typmod, explicit)
+        if conv is None and mod is None:
+            return Expr(target, e.fn, e.location, typmod if typmod >= 0 else e.typmod)
+        fn = e.fn
+        steps = [c for c in (conv, mod) if c is not None]
+
+        def run(env: _Env) -> Any:
+            v = fn(env)
+            if v is None:
+                return None
+            for step in steps:
+                v = step(v, env)
+            return v
+
+        return Expr(target, run, e.location, typmod)
+
+    def _resolve_unknown(self, e: Expr, target: int, location: int | None) -> Expr:
+        if e.param is not None:
+            n = e.param
+            oid = self.params.resolve(n, target)
+            if oid != target:
+                return self.coerce(
+                    self.param_expr(n, e.location), target, explicit=True, location=location
+                )
+            return Expr(target, e.fn, e.location)
+        if e.literal is None:
+            return Expr(target, lambda env: None, e.location)
+        text = e.literal
+        if target in (UNKNOWN, TEXT, VARCHAR, BPCHAR):
+            return Expr(target, lambda env: text, e.location)
+        try:
+            value = decode_value(target, text)
+        except PgError as err:
+            if err.position is None:
+                err.position = self.pos(e.location)
+            raise
+        if target in (TIMESTAMPTZ, TIMETZ) or (
+            _is_array(target) and _TYPES[target].elem_oid in (TIMESTAMPTZ, TIMETZ)
+        ):
+            return Expr(
+                target, lambda env: decode_value(target, text, env.ctx.timezone), e.location
+            )
+        return Expr(target, lambda env: value, e.location)
+
+    def param_expr(self, n: int, location: int | None) -> Expr:
+        self.used_params.add(n)
+        idx = n - 1
+
+        def get(env: _Env) -> Any:
+            return env.params[idx] if idx < len(env.params) else None
+
+        oid = self.params.oids[idx] if idx < len(self.params.oids) else 0
+        if oid == 0:
+            self.params.resolve(n, 0)
+            return Expr(UNKNOWN, get, location, param=n)
+        return Expr(oid, get, location)
+
+    def finalize(self, e: Expr) -> Expr:
+        """Unknown at the top of a target list becomes text (PostgreSQL 10+)."""
+        return self.coerce(e, TEXT) if e.type == UNKNOWN else e
+
+    def common_type(self, exprs: Sequence[Expr], context: str) -> int:
+        """select_common_type(): the type CASE/COALESCE/ARRAY/UNION branches agree on."""
+        ptype = UNKNOWN
+        for e in exprs:
+            if e.type == UNKNOWN:
+                continue
+            if ptype == UNKNOWN:
+                ptype = e.type
+                continue
+            if e.type == ptype:
+                continue
+            pcat, ncat = _category(ptype), _category(e.type)
+            if pcat != ncat:
+                raise DatatypeMismatch(
+                    f"{context} types {_tname(ptype)} and {_tname(e.type)} cannot be matched",
+                    position=self.pos(e.location),
+                )
+            if (
+                not _TYPES[ptype].preferred
+                and _can_implicit(ptype, e.type)
+                and not _can_implicit(e.type, ptype)
+            ):
+                ptype = e.type
+        if ptype == UNKNOWN:
+            return TEXT
+        return ptype
+
+    def unify(self, exprs: Sequence[Expr], context: str) -> tuple[int, list[Expr]]:
+        t = self.common_type(exprs, context)
+        out = []
+        for e in exprs:
+            if e.type != t and e.type != UNKNOWN and not _can_implicit(e.type, t):
+                raise CannotCoerce(
+                    f"{context} could not convert type {_tname(e.type)} to {_tname(t)}",
+                    position=self.pos(e.location),
+                )
+            out.append(self.coerce(e, t, location=e.location))
+        return t, out
+
+    # -- operator and function calls
+    def operator(self, name: str, left: Expr | None, right: Expr, location: int | None) -> Expr:
+        """Resolve and build `left name right` (prefix operator when `left` is None)."""
+        candidates = _OPERATORS.get(name, [])
+        args = [right] if left is None else [left, right]
+        actual = [a.type for a in args]
+        if left is not None:
+            candidates = [c for c in candidates if len(c.args) == 2]
+        else:
+            candidates = [c for c in candidates if len(c.args) == 1]
+        chosen = _select_overload(candidates, actual)
+        shown = " ".join(
+            ([_tname(left.type)] if left is not None else []) + [name, _tname(right.type)]
+        )
+        if chosen is None:
+            raise UndefinedFunction(
+                f"operator does not exist: {shown}",
+                hint="No operator matches the given name and argument types. You might need to add explicit type casts.",
+                position=self.pos(location),
+            )
+        if isinstance(chosen, list):
+            raise make_error(
+                "42725",
+                f"operator is not unique: {shown}",
+                hint="Could not choose a best candidate operator. You might need to add explicit type casts.",
+                position=self.pos(location),
+            )
+        ov, types = chosen
+        coerced = [self.coerce(a, t, location=a.location) for a, t in zip(args, types, strict=True)]
+        types = tuple(c.type for c in coerced)
+        return _apply(ov, _result_type(ov, types), coerced, types, location)
+
+    def call(self, name: str, args: list[Expr], location: int | None) -> Expr:
+        """Resolve and build the function call `name(args)`."""
+        fdef = _FUNCTIONS.get(name)
+        actual = [a.type for a in args]
+        chosen = _select_overload(fdef, actual) if fdef else None
+        shown = f"{name}({', '.join(_tname(t) for t in actual)})"
+        if chosen is None:
+            raise UndefinedFunction(
+                f"function {shown} does not exist",
+                hint="No function matches the given name and argument types. You might need to add explicit type casts.",
+                position=self.pos(location),
+            )
+        if isinstance(chosen, list):
+            raise AmbiguousFunction(
+                f"function {shown} is not unique",
+                hint="Could not choose a best candidate function. You might need to add explicit type casts.",
+                position=self.pos(location),
+            )
+        ov, types = chosen
+        coerced = [
+            a
+            if t == ANY
+            or (ov.args and ov.args[-1] == ANY and i >= len(ov.args) - 1 and ov.variadic)
+            else self.coerce(a, t, location=a.location)
+            for i, (a, t) in enumerate(zip(args, types, strict=True))
+        ]
+        types = tuple(c.type for c in coerced)
+        return _apply(ov, _result_type(ov, types), coerced, types, location)
+
+
+def _result_type(ov: Overload, types: tuple[int, ...]) -> int:
+    if ov.result not in (ANYELEMENT, ANYARRAY):
+        return ov.result
+    declared = _expand(ov, len(types)) or ov.args
+    elem = 0
+    for d, t in zip(declared, types, strict=True):
+        if d in (ANYELEMENT, ANYNONARRAY):
+            elem = t
+        elif d == ANYARRAY:
+            elem = _TYPES[t].elem_oid
+        if elem:
+            break
+    return elem if ov.result == ANYELEMENT else _array_of(elem)
+
+
+def _location(node: ast.Node) -> int | None:
+    loc = getattr(node, "location", None)
+    return loc if isinstance(loc, int) and loc >= 0 else None
+
+
+NodeCompiler = Callable[[_Compiler, Any], Expr]
+_NODE_COMPILERS: dict[type, NodeCompiler] = {}
+
+
+def _compiles(*node_types: type) -> Callable[[NodeCompiler], NodeCompiler]:
+    """Register the compiler for pglast node classes (once per class)."""
+
+    def register(fn: NodeCompiler) -> NodeCompiler:
+        for t in node_types:
+            if t in _NODE_COMPILERS:
+                raise RuntimeError(f"compiler for {t.__name__} registered twice")
+            _NODE_COMPILERS[t] = fn
+        return fn
+
+    return register
+
+
+# ---------------------------------------------------------------------------
+# Node compilers
+
+
+def _resolve_type_name(tn: ast.TypeName, sql: str) -> tuple[int, int]:
+    """(type oid, typmod) for a pglast TypeName; 42704 for unknown names."""
+    names = [n.sval for n in (tn.names or ())]
+    name = names[-1].lower() if names else ""
+    oid = _TYPE_ALIASES.get(name)
+    if oid is None or (len(names) > 1 and names[0] not in ("pg_catalog",)):
+        shown = ".".join(names)
+        raise UndefinedObject(
+            f'type "{shown}" does not exist', position=_position(sql, _location(tn))
+        )
+    mods: list[int] = []
+    for m in tn.typmods or ():
+        if isinstance(m, ast.A_Const) and isinstance(m.val, ast.Integer):
+            mods.append(int(m.val.ival or 0))
+        else:
+            raise FeatureNotSupported(
+                "type modifiers must be simple constants", position=_position(sql, _location(tn))
+            )
+    typmod = -1
+    if oid == NUMERIC and mods:
+        p, s = mods[0], mods[1] if len(mods) > 1 else 0
+        if not 1 <= p <= 1000:
+            raise InvalidParameterValue(
+                f"NUMERIC precision {p} must be between 1 and 1000",
+                position=_position(sql, _location(tn)),
+            )
+        typmod = ((p << 16) | (s & 0xFFFF)) + 4
+    elif oid in (VARCHAR, BPCHAR) and mods:
+        typmod = mods[0] + 4
+    elif oid == BPCHAR and name in ("bpchar",) and not mods:
+        typmod = -1
+    elif oid in (TIMESTAMP, TIMESTAMPTZ, TIME, TIMETZ) and mods:
+        typmod = min(mods[0], 6)
+    elif oid == FLOAT8 and name == "float" and mods:
+        oid = FLOAT4 if mods[0] <= 24 else FLOAT8
+    if tn.arrayBounds:
+        oid = _array_of(oid)
+    return oid, typmod
+
+
+@_compiles(ast.A_Const)
+def _c_const(c: _Compiler, node: Any) -> Expr:
+    loc = c.const_locations.get(id(node), -1)
+    if node.isnull:
+        return Expr(UNKNOWN, lambda env: None, loc)
+    val = node.val
+    if isinstance(val, ast.Integer):
+        return _const(INT4, val.ival, loc)
+    if isinstance(val, ast.Float):
+        text = str(val.fval)
+        if re.fullmatch(r"-?\d+", text):
+            n = int(text)
+            if -(2**31) <= n < 2**31:
+                return _const(INT4, n, loc)
+            if -(2**63) <= n < 2**63:
+                return _const(INT8, n, loc)
+        return _const(NUMERIC, _numeric_norm(Decimal(text)), loc)
+    if isinstance(val, ast.String):
+        s = val.sval
+        return Expr(UNKNOWN, lambda env: s, loc, literal=s)
+    if isinstance(val, ast.Boolean):
+        b = bool(val.boolval)
+        return _const(BOOL, b, loc)
+    raise c.unsupported(f"constant {type(val).__name__}", loc)
+
+
+@_compiles(ast.ParamRef)
+def _c_param(c: _Compiler, node: Any) -> Expr:
+    n = node.number
+    if n < 1 or n > 65535:
+        raise make_error("42P02", f"there is no parameter ${n}", position=c.pos(node.location))
+    c.params.resolve(n, 0) if n > len(c.params.oids) else None
+    return c.param_expr(n, node.location)
+
+
+@_compiles(ast.TypeCast)
+def _c_typecast(c: _Compiler, node: Any) -> Expr:
+    assert node.typeName is not None and node.arg is not None
+    oid, typmod = _resolve_type_name(node.typeName, c.sql)
+    if isinstance(node.arg, ast.A_ArrayExpr) and _is_array(oid):
+        # ARRAY[...]::T[] coerces each element to T (and allows ARRAY[]).
+        elem = _TYPES[oid].elem_oid
+        items = [c.coerce(c.expr(x), elem, typmod, explicit=True) for x in node.arg.elements or ()]
+        fns = [i.fn for i in items]
+        return Expr(oid, lambda env: [f(env) for f in fns], node.arg.location)
+    arg = c.expr(node.arg)
+    loc = node.location if node.location is not None else -1
+    if arg.type == UNKNOWN and arg.literal is not None:
+        loc = arg.location
+    out = c.coerce(arg, oid, typmod, explicit=True, location=loc)
+    return Expr(out.type, out.fn, loc, out.typmod)
+
+
+@_compiles(ast.ColumnRef)
+def _c_columnref(c: _Compiler, node: Any) -> Expr:
+    fields = node.fields or ()
+    if any(isinstance(f, ast.A_Star) for f in fields):
+        raise PgSyntaxError(
+            "SELECT * with no tables specified is not valid", position=c.pos(node.location)
+        )
+    names = [f.sval for f in fields if isinstance(f, ast.String)]
+    if len(names) > 1:
+        raise make_error(
+            "42P01",
+            f'missing FROM-clause entry for table "{names[-2]}"',
+            position=c.pos(node.location),
+        )
+    raise UndefinedColumn(f'column "{names[0]}" does not exist', position=c.pos(node.location))
+
+
+@_compiles(ast.SubLink)
+def _c_sublink(c: _Compiler, node: Any) -> Expr:
+    raise c.unsupported("subqueries", node.location, plural=True)
+
+
+@_compiles(ast.CollateClause)
+def _c_collate(c: _Compiler, node: Any) -> Expr:
+    raise c.unsupported("COLLATE", node.location)
+
+
+@_compiles(ast.RowExpr)
+def _c_row(c: _Compiler, node: Any) -> Expr:
+    raise c.unsupported("ROW expressions", node.location, plural=True)
+
+
+def _truth(v: Any) -> bool | None:
+    return None if v is None else bool(v)
+
+
+@_compiles(ast.BoolExpr)
+def _c_boolexpr(c: _Compiler, node: Any) -> Expr:
+    op = node.boolop
+    word = {enums.BoolExprType.AND_EXPR: "AND", enums.BoolExprType.OR_EXPR: "OR"}.get(op, "NOT")
+    args = []
+    for a in node.args or ():
+        e = c.expr(a)
+        if e.type != BOOL and e.type != UNKNOWN:
+            raise DatatypeMismatch(
+                f"argument of {word} must be type boolean, not type {_tname(e.type)}",
+                position=c.pos(e.location),
+            )
+        args.append(c.coerce(e, BOOL, location=e.location))
+    fns = [a.fn for a in args]
+    if op == enums.BoolExprType.NOT_EXPR:
+        f = fns[0]
+        return Expr(BOOL, lambda env: None if (v := f(env)) is None else not v, node.location)
+    stop = op == enums.BoolExprType.OR_EXPR
+
+    def run(env: _Env) -> Any:
+        saw_null = False
+        for f in fns:
+            v = f(env)
+            if v is None:
+                saw_null = True
+            elif bool(v) == stop:
+                return stop
+        return None if saw_null else not stop
+
+    return Expr(BOOL, run, node.location)
+
+
+@_compiles(ast.NullTest)
+def _c_nulltest(c: _Compiler, node: Any) -> Expr:
+    assert node.arg is not None
+    e = c.expr(node.arg)
+    if e.type == UNKNOWN:
+        e = c.coerce(e, TEXT)
+    f = e.fn
+    if node.nulltesttype == enums.NullTestType.IS_NULL:
+        return Expr(BOOL, lambda env: f(env) is None, node.location)
+    return Expr(BOOL, lambda env: f(env) is not None, node.location)
+
+
+_BOOLTESTS: dict[Any, Callable[[Any], bool]] = {
+    enums.BoolTestType.IS_TRUE: lambda v: v is True,
+    enums.BoolTestType.IS_NOT_TRUE: lambda v: v is not True,
+    enums.BoolTestType.IS_FALSE: lambda v: v is False,
+    enums.BoolTestType.IS_NOT_FALSE: lambda v: v is not False,
+    enums.BoolTestType.IS_UNKNOWN: lambda v: v is None,
+    enums.BoolTestType.IS_NOT_UNKNOWN: lambda v: v is not None,
+}
+
+
+@_compiles(ast.BooleanTest)
+def _c_booltest(c: _Compiler, node: Any) -> Expr:
+    assert node.arg is not None
+    e = c.expr(node.arg)
+    if e.type not in (BOOL, UNKNOWN):
+        word = (
+            str(enums.BoolTestType(node.booltesttype).name).replace("IS_", "IS ").replace("_", " ")
+        )
+        raise DatatypeMismatch(
+            f"argument of {word} must be type boolean, not type {_tname(e.type)}",
+            position=c.pos(e.location),
+        )
+    e = c.coerce(e, BOOL, location=e.location)
+    test, f = _BOOLTESTS[node.booltesttype], e.fn
+    return Expr(BOOL, lambda env: test(_truth(f(env))), node.location)
+
+
+def _comparison(c: _Compiler, op: str, left: Expr, right: Expr, location: int | None) -> Expr:
+    e = c.operator(op, left, right, location)
+    if e.type != BOOL:
+        raise DatatypeMismatch(f"operator {op} must return type boolean", position=c.pos(location))
+    return e
+
+
+AExprCompiler = Callable[[_Compiler, ast.A_Expr], Expr]
+_AEXPR_KINDS: dict[Any, AExprCompiler] = {}
+
+
+def _aexpr(*kinds: Any) -> Callable[[AExprCompiler], AExprCompiler]:
+    def register(fn: AExprCompiler) -> AExprCompiler:
+        for k in kinds:
+            if k in _AEXPR_KINDS:
+                raise RuntimeError(f"A_Expr kind {k} registered twice")
+            _AEXPR_KINDS[k] = fn
+        return fn
+
+    return register
+
+
+@_compiles(ast.A_Expr)
+def _c_aexpr(c: _Compiler, node: Any) -> Expr:
+    handler = _AEXPR_KINDS.get(node.kind)
+    if handler is None:
+        raise c.unsupported(
+            f"operator construct {enums.A_Expr_Kind(node.kind).name}", node.location
+        )
+    return handler(c, node)
+
+
+def _opname(node: ast.A_Expr) -> str:
+    return str(node.name[-1].sval) if node.name else ""
+
+
+@_aexpr(enums.A_Expr_Kind.AEXPR_OP, enums.A_Expr_Kind.AEXPR_LIKE, enums.A_Expr_Kind.AEXPR_ILIKE)
+def _ae_op(c: _Compiler, node: Any) -> Expr:
+    assert node.rexpr is not None
+    left = c.expr(node.lexpr) if node.lexpr is not None else None
+    right = c.expr(node.rexpr)
+    return c.operator(_opname(node), left, right, node.location)
+
+
+@_aexpr(enums.A_Expr_Kind.AEXPR_DISTINCT, enums.A_Expr_Kind.AEXPR_NOT_DISTINCT)
+def _ae_distinct(c: _Compiler, node: Any) -> Expr:
+    left, right = c.expr(node.lexpr), c.expr(node.rexpr)
+    eq = _comparison(c, "=", left, right, node.location)
+    lf, rf, ef = _peek_args(c, "=", left, right, node.location)
+    distinct = node.kind == enums.A_Expr_Kind.AEXPR_DISTINCT
+
+    def run(env: _Env) -> bool:
+        a, b = lf(env), rf(env)
+        if a is None or b is None:
+            same = a is None and b is None
+        else:
+            same = bool(ef(env))
+        return not same if distinct else same
+
+    del eq
+    return Expr(BOOL, run, node.location)
+
+
+def _peek_args(
+    c: _Compiler, op: str, left: Expr, right: Expr, location: int | None
+) -> tuple[Fn, Fn, Fn]:
+    """Functions for both coerced operands and for the operator itself."""
+    candidates = [o for o in _OPERATORS.get(op, []) if len(o.args) == 2]
+    chosen = _select_overload(candidates, [left.type, right.type])
+    assert chosen is not None and not isinstance(chosen, list)
+    ov, types = chosen
+    l2 = c.coerce(left, types[0], location=left.location)
+    r2 = c.coerce(right, types[1], location=right.location)
+    lf, rf, impl = l2.fn, r2.fn, ov.impl
+    call_types = (l2.type, r2.type)
+    return lf, rf, lambda env: impl(_Call(env, call_types, BOOL), lf(env), rf(env))
+
+
+@_aexpr(enums.A_Expr_Kind.AEXPR_NULLIF)
+def _ae_nullif(c: _Compiler, node: Any) -> Expr:
+    left, right = c.expr(node.lexpr), c.expr(node.rexpr)
+    _comparison(c, "=", left, right, node.location)
+    lf, rf, ef = _peek_args(c, "=", left, right, node.location)
+    candidates = [o for o in _OPERATORS["="] if len(o.args) == 2]
+    chosen = _select_overload(candidates, [left.type, right.type])
+    assert chosen is not None and not isinstance(chosen, list)
+    rtype = chosen[1][0]
+
+    def run(env: _Env) -> Any:
+        a = lf(env)
+        if a is None:
+            return None
+        if rf(env) is not None and ef(env):
+            return None
+        return a
+
+    return Expr(rtype, run, node.location)
+
+
+@_aexpr(enums.A_Expr_Kind.AEXPR_IN)
+def _ae_in(c: _Compiler, node: Any) -> Expr:
+    left = c.expr(node.lexpr)
+    items = [c.expr(x) for x in node.rexpr]
+    negate = _opname(node) == "<>"
+    tests = [_comparison(c, "=", left, item, node.location) for item in items]
+    fns = [t.fn for t in tests]
+
+    def run(env: _Env) -> Any:
+        saw_null = False
+        for f in fns:
+            v = f(env)
+            if v is None:
+                saw_null = True
+            elif v:
+                return not negate
+        return None if saw_null else negate
+
+    return Expr(BOOL, run, node.location)
+
+
+@_aexpr(
+    enums.A_Expr_Kind.AEXPR_BETWEEN,
+    enums.A_Expr_Kind.AEXPR_NOT_BETWEEN,
+    enums.A_Expr_Kind.AEXPR_BETWEEN_SYM,
+    enums.A_Expr_Kind.AEXPR_NOT_BETWEEN_SYM,
+)
+def _ae_between(c: _Compiler, node: Any) -> Expr:
+    kind = node.kind
+    x = c.expr(node.lexpr)
+    lo, hi = (c.expr(v) for v in node.rexpr)
+    loc = node.location
+    ge1, le1 = _comparison(c, ">=", x, lo, loc).fn, _comparison(c, "<=", x, hi, loc).fn
+    symmetric = kind in (
+        enums.A_Expr_Kind.AEXPR_BETWEEN_SYM,
+        enums.A_Expr_Kind.AEXPR_NOT_BETWEEN_SYM,
+    )
+    ge2, le2 = (
+        (_comparison(c, ">=", x, hi, loc).fn, _comparison(c, "<=", x, lo, loc).fn)
+        if symmetric
+        else (ge1, le1)
+    )
+    negate = kind in (enums.A_Expr_Kind.AEXPR_NOT_BETWEEN, enums.A_Expr_Kind.AEXPR_NOT_BETWEEN_SYM)
+
+    def and3(a: Any, b: Any) -> Any:
+        if a is False or b is False:
+            return False
+        return None if a is None or b is None else True
+
+    def or3(a: Any, b: Any) -> Any:
+        if a is True or b is True:
+            return True
+        return None if a is None or b is None else False
+
+    def run(env: _Env) -> Any:
+        r = and3(ge1(env), le1(env))
+        if symmetric:
+            r = or3(r, and3(ge2(env), le2(env)))
+        return None if r is None else (not r if negate else r)
+
+    return Expr(BOOL, run, loc)
+
+
+@_aexpr(enums.A_Expr_Kind.AEXPR_OP_ANY, enums.A_Expr_Kind.AEXPR_OP_ALL)
+def _ae_any(c: _Compiler, node: Any) -> Expr:
+    left = c.expr(node.lexpr)
+    arr = c.expr(node.rexpr)
+    if arr.type == UNKNOWN:
+        arr = c.coerce(
+            arr, _array_of(TEXT if left.type == UNKNOWN else left.type), location=arr.location
+        )
+    if not _is_array(arr.type):
+        raise make_error(
+            "42809",
+            "op ANY/ALL (array) requires array on right side",
+            position=c.pos(node.location),
+        )
+    elem = _TYPES[arr.type].elem_oid
+    probe = Expr(elem, lambda env: None, arr.location)
+    op = _opname(node)
+    lf, _rf, _ = _peek_args(c, op, left, probe, node.location)
+    candidates = [o for o in _OPERATORS.get(op, []) if len(o.args) == 2]
+    chosen = _select_overload(candidates, [left.type, elem])
+    if chosen is None or isinstance(chosen, list):
+        _comparison(c, op, left, probe, node.location)
+        raise AssertionError("unreachable")
+    ov, types = chosen
+    lconv = c.coerce(left, types[0], location=left.location).fn
+    econv = _cast_converter(elem, types[1]) or (lambda v, env: v)
+    af, impl = arr.fn, ov.impl
+    is_all = node.kind == enums.A_Expr_Kind.AEXPR_OP_ALL
+
+    def run(env: _Env) -> Any:
+        a, items = lconv(env), af(env)
+        if items is None:
+            return None
+        saw_null = False
+        for item in _flatten(items):
+            if a is None or item is None:
+                saw_null = True
+                continue
+            r = impl(_Call(env, types, BOOL), a, econv(item, env))
+            if is_all and not r:
+                return False
+            if not is_all and r:
+                return True
+        return None if saw_null else is_all
+
+    del lf
+    return Expr(BOOL, run, node.location)
+
+
+def _flatten(items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for x in items:
+        out.extend(_flatten(x) if isinstance(x, list) else [x])
+    return out
+
+
+@_compiles(ast.CaseExpr)
+def _c_case(c: _Compiler, node: Any) -> Expr:
+    arg = c.expr(node.arg) if node.arg is not None else None
+    conds: list[Expr] = []
+    results: list[Expr] = []
+    for w in node.args or ():
+        assert isinstance(w, ast.CaseWhen)
+        cond = c.expr(w.expr)
+        if arg is not None:
+            cond = _comparison(c, "=", arg, cond, w.location if w.location is not None else -1)
+        elif cond.type not in (BOOL, UNKNOWN):
+            raise DatatypeMismatch(
+                f"argument of CASE/WHEN must be type boolean, not type {_tname(cond.type)}",
+                position=c.pos(cond.location),
+            )
+        conds.append(c.coerce(cond, BOOL, location=cond.location))
+        results.append(c.expr(w.result))
+    default = (
+        c.expr(node.defresult) if node.defresult is not None else Expr(UNKNOWN, lambda env: None)
+    )
+    # PostgreSQL puts the ELSE branch first when choosing the common type.
+    rtype, unified = c.unify([default, *results], "CASE")
+    pairs = [(cd.fn, r.fn) for cd, r in zip(conds, unified[1:], strict=True)]
+    dflt = unified[0].fn
+
+    def run(env: _Env) -> Any:
+        for cond, res in pairs:
+            if cond(env):
+                return res(env)
+        return dflt(env)
+
+    return Expr(rtype, run, node.location)
+
+
+@_compiles(ast.CoalesceExpr)
+def _c_coalesce(c: _Compiler, node: Any) -> Expr:
+    rtype, args = c.unify([c.expr(a) for a in node.args], "COALESCE")
+    fns = [a.fn for a in args]
+
+    def run(env: _Env) -> Any:
+        for f in fns:
+            v = f(env)
+            if v is not None:
+                return v
+        return None
+
+    return Expr(rtype, run, node.location)
+
+
+@_compiles(ast.MinMaxExpr)
+def _c_minmax(c: _Compiler, node: Any) -> Expr:
+    greatest = node.op == enums.MinMaxOp.IS_GREATEST
+    word = "GREATEST" if greatest else "LEAST"
+    rtype, args = c.unify([c.expr(a) for a in node.args], word)
+    probe = Expr(rtype, lambda env: None)
+    _, _, _ = _peek_args(c, ">", probe, probe, node.location)
+    candidates = [o for o in _OPERATORS[">"] if len(o.args) == 2]
+    chosen = _select_overload(candidates, [rtype, rtype])
+    assert chosen is not None and not isinstance(chosen, list)
+    gt = chosen[0].impl
+    fns = [a.fn for a in args]
+
+    def run(env: _Env) -> Any:
+        best = None
+        call = _Call(env, (rtype, rtype), BOOL)
+        for f in fns:
+            v = f(env)
+            if v is None:
+                continue
+            if best is None or (gt(call, v, best) if greatest else gt(call, best, v)):
+                best = v
+        return best
+
+    return Expr(rtype, run, node.location)
+
+
+@_compiles(ast.A_ArrayExpr)
+def _c_array(c: _Compiler, node: Any) -> Expr:
+    elems = [c.expr(e) for e in node.elements or ()]
+    if not elems:
+        raise IndeterminateDatatype(
+            "cannot determine type of empty array",
+            hint="Explicitly cast to the desired type, for example ARRAY[]::integer[].",
+            position=c.pos(node.location),
+        )
+    nested = all(isinstance(e, ast.A_ArrayExpr) for e in node.elements)
+    etype, unified = c.unify(elems, "ARRAY")
+    if nested and _is_array(etype):
+        atype = etype
+    else:
+        atype = _array_of(etype)
+    fns = [e.fn for e in unified]
+    return Expr(atype, lambda env: [f(env) for f in fns], node.location)
+
+
+@_compiles(ast.A_Indirection)
+def _c_indirection(c: _Compiler, node: Any) -> Expr:
+    base = c.expr(node.arg)
+    for ind in node.indirection:
+        if not isinstance(ind, ast.A_Indices):
+            raise c.unsupported("field selection", _location(node))
+        if not _is_array(base.type):
+            raise DatatypeMismatch(
+                f"cannot subscript type {_tname(base.type)} because it does not support subscripting",
+                position=c.pos(base.location),
+            )
+        base = _subscript(c, base, ind)
+    return base
+
+
+def _subscript(c: _Compiler, base: Expr, ind: ast.A_Indices) -> Expr:
+    def index(n: ast.Node | None) -> Fn | None:
+        if n is None:
+            return None
+        e = c.expr(n)
+        if e.type not in _INT_TYPES and e.type != UNKNOWN:
+            raise DatatypeMismatch(
+                "array subscript must have type integer", position=c.pos(e.location)
+            )
+        return c.coerce(e, INT4, location=e.location).fn
+
+    lo, hi, bf = index(ind.lidx), index(ind.uidx), base.fn
+    if ind.is_slice:
+
+        def run_slice(env: _Env) -> Any:
+            arr = bf(env)
+            a = lo(env) if lo else 1
+            b = hi(env) if hi else (len(arr) if arr is not None else 0)
+            if arr is None or a is None or b is None:
+                return None
+            a, b = max(a, 1), min(b, len(arr))
+            return arr[a - 1 : b] if a <= b else []
+
+        return Expr(base.type, run_slice, base.location)
+    elem = _TYPES[base.type].elem_oid
+    assert hi is not None
+
+    def run(env: _Env) -> Any:
+        arr, i = bf(env), hi(env)
+        if arr is None or i is None or not 1 <= i <= len(arr):
+            return None
+        return arr[i - 1]
+
+    return Expr(elem, run, base.location)
+
+
+# SQL value functions: CURRENT_USER, CURRENT_DATE, ...
+SvfCompiler = Callable[[_Compiler, ast.SQLValueFunction], Expr]
+_SQL_VALUE_FUNCTIONS: dict[Any, tuple[str, SvfCompiler]] = {}
+
+
+def _svf(op: Any, colname: str) -> Callable[[SvfCompiler], SvfCompiler]:
+    def register(fn: SvfCompiler) -> SvfCompiler:
+        if op in _SQL_VALUE_FUNCTIONS:
+            raise RuntimeError(f"SQL value function {op} registered twice")
+        _SQL_VALUE_FUNCTIONS[op] = (colname, fn)
+        return fn
+
+    return register
+
+
+@_compiles(ast.SQLValueFunction)
+def _c_svf(c: _Compiler, node: Any) -> Expr:
+    entry = _SQL_VALUE_FUNCTIONS.get(node.op)
+    if entry is None:
+        raise c.unsupported(f"SQL function {enums.SQLValueFunctionOp(node.op).name}", node.location)
+    return entry[1](c, node)
+
+
+_SVF = enums.SQLValueFunctionOp
+
+
+def _user_svf(c: _Compiler, node: Any) -> Expr:
+    return Expr(NAME, lambda env: env.ctx.user, node.location)
+
+
+for _svf_op, _name in (
+    (_SVF.SVFOP_CURRENT_USER, "current_user"),
+    (_SVF.SVFOP_CURRENT_ROLE, "current_role"),
+    (_SVF.SVFOP_SESSION_USER, "session_user"),
+    (_SVF.SVFOP_USER, "user"),
+):
+    _svf(_svf_op, _name)(_user_svf)
+
+
+@_svf(_SVF.SVFOP_CURRENT_CATALOG, "current_catalog")
+def _svf_catalog(c: _Compiler, node: Any) -> Expr:
+    return Expr(NAME, lambda env: env.ctx.database, node.location)
+
+
+@_svf(_SVF.SVFOP_CURRENT_SCHEMA, "current_schema")
+def _svf_schema(c: _Compiler, node: Any) -> Expr:
+    return _const(NAME, "public", node.location)
+
+
+@_svf(_SVF.SVFOP_CURRENT_DATE, "current_date")
+def _svf_date(c: _Compiler, node: Any) -> Expr:
+    return Expr(
+        DATE, lambda env: _tz_local(env.ctx.transaction_timestamp(), env).date(), node.location
+    )
+
+
+def _timed(c: _Compiler, node: ast.SQLValueFunction, oid: int, fn: Fn) -> Expr:
+    e = Expr(oid, fn, node.location)
+    typmod = node.typmod if node.typmod is not None else -1
+    return c.coerce(e, oid, typmod, explicit=True) if typmod >= 0 else e
+
+
+def _now_timetz(env: _Env) -> dt.time:
+    local = env.ctx.transaction_timestamp().astimezone(env.tz)
+    return local.time().replace(tzinfo=dt.timezone(local.utcoffset() or dt.timedelta(0)))
+
+
+for _svf_op in (_SVF.SVFOP_CURRENT_TIME, _SVF.SVFOP_CURRENT_TIME_N):
+    _svf(_svf_op, "current_time")(lambda c, node: _timed(c, node, TIMETZ, _now_timetz))
+for _svf_op in (_SVF.SVFOP_CURRENT_TIMESTAMP, _SVF.SVFOP_CURRENT_TIMESTAMP_N):
+    _svf(_svf_op, "current_timestamp")(
+        lambda c, node: _timed(c, node, TIMESTAMPTZ, lambda env: env.ctx.transaction_timestamp())
+    )
+for _svf_op in (_SVF.SVFOP_LOCALTIME, _SVF.SVFOP_LOCALTIME_N):
+    _svf(_svf_op, "localtime")(
+        lambda c, node: _timed(
+            c, node, TIME, lambda env: _tz_local(env.ctx.transaction_timestamp(), env).time()
+        )
+    )
+for _svf_op in (_SVF.SVFOP_LOCALTIMESTAMP, _SVF.SVFOP_LOCALTIMESTAMP_N):
+    _svf(_svf_op, "localtimestamp")(
+        lambda c, node: _timed(
+            c, node, TIMESTAMP, lambda env: _tz_local(env.ctx.transaction_timestamp(), env)
+        )
+    )
+
+
+_AGGREGATES = frozenset(
+    "count sum avg min max array_agg string_agg bool_and bool_or every json_agg jsonb_agg json_object_agg "
+    "jsonb_object_agg stddev variance".split()
+)
+
+
+@_compiles(ast.FuncCall)
+def _c_funccall(c: _Compiler, node: Any) -> Expr:
+    names = [n.sval for n in node.funcname]
+    name = names[-1]
+    loc = node.location if node.location is not None else -1
+    if node.over is not None:
+        raise c.unsupported("window functions", loc, plural=True)
+    if (
+        node.agg_star
+        or node.agg_distinct
+        or node.agg_order
+        or node.agg_filter
+        or name in _AGGREGATES
+    ):
+        raise c.unsupported(f"aggregate function {name}()", loc)
+    if len(names) > 1 and names[0] != "pg_catalog":
+        raise make_error("3F000", f'schema "{names[0]}" does not exist', position=c.pos(loc))
+    special = _SPECIAL_FUNCTIONS.get(name)
+    args = [c.expr(a) for a in node.args or ()]
+    if special is not None:
+        result = special(c, args, loc)
+        if result is not None:
+            return result
+    return c.call(name, args, loc)
+
+
+# ---------------------------------------------------------------------------
+# Operators
+
+_OPERATORS: dict[str, list[Overload]] = {}
+
+
+def _operator(
+    names: str | Sequence[str], args: tuple[int, ...], result: int, impl: Impl, strict: bool = True
+) -> None:
+    """Register one overload for each operator name in `names`."""
+    for name in [names] if isinstance(names, str) else names:
+        _OPERATORS.setdefault(name, []).append(Overload(args, result, impl, strict))
+
+
+def _arith(oid: int, op: str) -> Callable[[Any, Any], Any]:
+    if oid in _INT_TYPES:
+        f: Callable[[int, int], int] = {
+            "+": lambda a, b: a + b,
+            "-": lambda a, b: a - b,
+            "*": lambda a, b: a * b,
+            "/": _int_div,
+            "%": _int_mod,
+        }[op]
+        return lambda a, b: _check_int(oid, f(a, b))
+    if oid in (FLOAT4, FLOAT8):
+
+        def fl(a: float, b: float) -> float:
+            a, b = float(a), float(b)
+            if op == "/" and b == 0.0:
+                raise DivisionByZero("division by zero")
+            r = {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else 0.0}[op]
+            if op in ("+", "-") and r == 0.0:
+                return r
+            return _check_float(oid, r, a, b) if op in ("*", "/") else _check_float(oid, r, a)
+
+        return fl
+    assert oid == NUMERIC
+
+    def num(a: Decimal, b: Decimal) -> Decimal:
+        if op == "+":
+            return _DEC.add(a, b)
+        if op == "-":
+            return _DEC.subtract(a, b)
+        if op == "*":
+            return _DEC.multiply(a, b)
+        if op == "/":
+            return _numeric_div(a, b)
+        if b.is_zero():
+            raise DivisionByZero("division by zero")
+        return _DEC.remainder(a, b)
+
+    return num
+
+
+_MIXED_INT = {
+    (INT2, INT4): INT4,
+    (INT4, INT2): INT4,
+    (INT2, INT8): INT8,
+    (INT8, INT2): INT8,
+    (INT4, INT8): INT8,
+    (INT8, INT4): INT8,
+}
+for _op in ("+", "-", "*", "/"):
+    for _t in (INT2, INT4, INT8, FLOAT4, FLOAT8, NUMERIC):
+        _operator(_op, (_t, _t), _t, _simple(_arith(_t, _op)))
+    for (_a, _b), _r in _MIXED_INT.items():
+        _operator(_op, (_a, _b), _r, _simple(_arith(_r, _op)))
+    for _a, _b in ((FLOAT4, FLOAT8), (FLOAT8, FLOAT4)):
+        _operator(_op, (_a, _b), FLOAT8, _simple(_arith(FLOAT8, _op)))
+for _t in (INT2, INT4, INT8, NUMERIC):
+    _operator("%", (_t, _t), _t, _simple(_arith(_t, "%")))
+for _t in (INT2, INT4, INT8, FLOAT4, FLOAT8, NUMERIC):
+    _operator(
+        "-", (_t,), _t, _simple(lambda a, _t=_t: _check_int(_t, -a) if _t in _INT_TYPES else -a)
+    )
+    _operator("+", (_t,), _t, _simple(lambda a: a))
+
+
+def _dpow(a: float, b: float) -> float:
+    if a == 0 and b < 0:
+        raise make_error("2201F", "zero raised to a negative power is undefined")
+    if a < 0 and b != math.floor(b):
+        raise make_error(
+            "2201F", "a negative number raised to a non-integer power yields a complex result"
+        )
+    try:
+        r = math.pow(a, b)
+    except OverflowError:
+        raise NumericValueOutOfRange("value out of range: overflow") from None
+    return _check_float(FLOAT8, r, a)
+
+
+_operator("^", (FLOAT8, FLOAT8), FLOAT8, _simple(_dpow))
+_operator("^", (NUMERIC, NUMERIC), NUMERIC, _simple(_numeric_power))
+
+
+# --- date/time arithmetic
+
+
+def _add_months(d: dt.date, months: int) -> dt.date:
+    total = d.year * 12 + (d.month - 1) + months
+    y, m = divmod(total, 12)
+    last = [
+        31,
+        29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][m]
+    return dt.date(y, m + 1, min(d.day, last))
+
+
+def _ts_plus(ts: dt.datetime, iv: Any, sign: int = 1) -> dt.datetime:
+    try:
+        if iv.months:
+            nd = _add_months(ts.date(), sign * iv.months)
+            ts = ts.replace(year=nd.year, month=nd.month, day=nd.day)
+        return ts + dt.timedelta(days=sign * iv.days, microseconds=sign * iv.microseconds)
+    except (OverflowError, ValueError):
+        raise DatetimeFieldOverflow("timestamp out of range") from None
+
+
+def _tstz_plus(call: _Call, ts: dt.datetime, iv: Any, sign: int = 1) -> dt.datetime:
+    if iv.months or iv.days:
+        local = _tz_local(ts, call.env)
+        local = _ts_plus(local, Interval(iv.months, iv.days, 0), sign)
+        ts = _tz_from_local(local, call.env)
+    return ts + dt.timedelta(microseconds=sign * iv.microseconds)
+
+
+def _ts_diff(a: dt.datetime, b: dt.datetime) -> Any:
+    us = (a - b) // dt.timedelta(microseconds=1)
+    days = int(us / 86_400_000_000)
+    return Interval(0, days, us - days * 86_400_000_000)
+
+
+def _iv_mul(iv: Any, factor: float) -> Any:
+    if math.isnan(factor) or math.isinf(factor):
+        raise NumericValueOutOfRange("interval out of range")
+    months_f = iv.months * factor
+    months = int(months_f)
+    days_f = iv.days * factor
+    days = int(days_f)
+    month_rem_days = round((months_f - months) * 30 * 1e6) / 1e6
+    sec_rem = round((days_f - days + month_rem_days - int(month_rem_days)) * 86400 * 1e6) / 1e6
+    if abs(sec_rem) >= 86400:
+        days += int(sec_rem / 86400)
+        sec_rem -= int(sec_rem / 86400) * 86400
+    days += int(month_rem_days)
+    return Interval(months, days, round(iv.microseconds * factor + sec_rem * 1e6))
+
+
+def _iv_key(iv: Any) -> int:
+    return (iv.months * 30 + iv.days) * 86_400_000_000 + iv.microseconds
+
+
+def _time_plus(t: dt.time, iv: Any, sign: int = 1) -> dt.time:
+    us = (
+        ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000
+        + t.microsecond
+        + sign * iv.microseconds
+    )
+    return (dt.datetime(2000, 1, 1) + dt.timedelta(microseconds=us % 86_400_000_000)).time()
+
+
+def _date_plus_days(d: dt.date, n: int) -> dt.date:
+    try:
+        return d + dt.timedelta(days=n)
+    except OverflowError:
+        raise DatetimeFieldOverflow("date out of range") from None
+
+
+_operator("+", (DATE, INT4), DATE, _simple(_date_plus_days))
+_operator("+", (INT4, DATE), DATE, _simple(lambda n, d: _date_plus_days(d, n)))
+_operator("-", (DATE, INT4), DATE, _simple(lambda d, n: _date_plus_days(d, -n)))
+_operator("-", (DATE, DATE), INT4, _simple(lambda a, b: (a - b).days))
+_operator(
+    "+",
+    (DATE, INTERVAL),
+    TIMESTAMP,
+    _simple(lambda d, iv: _ts_plus(dt.datetime(d.year, d.month, d.day), iv)),
+)
+_operator(
+    "+",
+    (INTERVAL, DATE),
+    TIMESTAMP,
+    _simple(lambda iv, d: _ts_plus(dt.datetime(d.year, d.month, d.day), iv)),
+)
+_operator(
+    "-",
+    (DATE, INTERVAL),
+    TIMESTAMP,
+    _simple(lambda d, iv: _ts_plus(dt.datetime(d.year, d.month, d.day), iv, -1)),
+)
+_operator("+", (DATE, TIME), TIMESTAMP, _simple(lambda d, t: dt.datetime.combine(d, t)))
+_operator("+", (TIME, DATE), TIMESTAMP, _simple(lambda t, d: dt.datetime.combine(d, t)))
+_operator("+", (TIMESTAMP, INTERVAL), TIMESTAMP, _simple(_ts_plus))
+_operator("+", (INTERVAL, TIMESTAMP), TIMESTAMP, _simple(lambda iv, ts: _ts_plus(ts, iv)))
+_operator("-", (TIMESTAMP, INTERVAL), TIMESTAMP, _simple(lambda ts, iv: _ts_plus(ts, iv, -1)))
+_operator("+", (TIMESTAMPTZ, INTERVAL), TIMESTAMPTZ, _tstz_plus)
+_operator("+", (INTERVAL, TIMESTAMPTZ), TIMESTAMPTZ, lambda call, iv, ts: _tstz_plus(call, ts, iv))
+_operator(
+    "-", (TIMESTAMPTZ, INTERVAL), TIMESTAMPTZ, lambda call, ts, iv: _tstz_plus(call, ts, iv, -1)
+)
+_operator("-", (TIMESTAMP, TIMESTAMP), INTERVAL, _simple(_ts_diff))
+_operator("-", (TIMESTAMPTZ, TIMESTAMPTZ), INTERVAL, _simple(_ts_diff))
+_operator("+", (TIME, INTERVAL), TIME, _simple(_time_plus))
+_operator("-", (TIME, INTERVAL), TIME, _simple(lambda t, iv: _time_plus(t, iv, -1)))
+_operator(
+    "-",
+    (TIME, TIME),
+    INTERVAL,
+    _simple(lambda a, b: Interval(0, 0, _iv_key(_cast_time_iv(a)) - _iv_key(_cast_time_iv(b)))),
+)
+_operator(
+    "+",
+    (INTERVAL, INTERVAL),
+    INTERVAL,
+    _simple(
+        lambda a, b: Interval(a.months + b.months, a.days + b.days, a.microseconds + b.microseconds)
+    ),
+)
+_operator(
+    "-",
+    (INTERVAL, INTERVAL),
+    INTERVAL,
+    _simple(
+        lambda a, b: Interval(a.months - b.months, a.days - b.days, a.microseconds - b.microseconds)
+    ),
+)
+_operator(
+    "-", (INTERVAL,), INTERVAL, _simple(lambda a: Interval(-a.months, -a.days, -a.microseconds))
+)
+_operator("*", (INTERVAL, FLOAT8), INTERVAL, _simple(_iv_mul))
+_operator("*", (FLOAT8, INTERVAL), INTERVAL, _simple(lambda f, iv: _iv_mul(iv, f)))
+
+
+def _iv_div(iv: Any, f: float) -> Any:
+    if f == 0:
+        raise DivisionByZero("division by zero")
+    return _iv_mul(iv, 1.0 / f)
+
+
+_operator("/", (INTERVAL, FLOAT8), INTERVAL, _simple(_iv_div))
+
+
+def _cast_time_iv(t: dt.time) -> Any:
+    return Interval(0, 0, ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond)
+
+
+# --- comparisons
+
+
+def _cmp_key(oid: int) -> Callable[[Any], Any]:
+    if oid == BPCHAR:
+        return lambda v: v.rstrip(" ")
+    if oid == INTERVAL:
+        return _iv_key
+    if oid in (JSONB,):
+        return lambda v: v
+    if oid == TIMETZ:
+        return lambda v: (
+            dt.datetime.combine(dt.date(2000, 1, 1), v) - (v.utcoffset() or dt.timedelta(0)),
+            v.utcoffset(),
+        )
+    t = _TYPES[oid]
+    if t.elem_oid:
+        inner = _cmp_key(t.elem_oid)
+
+        def arr_key(v: list[Any]) -> Any:
+            return [
+                (1, None) if x is None else (0, arr_key(x) if isinstance(x, list) else inner(x))
+                for x in v
+            ]
+
+        return arr_key
+    if oid in (FLOAT4, FLOAT8):
+        return lambda v: (1, 0.0) if math.isnan(v) else (0, v)
+    if oid == NUMERIC:
+        return lambda v: (1, Decimal(0)) if v.is_nan() else (0, v)
+    return lambda v: v
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "=": lambda a, b: a == b,
+    "<>": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+_COMPARABLE = (
+    BOOL,
+    BYTEA,
+    NAME,
+    INT2,
+    INT4,
+    INT8,
+    TEXT,
+    OID,
+    FLOAT4,
+    FLOAT8,
+    BPCHAR,
+    DATE,
+    TIME,
+    TIMESTAMP,
+    TIMESTAMPTZ,
+    INTERVAL,
+    TIMETZ,
+    NUMERIC,
+    UUID,
+    JSONB,
+)
+
+
+def _register_comparisons(
+    args: tuple[int, int], key_a: Callable[[Any], Any], key_b: Callable[[Any], Any]
+) -> None:
+    for op, f in _COMPARE.items():
+        _operator(op, args, BOOL, _simple(lambda a, b, f=f: f(key_a(a), key_b(b))))
+    _operator("!=", args, BOOL, _simple(lambda a, b: key_a(a) != key_b(b)))
+
+
+for _t in _COMPARABLE:
+    _register_comparisons((_t, _t), _cmp_key(_t), _cmp_key(_t))
+for (_a, _b), _r in _MIXED_INT.items():
+    _register_comparisons((_a, _b), int, int)
+for _a, _b in ((FLOAT4, FLOAT8), (FLOAT8, FLOAT4)):
+    _register_comparisons((_a, _b), float, float)
+
+
+def _array_compare(op: str) -> Impl:
+    f = _COMPARE["<>" if op == "!=" else op]
+
+    def run(call: _Call, a: list[Any], b: list[Any]) -> bool:
+        key = _cmp_key(call.arg_types[0])
+        return f(key(a), key(b))
+
+    return run
+
+
+for _op in (*_COMPARE, "!="):
+    _operator(_op, (ANYARRAY, ANYARRAY), BOOL, _array_compare(_op))
+
+
+# --- strings: ||, LIKE, regular expressions
+
+
+def _textcat(call: _Call, a: Any, b: Any) -> str:
+    ta, tb = call.arg_types
+    return _as_text(ta, a, call.env) + _as_text(tb, b, call.env)
+
+
+def _as_text(oid: int, v: Any, env: _Env) -> str:
+    if oid == BPCHAR:
+        return str(v).rstrip(" ")
+    if oid in _STRING_TYPES or oid == UNKNOWN:
+        return str(v)
+    return _to_text(oid, v, env.fmt)
+
+
+_operator("||", (TEXT, TEXT), TEXT, _textcat)
+_operator("||", (TEXT, ANYNONARRAY), TEXT, _textcat)
+_operator("||", (ANYNONARRAY, TEXT), TEXT, _textcat)
+_operator("||", (ANYARRAY, ANYARRAY), ANYARRAY, _simple(lambda a, b: a + b), strict=False)
+_operator(
+    "||",
+    (ANYARRAY, ANYELEMENT),
+    ANYARRAY,
+    _simple(lambda a, b: None if a is None else a + [b]),
+    strict=False,
+)
+_operator(
+    "||",
+    (ANYELEMENT, ANYARRAY),
+    ANYARRAY,
+    _simple(lambda a, b: None if b is None else [a] + b),
+    strict=False,
+)
+_operator("||", (BYTEA, BYTEA), BYTEA, _simple(lambda a, b: a + b))
+
+
+def _jsonb_concat(a: str, b: str) -> str:
+    x, y = _json_parse(a), _json_parse(b)
+    if isinstance(x, dict) and isinstance(y, dict):
+        return _jsonb_dump({**x, **y})
+    xs = x if isinstance(x, list) else [x]
+    ys = y if isinstance(y, list) else [y]
+    return _jsonb_dump(xs + ys)
+
+
+_operator("||", (JSONB, JSONB), JSONB, _simple(_jsonb_concat))
+
+# Array || array is strict-less in PostgreSQL only for NULL arrays; keep NULL || x = x semantics.
+for _ov in _OPERATORS["||"]:
+    if _ov.args == (ANYARRAY, ANYARRAY):
+        object.__setattr__(
+            _ov,
+            "impl",
+            _simple(lambda a, b: None if a is None and b is None else (a or []) + (b or [])),
+        )
+
+
+def _like_regex(pattern: str, escape: str = "\\") -> str:
+    out = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if escape and ch == escape:
+            i += 1
+            if i >= len(pattern):
+                raise InvalidEscapeSequence("LIKE pattern must not end with escape character")
+            out.append(re.escape(pattern[i]))
+        elif ch == "%":
+            out.append(".*")
+        elif ch == "_":
+            out.append(".")
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def _like(ci: bool, negate: bool) -> Impl:
+    def run(call: _Call, s: Any, p: str) -> bool:
+        text = _as_text(call.arg_types[0], s, call.env)
+        ok = re.fullmatch(_like_regex(p), text, re.S | (re.I if ci else 0)) is not None
+        return ok != negate
+
+    return run
+
+
+for _t in (TEXT, BPCHAR, NAME):
+    _operator("~~", (_t, TEXT), BOOL, _like(False, False))
+    _operator("!~~", (_t, TEXT), BOOL, _like(False, True))
+    _operator("~~*", (_t, TEXT), BOOL, _like(True, False))
+    _operator("!~~*", (_t, TEXT), BOOL, _like(True, True))
+
+
+def _regex(ci: bool, negate: bool) -> Impl:
+    def run(call: _Call, s: Any, p: str) -> bool:
+        try:
+            rx = re.compile(p, re.I if ci else 0)
+        except re.error as exc:
+            raise InvalidRegularExpression(f"invalid regular expression: {exc}") from exc
+        return (rx.search(_as_text(call.arg_types[0], s, call.env)) is not None) != negate
+
+    return run
+
+
+for _t in (TEXT, BPCHAR, NAME):
+    _operator("~", (_t, TEXT), BOOL, _regex(False, False))
+    _operator("!~", (_t, TEXT), BOOL, _regex(False, True))
+    _operator("~*", (_t, TEXT), BOOL, _regex(True, False))
+    _operator("!~*", (_t, TEXT), BOOL, _regex(True, True))
+
+
+# --- json
+
+
+def _json_get(as_text: bool, out_json: bool) -> Impl:
+    def run(call: _Call, doc: str, key: Any) -> Any:
+        value = _json_parse(doc)
+        if isinstance(key, int):
+            if not isinstance(value, list):
+                return None
+            idx = key if key >= 0 else len(value) + key
+            if not 0 <= idx < len(value):
+                return None
+            item = value[idx]
+        else:
+            if not isinstance(value, dict) or key not in value:
+                return None
+            item = value[key]
+        if as_text:
+            if item is None:
+                return None
+            return item if isinstance(item, str) else _jsonb_dump(item)
+        if out_json:
+            return json.dumps(item, default=str, ensure_ascii=False)
+        return _jsonb_dump(item)
+
+    return run
+
+
+for _t in (JSONB, JSON):
+    for _k in (TEXT, INT4):
+        _operator("->", (_t, _k), _t, _json_get(False, _t == JSON))
+        _operator("->>", (_t, _k), TEXT, _json_get(True, _t == JSON))
+
+
+def _jsonb_contains(a: Any, b: Any) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return all(k in a and _jsonb_contains(a[k], v) for k, v in b.items())
+    if isinstance(a, list):
+        if isinstance(b, list):
+            return all(any(_jsonb_contains(x, y) for x in a) for y in b)
+        return any(_jsonb_contains(x, b) for x in a if not isinstance(x, list | dict))
+    return type(a) is type(b) and a == b
+
+
+_operator(
+    "@>",
+    (JSONB, JSONB),
+    BOOL,
+    _simple(lambda a, b: _jsonb_contains(_json_parse(a), _json_parse(b))),
+)
+_operator(
+    "<@",
+    (JSONB, JSONB),
+    BOOL,
+    _simple(lambda a, b: _jsonb_contains(_json_parse(b), _json_parse(a))),
+)
+_operator("?", (JSONB, TEXT), BOOL, _simple(lambda a, k: _jsonb_has(_json_parse(a), k)))
+
+
+def _jsonb_has(doc: Any, key: str) -> bool:
+    if isinstance(doc, dict):
+        return key in doc
+    if isinstance(doc, list):
+        return key in [x for x in doc if isinstance(x, str)]
+    return isinstance(doc, str) and doc == key
+
+
+_operator(
+    "@>",
+    (ANYARRAY, ANYARRAY),
+    BOOL,
+    _simple(
+        lambda a, b: (
+            all(x in _flatten(a) for x in _flatten(b) if x is not None) and None not in _flatten(b)
+        )
+    ),
+)
+_operator(
+    "&&",
+    (ANYARRAY, ANYARRAY),
+    BOOL,
+    _simple(lambda a, b: any(x in _flatten(b) for x in _flatten(a) if x is not None)),
+)
+
+
+# ---------------------------------------------------------------------------
+# Functions
+
+_FUNCTIONS: dict[str, list[Overload]] = {}
+
+
+def _function(
+    names: str | Sequence[str],
+    args: tuple[int, ...],
+    result: int,
+    impl: Impl,
+    *,
+    strict: bool = True,
+    variadic: bool = False,
+) -> None:
+    """Register one overload of the functions `names`."""
+    for name in [names] if isinstance(names, str) else names:
+        _FUNCTIONS.setdefault(name, []).append(Overload(args, result, impl, strict, variadic))
+
+
+def _ctx_call(f: Callable[[EvalContext], Any]) -> Impl:
+    return lambda call: f(call.env.ctx)
+
+
+_function("version", (), TEXT, _ctx_call(lambda ctx: ctx.version()))
+_function("current_database", (), NAME, _ctx_call(lambda ctx: ctx.database))
+_function("current_user", (), NAME, _ctx_call(lambda ctx: ctx.user))
+_function("session_user", (), NAME, _ctx_call(lambda ctx: ctx.user))
+_function("current_schema", (), NAME, _simple(lambda: "public"))
+_function(
+    "current_schemas",
+    (BOOL,),
+    1003,
+    _simple(lambda implicit: ["pg_catalog", "public"] if implicit else ["public"]),
+)
+_function(
+    ("now", "transaction_timestamp"),
+    (),
+    TIMESTAMPTZ,
+    _ctx_call(lambda ctx: ctx.transaction_timestamp()),
+)
+_function("statement_timestamp", (), TIMESTAMPTZ, _ctx_call(lambda ctx: ctx.statement_timestamp()))
+_function("clock_timestamp", (), TIMESTAMPTZ, _simple(lambda: dt.datetime.now(dt.UTC)))
+_function(
+    "timeofday",
+    (),
+    TEXT,
+    _simple(lambda: dt.datetime.now(dt.UTC).strftime("%a %b %d %H:%M:%S.%f %Y UTC")),
+)
+_function("pg_backend_pid", (), INT4, _ctx_call(lambda ctx: ctx.backend_pid))
+_function("current_setting", (TEXT,), TEXT, lambda call, name: call.env.ctx.setting(name))
+_function(
+    "current_setting",
+    (TEXT, BOOL),
+    TEXT,
+    lambda call, name, missing_ok: call.env.ctx.setting(name, bool(missing_ok)),
+)
+
+
+def _set_config(call: _Call, name: str | None, value: str | None, is_local: bool | None) -> str:
+    if name is None:
+        raise make_error("22004", "SET requires parameter name")
+    return call.env.ctx.set_setting(name, value, bool(is_local))
+
+
+_function("set_config", (TEXT, TEXT, BOOL), TEXT, _set_config, strict=False)
+_function(
+    "pg_encoding_to_char",
+    (INT4,),
+    NAME,
+    _simple(lambda n: {6: "UTF8", 0: "SQL_ASCII", 8: "LATIN1"}.get(n, "")),
+)
+_function(
+    "format_type",
+    (OID, INT4),
+    TEXT,
+    lambda call, oid, mod: None if oid is None else format_type(oid, mod),
+    strict=False,
+)
+_function("gen_random_uuid", (), UUID, _simple(uuid.uuid4))
+_function("random", (), FLOAT8, _simple(random.random))
+_function("pi", (), FLOAT8, _simple(lambda: math.pi))
+
+# strings
+_function(("length", "char_length", "character_length"), (TEXT,), INT4, _simple(len))
+_function("length", (BPCHAR,), INT4, _simple(lambda s: len(s.rstrip(" "))))
+_function("length", (BYTEA,), INT4, _simple(len))
+_function("octet_length", (TEXT,), INT4, _simple(lambda s: len(s.encode())))
+_function("octet_length", (BYTEA,), INT4, _simple(len))
+_function("bit_length", (TEXT,), INT4, _simple(lambda s: 8 * len(s.encode())))
+_function("lower", (TEXT,), TEXT, _simple(str.lower))
+_function("upper", (TEXT,), TEXT, _simple(str.upper))
+_function(
+    "initcap",
+    (TEXT,),
+    TEXT,
+    _simple(lambda s: re.sub(r"[A-Za-z0-9]+", lambda m: m.group(0).capitalize(), s)),
+)
+
+
+def _substr(s: str, start: int, count: int | None = None) -> str:
+    if count is not None and count < 0:
+        raise make_error("22011", "negative substring length not allowed")
+    end = None if count is None else start + count
+    begin = max(start, 1)
+    if end is not None and end <= begin:
+        return ""
+    return s[begin - 1 : None if end is None else end - 1]
+
+
+_function(("substr", "substring"), (TEXT, INT4), TEXT, _simple(_substr))
+_function(("substr", "substring"), (TEXT, INT4, INT4), TEXT, _simple(_substr))
+_function("replace", (TEXT, TEXT, TEXT), TEXT, _simple(lambda s, a, b: s.replace(a, b) if a else s))
+
+
+def _trim(which: str) -> Callable[..., str]:
+    def run(s: str, chars: str = " ") -> str:
+        if which == "b":
+            return s.strip(chars)
+        return s.lstrip(chars) if which == "l" else s.rstrip(chars)
+
+    return run
+
+
+for _n, _w in (("btrim", "b"), ("ltrim", "l"), ("rtrim", "r")):
+    _function(_n, (TEXT,), TEXT, _simple(_trim(_w)))
+    _function(_n, (TEXT, TEXT), TEXT, _simple(_trim(_w)))
+_function(
+    "left", (TEXT, INT4), TEXT, _simple(lambda s, n: s[:n] if n >= 0 else s[: max(len(s) + n, 0)])
+)
+_function(
+    "right",
+    (TEXT, INT4),
+    TEXT,
+    _simple(lambda s, n: (s[-n:] if n > 0 else "") if n >= 0 else s[min(-n, len(s)) :]),
+)
+_function("repeat", (TEXT, INT4), TEXT, _simple(lambda s, n: s * max(n, 0)))
+_function("reverse", (TEXT,), TEXT, _simple(lambda s: s[::-1]))
+_function(("position", "strpos"), (TEXT, TEXT), INT4, _simple(lambda s, sub: s.find(sub) + 1))
+_function("md5", (TEXT,), TEXT, _simple(lambda s: hashlib.md5(s.encode()).hexdigest()))
+_function("md5", (BYTEA,), TEXT, _simple(lambda b: hashlib.md5(b).hexdigest()))
+_function("starts_with", (TEXT, TEXT), BOOL, _simple(lambda s, p: s.startswith(p)))
+_function("ascii", (TEXT,), INT4, _simple(lambda s: ord(s[0]) if s else 0))
+_function("chr", (INT4,), TEXT, _simple(chr))
+_function("to_hex", (INT4,), TEXT, _simple(lambda n: format(n & 0xFFFFFFFF, "x")))
+_function("to_hex", (INT8,), TEXT, _simple(lambda n: format(n & 0xFFFFFFFFFFFFFFFF, "x")))
+
+
+def _split_part(s: str, sep: str, n: int) -> str:
+    if n == 0:
+        raise InvalidParameterValue("field position must not be zero")
+    parts = s.split(sep) if sep else [s]
+    idx = n - 1 if n > 0 else len(parts) + n
+    return parts[idx] if 0 <= idx < len(parts) else ""
+
+
+_function("split_part", (TEXT, TEXT, INT4), TEXT, _simple(_split_part))
+
+
+def _pad(left: bool) -> Callable[..., str]:
+    def run(s: str, n: int, fill: str = " ") -> str:
+        if n <= len(s) or not fill:
+            return s[: max(n, 0)]
+        padding = (fill * n)[: n - len(s)]
+        return padding + s if left else s + padding
+
+    return run
+
+
+for _n, _left in (("lpad", True), ("rpad", False)):
+    _function(_n, (TEXT, INT4), TEXT, _simple(_pad(_left)))
+    _function(_n, (TEXT, INT4, TEXT), TEXT, _simple(_pad(_left)))
+
+
+def _concat(call: _Call, *values: Any) -> str:
+    return "".join(
+        _as_text(t, v, call.env)
+        for t, v in zip(call.arg_types, values, strict=True)
+        if v is not None
+    )
+
+
+def _concat_ws(call: _Call, sep: str | None, *values: Any) -> str | None:
+    if sep is None:
+        return None
+    types = call.arg_types[1:]
+    return sep.join(
+        _as_text(t, v, call.env) for t, v in zip(types, values, strict=True) if v is not None
+    )
+
+
+_function("concat", (ANY,), TEXT, _concat, strict=False, variadic=True)
+_function("concat_ws", (TEXT, ANY), TEXT, _concat_ws, strict=False, variadic=True)
+
+
+def _like_escape(pattern: str, escape: str) -> str:
+    if escape == "\\":
+        return pattern
+    if len(escape) > 1:
+        raise InvalidEscapeSequence(
+            "invalid escape string", hint="Escape string must be empty or one character."
+        )
+    out = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if escape and ch == escape:
+            i += 1
+            if i < len(pattern):
+                out.append("\\" + pattern[i])
+        elif ch == "\\":
+            out.append("\\\\")
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+_function("like_escape", (TEXT, TEXT), TEXT, _simple(_like_escape))
+
+# numbers
+for _t in (INT2, INT4, INT8):
+    _function("abs", (_t,), _t, _simple(lambda a, _t=_t: _check_int(_t, abs(a))))
+    _function("mod", (_t, _t), _t, _simple(_arith(_t, "%")))
+_function("abs", (FLOAT4,), FLOAT4, _simple(abs))
+_function("abs", (FLOAT8,), FLOAT8, _simple(abs))
+_function("abs", (NUMERIC,), NUMERIC, _simple(abs))
+_function("mod", (NUMERIC, NUMERIC), NUMERIC, _simple(_arith(NUMERIC, "%")))
+_function("round", (FLOAT8,), FLOAT8, _simple(lambda x: float(round(x)) if math.isfinite(x) else x))
+_function("round", (NUMERIC,), NUMERIC, _simple(lambda x: _round_numeric(x, 0)))
+_function("round", (NUMERIC, INT4), NUMERIC, _simple(_round_numeric))
+_function(
+    "trunc", (FLOAT8,), FLOAT8, _simple(lambda x: float(math.trunc(x)) if math.isfinite(x) else x)
+)
+_function(
+    "trunc",
+    (NUMERIC,),
+    NUMERIC,
+    _simple(
+        lambda x: _numeric_norm(x.quantize(Decimal(1), rounding=decimal.ROUND_DOWN, context=_DEC))
+    ),
+)
+_function(
+    "trunc",
+    (NUMERIC, INT4),
+    NUMERIC,
+    _simple(
+        lambda x, n: _numeric_norm(
+            x.quantize(Decimal(1).scaleb(-n), rounding=decimal.ROUND_DOWN, context=_DEC)
+        )
+    ),
+)
+_function(
+    ("ceil", "ceiling"),
+    (FLOAT8,),
+    FLOAT8,
+    _simple(lambda x: float(math.ceil(x)) if math.isfinite(x) else x),
+)
+_function(
+    ("ceil", "ceiling"),
+    (NUMERIC,),
+    NUMERIC,
+    _simple(
+        lambda x: _numeric_norm(
+            x.quantize(Decimal(1), rounding=decimal.ROUND_CEILING, context=_DEC)
+        )
+    ),
+)
+_function(
+    "floor", (FLOAT8,), FLOAT8, _simple(lambda x: float(math.floor(x)) if math.isfinite(x) else x)
+)
+_function(
+    "floor",
+    (NUMERIC,),
+    NUMERIC,
+    _simple(
+        lambda x: _numeric_norm(x.quantize(Decimal(1), rounding=decimal.ROUND_FLOOR, context=_DEC))
+    ),
+)
+_function("sign", (FLOAT8,), FLOAT8, _simple(lambda x: float((x > 0) - (x < 0))))
+_function("sign", (NUMERIC,), NUMERIC, _simple(lambda x: Decimal((x > 0) - (x < 0))))
+
+
+def _dsqrt(x: float) -> float:
+    if x < 0:
+        raise make_error("2201F", "cannot take square root of a negative number")
+    return math.sqrt(x)
+
+
+_function("sqrt", (FLOAT8,), FLOAT8, _simple(_dsqrt))
+_function("sqrt", (NUMERIC,), NUMERIC, _simple(_numeric_sqrt))
+_function(("power", "pow"), (FLOAT8, FLOAT8), FLOAT8, _simple(_dpow))
+_function(("power", "pow"), (NUMERIC, NUMERIC), NUMERIC, _simple(_numeric_power))
+
+
+def _dlog(f: Callable[[float], float]) -> Callable[[float], float]:
+    def run(x: float) -> float:
+        if x == 0:
+            raise make_error("2201E", "cannot take logarithm of zero")
+        if x < 0:
+            raise make_error("2201E", "cannot take logarithm of a negative number")
+        return f(x)
+
+    return run
+
+
+_function("ln", (FLOAT8,), FLOAT8, _simple(_dlog(math.log)))
+_function("log", (FLOAT8,), FLOAT8, _simple(_dlog(math.log10)))
+_function(
+    "exp",
+    (FLOAT8,),
+    FLOAT8,
+    _simple(lambda x: _check_float(FLOAT8, math.exp(x) if x < 710 else math.inf, x)),
+)
+
+# arrays
+
+
+def _dims(arr: list[Any]) -> list[int]:
+    dims = []
+    cur: Any = arr
+    while isinstance(cur, list) and cur:
+        dims.append(len(cur))
+        cur = cur[0]
+    return dims
+
+
+def _array_length(arr: list[Any], dim: int) -> int | None:
+    dims = _dims(arr)
+    return dims[dim - 1] if 1 <= dim <= len(dims) else None
+
+
+_function("array_length", (ANYARRAY, INT4), INT4, _simple(_array_length))
+_function("array_upper", (ANYARRAY, INT4), INT4, _simple(_array_length))
+_function(
+    "array_lower", (ANYARRAY, INT4), INT4, _simple(lambda a, d: 1 if _array_length(a, d) else None)
+)
+_function("array_ndims", (ANYARRAY,), INT4, _simple(lambda a: len(_dims(a)) or None))
+_function("cardinality", (ANYARRAY,), INT4, _simple(lambda a: len(_flatten(a))))
+_function(
+    "array_append",
+    (ANYARRAY, ANYELEMENT),
+    ANYARRAY,
+    _simple(lambda a, x: (a or []) + [x]),
+    strict=False,
+)
+_function(
+    "array_prepend",
+    (ANYELEMENT, ANYARRAY),
+    ANYARRAY,
+    _simple(lambda x, a: [x] + (a or [])),
+    strict=False,
+)
+_function(
+    "array_cat",
+    (ANYARRAY, ANYARRAY),
+    ANYARRAY,
+    _simple(lambda a, b: None if a is None and b is None else (a or []) + (b or [])),
+    strict=False,
+)
+_function(
+    "array_position",
+    (ANYARRAY, ANYELEMENT),
+    INT4,
+    _simple(lambda a, x: next((i + 1 for i, v in enumerate(a) if v == x), None)),
+)
+
+
+def _array_to_string(call: _Call, arr: list[Any], sep: str, null: str | None = None) -> str:
+    elem = _TYPES[call.arg_types[0]].elem_oid
+    parts = [
+        (null if v is None else _as_text(elem, v, call.env))
+        for v in _flatten(arr)
+        if v is not None or null is not None
+    ]
+    return sep.join(p for p in parts if p is not None)
+
+
+_function("array_to_string", (ANYARRAY, TEXT), TEXT, _array_to_string)
+_function("array_to_string", (ANYARRAY, TEXT, TEXT), TEXT, _array_to_string)
+
+
+def _string_to_array(s: str, sep: str | None, null: str | None = None) -> list[Any]:
+    if s == "":
+        return []
+    parts = list(s) if sep is None else (s.split(sep) if sep else [s])
+    return [None if null is not None and p == null else p for p in parts]
+
+
+_function(
+    "string_to_array",
+    (TEXT, TEXT),
+    1009,
+    lambda call, s, sep: None if s is None else _string_to_array(s, sep),
+    strict=False,
+)
+_function("string_to_array", (TEXT, TEXT, TEXT), 1009, _simple(_string_to_array))
+
+# json
+_function("jsonb_typeof", (JSONB,), TEXT, _simple(lambda d: _json_typeof(_json_parse(d))))
+_function("json_typeof", (JSON,), TEXT, _simple(lambda d: _json_typeof(_json_parse(d))))
+_function("to_jsonb", (ANYELEMENT,), JSONB, lambda call, v: _to_json(call, v))
+
+
+def _json_typeof(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, Decimal):
+        return "number"
+    kinds: dict[type, str] = {str: "string", list: "array", dict: "object"}
+    return kinds[type(v)]
+
+
+def _to_json(call: _Call, v: Any) -> str:
+    t = call.arg_types[0]
+    if t in (INT2, INT4, INT8, NUMERIC, FLOAT4, FLOAT8):
+        return _to_text(t, v, call.env.fmt)
+    if t == BOOL:
+        return "true" if v else "false"
+    if t in (JSON, JSONB):
+        return _jsonb_dump(_json_parse(v))
+    return _json_str(_as_text(t, v, call.env))
+
+
+# dates
+def _date_trunc(call: _Call, unit: str, ts: dt.datetime) -> dt.datetime:
+    u = unit.lower()
+    local = _tz_local(ts, call.env) if ts.tzinfo else ts
+    fields = (
+        "microseconds",
+        "milliseconds",
+        "second",
+        "minute",
+        "hour",
+        "day",
+        "week",
+        "month",
+        "quarter",
+        "year",
+    )
+    if u not in fields:
+        raise InvalidParameterValue(
+            f'unit "{unit}" not recognized for type {_tname(call.arg_types[1])}'
+        )
+    r = local
+    if u == "milliseconds":
+        r = r.replace(microsecond=r.microsecond // 1000 * 1000)
+    if u in fields[2:]:
+        r = r.replace(microsecond=0)
+    if u in fields[3:]:
+        r = r.replace(second=0)
+    if u in fields[4:]:
+        r = r.replace(minute=0)
+    if u in fields[5:]:
+        r = r.replace(hour=0)
+    if u == "week":
+        r = r - dt.timedelta(days=r.weekday())
+    if u in ("month", "quarter", "year"):
+        r = r.replace(day=1)
+    if u == "quarter":
+        r = r.replace(month=(r.month - 1) // 3 * 3 + 1)
+    if u == "year":
+        r = r.replace(month=1)
+    return _tz_from_local(r, call.env) if ts.tzinfo else r
+
+
+_function("date_trunc", (TEXT, TIMESTAMP), TIMESTAMP, _date_trunc)
+_function("date_trunc", (TEXT, TIMESTAMPTZ), TIMESTAMPTZ, _date_trunc)
+_function("make_date", (INT4, INT4, INT4), DATE, _simple(lambda y, m, d: _make_date(y, m, d)))
+
+
+def _make_date(y: int, m: int, d: int) -> dt.date:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        raise DatetimeFieldOverflow(f"date field value out of range: {y}-{m:02d}-{d:02d}") from None
+
+
+def _justify(kind: str) -> Callable[[Any], Any]:
+    def run(iv: Any) -> Any:
+        months, days, us = iv.months, iv.days, iv.microseconds
+        if kind in ("hours", "interval"):
+            extra = int(us / 86_400_000_000)
+            days += extra
+            us -= extra * 86_400_000_000
+        if kind in ("days", "interval"):
+            extra = int(days / 30)
+            months += extra
+            days -= extra * 30
+        return Interval(months, days, us)
+
+    return run
+
+
+_function("justify_hours", (INTERVAL,), INTERVAL, _simple(_justify("hours")))
+_function("justify_days", (INTERVAL,), INTERVAL, _simple(_justify("days")))
+_function("age", (TIMESTAMPTZ, TIMESTAMPTZ), INTERVAL, _simple(_ts_diff))
+
+
+# Functions whose result type depends on the argument itself, or that are not
+# ordinary calls: a compiler gets the compiled arguments and returns an Expr,
+# or None to fall back to overload resolution.
+SpecialFunction = Callable[[_Compiler, list[Expr], int], Expr | None]
+_SPECIAL_FUNCTIONS: dict[str, SpecialFunction] = {}
+
+
+def _special(name: str) -> Callable[[SpecialFunction], SpecialFunction]:
+    def register(fn: SpecialFunction) -> SpecialFunction:
+        if name in _SPECIAL_FUNCTIONS:
+            raise RuntimeError(f"special function {name} registered twice")
+        _SPECIAL_FUNCTIONS[name] = fn
+        return fn
+
+    return register
+
+
+@_special("pg_typeof")
+def _f_pg_typeof(c: _Compiler, args: list[Expr], location: int | None) -> Expr | None:
+    if len(args) != 1:
+        return None
+    arg = args[0]
+    if arg.param is not None:
+        arg = c.coerce(arg, TEXT)
+    name = format_type(arg.type, None)
+    return _const(REGTYPE, name, location)
+
+
+@_special("num_nulls")
+def _f_num_nulls(c: _Compiler, args: list[Expr], location: int | None) -> Expr | None:
+    fns = [c.finalize(a).fn for a in args]
+    return Expr(INT4, lambda env: sum(1 for f in fns if f(env) is None), location)
+
+
+@_special("num_nonnulls")
+def _f_num_nonnulls(c: _Compiler, args: list[Expr], location: int | None) -> Expr | None:
+    fns = [c.finalize(a).fn for a in args]
+    return Expr(INT4, lambda env: sum(1 for f in fns if f(env) is not None), location)
+
+
+# ---------------------------------------------------------------------------
+# Column names (PostgreSQL's FigureColname)
+
+ColnameRule = Callable[[Any], tuple[str | None, int]]
+_COLNAME_RULES: dict[type, ColnameRule] = {}
+
+
+def _colname_rule(*node_types: type) -> Callable[[ColnameRule], ColnameRule]:
+    def register(fn: ColnameRule) -> ColnameRule:
+        for t in node_types:
+            if t in _COLNAME_RULES:
+                raise RuntimeError(f"column name rule for {t.__name__} registered twice")
+            _COLNAME_RULES[t] = fn
+        return fn
+
+    return register
+
+
+def _figure_colname(node: ast.Node | None) -> tuple[str | None, int]:
+    """(name, strength) like FigureColnameInternal; strength 0 means '?column?'."""
+    if node is None:
+        return None, 0
+    rule = _COLNAME_RULES.get(type(node))
+    return rule(node) if rule else (None, 0)
+
+
+@_colname_rule(ast.ColumnRef)
+def _cn_columnref(node: Any) -> tuple[str | None, int]:
+    names = [f.sval for f in node.fields or () if isinstance(f, ast.String)]
+    return (names[-1], 2) if names else (None, 0)
+
+
+@_colname_rule(ast.FuncCall)
+def _cn_func(node: Any) -> tuple[str | None, int]:
+    return node.funcname[-1].sval, 2
+
+
+@_colname_rule(ast.A_Expr)
+def _cn_aexpr(node: Any) -> tuple[str | None, int]:
+    return ("nullif", 2) if node.kind == enums.A_Expr_Kind.AEXPR_NULLIF else (None, 0)
+
+
+@_colname_rule(ast.TypeCast)
+def _cn_typecast(node: Any) -> tuple[str | None, int]:
+    name, strength = _figure_colname(node.arg)
+    if strength <= 1 and node.typeName is not None and node.typeName.names:
+        return node.typeName.names[-1].sval, 1
+    return name, strength
+
+
+@_colname_rule(ast.A_Indirection)
+def _cn_indirection(node: Any) -> tuple[str | None, int]:
+    for ind in reversed(node.indirection):
+        if isinstance(ind, ast.String):
+            return ind.sval, 2
+    return _figure_colname(node.arg)
+
+
+@_colname_rule(ast.CaseExpr)
+def _cn_case(node: Any) -> tuple[str | None, int]:
+    name, strength = _figure_colname(node.defresult)
+    return ("case", 1) if strength <= 1 else (name, strength)
+
+
+_colname_rule(ast.A_ArrayExpr)(lambda node: ("array", 2))
+_colname_rule(ast.CoalesceExpr)(lambda node: ("coalesce", 2))
+_colname_rule(ast.MinMaxExpr)(
+    lambda node: ("greatest" if node.op == enums.MinMaxOp.IS_GREATEST else "least", 2)
+)
+_colname_rule(ast.SQLValueFunction)(
+    lambda node: (
+        (_SQL_VALUE_FUNCTIONS[node.op][0], 2) if node.op in _SQL_VALUE_FUNCTIONS else (None, 0)
+    )
+)
+_colname_rule(ast.RowExpr)(lambda node: ("row", 2))
+_colname_rule(ast.CollateClause)(lambda node: _figure_colname(node.arg))
+
+
+# ---------------------------------------------------------------------------
+# Statements
+
+Row = tuple[object, ...]
+
+
+@dataclass
+class _Leaf:
+    """One SELECT (or VALUES) without FROM: rows of expressions and a filter."""
+
+    names: list[str]
+    rows: list[list[Expr]]
+    where: Expr | None
+    distinct: bool = False
+
+
+@dataclass
+class _SetOp:
+    op: Any
+    all: bool
+    left: _Leaf | _SetOp
+    right: _Leaf | _SetOp
+    location: int
+
+
+_STMT_ONLY_ONCE = ("intoClause", "lockingClause")
+
+
+def _check_clauses(c: _Compiler, stmt: ast.SelectStmt) -> None:
+    if stmt.withClause is not None:
+        raise c.unsupported("WITH", _with_location(stmt.withClause))
+    if stmt.fromClause:
+        raise c.unsupported("FROM clause", _location(stmt.fromClause[0]))
+    if stmt.groupClause:
+        raise c.unsupported("GROUP BY", c.loc(stmt.groupClause[0]))
+    if stmt.havingClause is not None:
+        raise c.unsupported("HAVING", _location(stmt.havingClause))
+    if stmt.windowClause:
+        raise c.unsupported("WINDOW", _location(stmt.windowClause[0]))
+    if stmt.intoClause is not None:
+        raise c.unsupported("SELECT INTO", None)
+    if stmt.lockingClause:
+        raise c.unsupported("FOR UPDATE/SHARE", None)
+    if stmt.distinctClause and any(d is not None for d in stmt.distinctClause):
+        raise c.unsupported("DISTINCT ON", _location(stmt.distinctClause[0]))
+
+
+def _compile_leaf(c: _Compiler, stmt: ast.SelectStmt) -> _Leaf:
+    _check_clauses(c, stmt)
+    if stmt.valuesLists:
+        rows = [[c.expr(v) for v in row] for row in stmt.valuesLists]
+        width = len(rows[0])
+        for row_node, row in zip(stmt.valuesLists, rows, strict=True):
+            if len(row) != width:
+                raise PgSyntaxError(
+                    "VALUES lists must all be the same length",
+                    position=c.pos(c.loc(row_node[0])),
+                )
+        return _Leaf([f"column{i + 1}" for i in range(width)], rows, None)
+    names: list[str] = []
+    exprs: list[Expr] = []
+    for target in stmt.targetList or ():
+        assert isinstance(target, ast.ResTarget)
+        if isinstance(target.val, ast.ColumnRef) and any(
+            isinstance(f, ast.A_Star) for f in target.val.fields or ()
+        ):
+            raise PgSyntaxError(
+                "SELECT * with no tables specified is not valid",
+                position=c.pos(_location(target.val)),
+            )
+        exprs.append(c.expr(target.val))
+        names.append(target.name or _figure_colname(target.val)[0] or "?column?")
+    where = None
+    if stmt.whereClause is not None:
+        w = c.expr(stmt.whereClause)
+        if w.type not in (BOOL, UNKNOWN):
+            raise DatatypeMismatch(
+                f"argument of WHERE must be type boolean, not type {_tname(w.type)}",
+                position=c.pos(w.location),
+            )
+        where = c.coerce(w, BOOL, location=w.location)
+    return _Leaf(names, [exprs], where, distinct=bool(stmt.distinctClause))
+
+
+def _compile_query(c: _Compiler, stmt: ast.SelectStmt) -> _Leaf | _SetOp:
+    if stmt.op == enums.SetOperation.SETOP_NONE:
+        return _compile_leaf(c, stmt)
+    assert stmt.larg is not None and stmt.rarg is not None
+    for clause in ("sortClause", "limitCount", "limitOffset"):
+        for arg in (stmt.larg, stmt.rarg):
+            if getattr(arg, clause):
+                raise c.unsupported(f"{clause} inside a set operation branch", None)
+    left, right = _compile_query(c, stmt.larg), _compile_query(c, stmt.rarg)
+    return _SetOp(stmt.op, bool(stmt.all), left, right, -1)
+
+
+def _leaves(q: _Leaf | _SetOp) -> list[_Leaf]:
+    return [q] if isinstance(q, _Leaf) else _leaves(q.left) + _leaves(q.right)
+
+
+def _width(q: _Leaf | _SetOp) -> int:
+    return len(q.names) if isinstance(q, _Leaf) else _width(q.left)
+
+
+def _unify_columns(c: _Compiler, q: _Leaf | _SetOp, stmt: ast.SelectStmt) -> list[int]:
+    """Resolve each output column's type across VALUES rows and set operation branches."""
+    leaves = _leaves(q)
+    width = len(leaves[0].names)
+    if isinstance(q, _SetOp):
+        for leaf in leaves[1:]:
+            if len(leaf.names) != width:
+                word = {
+                    enums.SetOperation.SETOP_UNION: "UNION",
+                    enums.SetOperation.SETOP_INTERSECT: "INTERSECT",
+                }.get(q.op, "EXCEPT")
+                raise PgSyntaxError(
+                    f"each {word} query must have the same number of columns",
+                    position=c.pos(leaf.rows[0][0].location if leaf.rows[0] else -1),
+                )
+    context = (
+        "VALUES"
+        if not isinstance(q, _SetOp)
+        else {
+            enums.SetOperation.SETOP_UNION: "UNION",
+            enums.SetOperation.SETOP_INTERSECT: "INTERSECT",
+        }.get(q.op, "EXCEPT")
+    )
+    types: list[int] = []
+    for col in range(width):
+        column = [row[col] for leaf in leaves for row in leaf.rows]
+        if len(column) == 1:
+            t = column[0].type if column[0].type != UNKNOWN else TEXT
+        else:
+            t = c.common_type(column, context)
+        types.append(t)
+        for leaf in leaves:
+            for row in leaf.rows:
+                e = row[col]
+                if e.type != t and e.type != UNKNOWN and not _can_implicit(e.type, t):
+                    raise CannotCoerce(
+                        f"{context} could not convert type {_tname(e.type)} to {_tname(t)}",
+                        position=c.pos(e.location),
+                    )
+                row[col] = c.coerce(e, t, location=e.location)
+    return types
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN"
+    return value
+
+
+def _run_query(q: _Leaf | _SetOp, env: _Env) -> list[Row]:
+    if isinstance(q, _Leaf):
+        if q.where is not None and not q.where.fn(env):
+            return []
+        rows = [tuple(e.fn(env) for e in row) for row in q.rows]
+        return _dedupe(rows) if q.distinct else rows
+    left, right = _run_query(q.left, env), _run_query(q.right, env)
+    if q.op == enums.SetOperation.SETOP_UNION:
+        rows = left + right
+        return rows if q.all else _dedupe(rows)
+    right_keys: dict[Any, int] = {}
+    for r in right:
+        k = _hashable(r)
+        right_keys[k] = right_keys.get(k, 0) + 1
+    out: list[Row] = []
+    if q.op == enums.SetOperation.SETOP_INTERSECT:
+        for r in left if q.all else _dedupe(left):
+            k = _hashable(r)
+            if right_keys.get(k, 0) > 0:
+                right_keys[k] -= 1
+                out.append(r)
+        return out
+    for r in left if q.all else _dedupe(left):
+        k = _hashable(r)
+        if right_keys.get(k, 0) > 0:
+            if q.all:
+                right_keys[k] -= 1
+            continue
+        out.append(r)
+    return out
+
+
+def _dedupe(rows: list[Row]) -> list[Row]:
+    seen: set[Any] = set()
+    out = []
+    for r in rows:
+        k = _hashable(r)
+        if k not in seen:
+            seen.add(k)
+            out.append(r)
+    return out
+
+
+@dataclass(frozen=True)
+class _SortKey:
+    column: int
+    descending: bool
+    nulls_first: bool
+
+
+def _compile_sort(
+    c: _Compiler, stmt: ast.SelectStmt, names: list[str], q: _Leaf | _SetOp
+) -> list[_SortKey]:
+    keys: list[_SortKey] = []
+    for sortby in stmt.sortClause or ():
+        assert isinstance(sortby, ast.SortBy)
+        node = sortby.node
+        if sortby.useOp:
+            raise c.unsupported("ORDER BY ... USING", _location(sortby))
+        descending = sortby.sortby_dir == enums.SortByDir.SORTBY_DESC
+        if sortby.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_DEFAULT:
+            nulls_first = descending
+        else:
+            nulls_first = sortby.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_FIRST
+        column: int | None = None
+        if isinstance(node, ast.A_Const) and isinstance(node.val, ast.Integer):
+            n = int(node.val.ival or 0)
+            if not 1 <= n <= len(names):
+                raise make_error(
+                    "42P10",
+                    f"ORDER BY position {n} is not in select list",
+                    position=c.pos(c.loc(node)),
+                )
+            column = n - 1
+        elif (
+            isinstance(node, ast.ColumnRef)
+            and len(node.fields or ()) == 1
+            and isinstance((node.fields or ())[0], ast.String)
+        ):
+            name = str((node.fields or ())[0].sval)
+            if name in names:
+                column = names.index(name)
+        if column is None:
+            if isinstance(q, _SetOp):
+                raise FeatureNotSupported(
+                    "invalid UNION/INTERSECT/EXCEPT ORDER BY clause",
+                    detail="Only result column names can be used, not expressions or functions.",
+                    position=c.pos(c.loc(node)),
+                )
+            # An expression over no table is the same for every row: compile it for its errors only.
+            c.finalize(c.expr(node))
+            continue
+        keys.append(_SortKey(column, descending, nulls_first))
+    return keys
+
+
+def _sort(rows: list[Row], keys: list[_SortKey], types: list[int]) -> list[Row]:
+    for key in reversed(keys):
+        cmp = _cmp_key(types[key.column])
+        present = [r for r in rows if r[key.column] is not None]
+        absent = [r for r in rows if r[key.column] is None]
+        present.sort(key=lambda r: cmp(r[key.column]), reverse=key.descending)
+        rows = absent + present if key.nulls_first else present + absent
+    return rows
+
+
+def _limit_expr(c: _Compiler, node: ast.Node | None, word: str) -> Fn | None:
+    if node is None:
+        return None
+    if isinstance(node, ast.A_Const) and node.isnull:
+        return None
+    e = c.expr(node)
+    if e.type not in (*_INT_TYPES, UNKNOWN, NUMERIC, FLOAT4, FLOAT8):
+        raise DatatypeMismatch(
+            f"argument of {word} must be type bigint, not type {_tname(e.type)}",
+            position=c.pos(e.location),
+        )
+    return c.coerce(e, INT8, explicit=e.type in (NUMERIC, FLOAT4, FLOAT8), location=e.location).fn
+
+
+@dataclass(frozen=True)
+class ConstantSelect:
+    """A compiled SELECT without FROM: fixed result columns, rows computed per execution."""
+
+    columns: tuple[Column, ...]
+    _query: _Leaf | _SetOp = field(repr=False)
+    _sort: tuple[_SortKey, ...] = field(repr=False, default=())
+    _limit: Fn | None = field(repr=False, default=None)
+    _offset: Fn | None = field(repr=False, default=None)
+
+    def rows(self, params: Sequence[object], ctx: EvalContext) -> list[tuple[object, ...]]:
+        """Evaluate the statement: `params` are decoded values of the parameter types."""
+        env = _Env(params, ctx)
+        result = _run_query(self._query, env)
+        if self._sort:
+            result = _sort(result, list(self._sort), [col.type_oid for col in self.columns])
+        offset = self._offset(env) if self._offset else None
+        if offset is not None:
+            if offset < 0:
+                raise InvalidRowCountInResultOffsetClause("OFFSET must not be negative")
+            result = result[offset:]
+        limit = self._limit(env) if self._limit else None
+        if limit is not None:
+            if limit < 0:
+                raise InvalidRowCountInLimitClause("LIMIT must not be negative")
+            result = result[:limit]
+        return result
+
+
+def compile_select(stmt: ast.SelectStmt, sql: str, params: ParamTypes) -> ConstantSelect:
+    """Compile a FROM-less SELECT/VALUES (or a set operation of them).
+
+    Fixes the type of every parameter the statement uses (unspecified ones
+    from context, like PostgreSQL); raises PgError with PostgreSQL's SQLSTATE,
+    message and position for what PostgreSQL rejects, and FeatureNotSupported
+    for what kuzugres does not do yet.
+    """
+    c = _Compiler(sql, params, const_locations=_const_locations(stmt, sql))
+    if stmt.withClause is not None:
+        raise c.unsupported("WITH", _with_location(stmt.withClause))
+    q = _compile_query(c, stmt)
+    types = _unify_columns(c, q, stmt)
+    names = _leaves(q)[0].names
+    columns = tuple(
+        Column(name, t, _column_typmod(q, i))
+        for i, (name, t) in enumerate(zip(names, types, strict=True))
+    )
+    sort = _compile_sort(c, stmt, names, q)
+    limit = _limit_expr(c, stmt.limitCount, "LIMIT")
+    offset = _limit_expr(c, stmt.limitOffset, "OFFSET")
+    for n, oid in enumerate(params.oids, start=1):
+        if oid == 0:
+            raise IndeterminateDatatype(f"could not determine data type of parameter ${n}")
+    return ConstantSelect(columns, q, tuple(sort), limit, offset)
+
+
+def _column_typmod(q: _Leaf | _SetOp, i: int) -> int:
+    mods = {row[i].typmod for leaf in _leaves(q) for row in leaf.rows}
+    return mods.pop() if len(mods) == 1 else -1
+
+
+def _const_locations(stmt: ast.Node, sql: str) -> dict[int, int]:
+    """Map id(A_Const) -> location by walking libpg_query's JSON tree alongside `stmt`."""
+    from pglast import parser
+
+    try:
+        data = json.loads(parser.parse_sql_json(sql))
+    except Exception:  # noqa: BLE001 - positions are best effort
+        return {}
+    for raw in data.get("stmts", ()):
+        out: dict[int, int] = {}
+        if _walk_json(stmt, raw.get("stmt"), out):
+            return out
+    return {}
+
+
+def _walk_json(node: Any, js: Any, out: dict[int, int]) -> bool:
+    if isinstance(node, ast.Node):
+        if not isinstance(js, dict):
+            return False
+        # Node-typed fields are wrapped ({"A_Const": {...}}); struct-typed ones are not.
+        body = js.get(type(node).__name__, js) if len(js) == 1 else js
+        if not isinstance(body, dict):
+            return False
+        if isinstance(node, ast.A_Const):
+            out[id(node)] = int(body.get("location", -1))
+            return True
+        for slot in getattr(node, "__slots__", ()):
+            value = getattr(node, slot, None)
+            if isinstance(value, ast.Node | tuple) and not _walk_json(value, body.get(slot), out):
+                return False
+        return True
+    if isinstance(node, tuple):
+        if isinstance(js, dict) and "List" in js:
+            js = js["List"].get("items", [])
+        if not isinstance(js, list) or len(js) != len(node):
+            return False
+        return all(_walk_json(a, b, out) for a, b in zip(node, js, strict=True))
+    return True
+
+
+def _with_location(clause: ast.WithClause) -> int | None:
+    ctes = clause.ctes or ()
+    return _location(ctes[0]) if ctes else _location(clause)

@@ -1,0 +1,140 @@
+"""What the translator hands the session: one plan per SQL statement.
+
+Plans are values (frozen dataclasses) so a translated statement can be cached and
+shared between sessions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kuzugres.translator.expr import Column, ConstantSelect
+
+
+@dataclass(frozen=True)
+class TransactionPlan:
+    """BEGIN/START/COMMIT/END/ROLLBACK/SAVEPOINT ..."""
+
+    action: str  # begin, commit, rollback, savepoint, release, rollback_to, prepare, ...
+    isolation: str | None = None
+    read_only: bool | None = None
+    chain: bool = False
+    savepoint: str | None = None
+
+
+@dataclass(frozen=True)
+class SetPlan:
+    """SET [LOCAL] name = value; value None means DEFAULT (RESET name is the same)."""
+
+    name: str
+    value: str | None
+    local: bool = False
+    tag: str = "SET"
+
+
+@dataclass(frozen=True)
+class SetTransactionPlan:
+    """SET TRANSACTION ... / SET SESSION CHARACTERISTICS AS TRANSACTION ..."""
+
+    isolation: str | None
+    read_only: bool | None
+    session: bool = False
+
+
+@dataclass(frozen=True)
+class ResetAllPlan:
+    """RESET ALL."""
+
+
+@dataclass(frozen=True)
+class ShowPlan:
+    """SHOW name / SHOW ALL."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class DiscardPlan:
+    """DISCARD ALL | PLANS | SEQUENCES | TEMP."""
+
+    what: str
+
+
+@dataclass(frozen=True)
+class ConstantPlan:
+    """A SELECT without tables, evaluated in the translator's expression engine."""
+
+    select: ConstantSelect
+
+
+@dataclass(frozen=True)
+class CypherArg:
+    """The optional parameter argument of cypher(): a bound $n or a constant JSON text."""
+
+    param_index: int | None = None  # 0-based index of the $n parameter
+    constant: str | None = None
+
+
+@dataclass(frozen=True)
+class CypherPlan:
+    """SELECT ... FROM cypher($$ ... $$ [, params]) AS (col type, ...)."""
+
+    cypher: str
+    columns: tuple[Column, ...]
+    arg: CypherArg | None
+    is_write: bool
+    projection: tuple[int, ...] | None = None  # which coldef columns the SELECT list keeps
+
+
+@dataclass(frozen=True)
+class CopyOptions:
+    """COPY's WITH options (text and csv formats)."""
+
+    format: str = "text"
+    delimiter: str = "\t"
+    null: str = "\\N"
+    header: bool = False
+    quote: str = '"'
+    escape: str = '"'
+
+
+@dataclass(frozen=True)
+class CopyPlan:
+    """COPY table FROM STDIN / COPY table|(query) TO STDOUT."""
+
+    direction: str  # 'from' or 'to'
+    table: str | None
+    columns: tuple[str, ...] | None
+    query: Plan | None
+    options: CopyOptions = field(default_factory=CopyOptions)
+
+
+@dataclass(frozen=True)
+class EmptyPlan:
+    """An empty query string (EmptyQueryResponse)."""
+
+
+Plan = (
+    TransactionPlan
+    | SetPlan
+    | SetTransactionPlan
+    | ResetAllPlan
+    | ShowPlan
+    | DiscardPlan
+    | ConstantPlan
+    | CypherPlan
+    | CopyPlan
+    | EmptyPlan
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One translated SQL statement: its text, plan and parameter types."""
+
+    sql: str
+    plan: Plan
+    param_types: tuple[int, ...] = ()
+    columns: tuple[Column, ...] | None = None  # None: the statement returns no rows

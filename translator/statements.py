@@ -1,0 +1,525 @@
+"""SQL text -> statements with plans: parsing with pglast and one handler per statement node.
+
+The translator is pure: no I/O, no session state. Every node class it understands
+has exactly one handler registered with `@handles`; any other statement raises
+FeatureNotSupported (0A000) naming the construct and its position.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pglast import ast, enums, parse_sql
+from pglast.parser import ParseError
+
+from kuzugres.engine import cypher_is_write, split_cypher_statements
+from kuzugres.errcodes import (
+    FeatureNotSupported,
+    IndeterminateDatatype,
+    InvalidParameterValue,
+    PgSyntaxError,
+    UndefinedColumn,
+)
+from kuzugres.proxy.types import type_by_name
+from kuzugres.translator import expr
+from kuzugres.translator.expr import Column, ParamTypes
+from kuzugres.translator.plans import (
+    ConstantPlan,
+    CopyOptions,
+    CopyPlan,
+    CypherArg,
+    CypherPlan,
+    DiscardPlan,
+    EmptyPlan,
+    Plan,
+    ResetAllPlan,
+    SetPlan,
+    SetTransactionPlan,
+    ShowPlan,
+    Statement,
+    TransactionPlan,
+)
+
+JSON_OID = 114
+
+
+@dataclass
+class Source:
+    """The SQL being translated, for error positions (1-based characters, as PostgreSQL)."""
+
+    sql: str
+    encoded: bytes
+
+    def position(self, byte_offset: int) -> int:
+        return len(self.encoded[: max(byte_offset, 0)].decode("utf-8", "replace")) + 1
+
+
+Handler = Callable[[Any, Source, int, ParamTypes], Plan]
+_HANDLERS: dict[type, Handler] = {}
+
+
+def _is(node: Any, cls: type) -> bool:
+    """isinstance() for pglast nodes without narrowing (their stubs make every field Optional)."""
+    return isinstance(node, cls)
+
+
+def handles(node: type) -> Callable[[Handler], Handler]:
+    """Register the one handler for a pglast statement node class."""
+
+    def register(fn: Handler) -> Handler:
+        if node in _HANDLERS:
+            raise RuntimeError(f"handler for {node.__name__} registered twice")
+        _HANDLERS[node] = fn
+        return fn
+
+    return register
+
+
+# Names of statements we do not translate yet, for the 0A000 message.
+_CONSTRUCTS: dict[str, str] = {
+    "CreateStmt": "CREATE TABLE",
+    "InsertStmt": "INSERT",
+    "UpdateStmt": "UPDATE",
+    "DeleteStmt": "DELETE",
+    "MergeStmt": "MERGE",
+    "DropStmt": "DROP",
+    "AlterTableStmt": "ALTER TABLE",
+    "IndexStmt": "CREATE INDEX",
+    "ViewStmt": "CREATE VIEW",
+    "CreateSchemaStmt": "CREATE SCHEMA",
+    "CreateSeqStmt": "CREATE SEQUENCE",
+    "TruncateStmt": "TRUNCATE",
+    "ExplainStmt": "EXPLAIN",
+    "PrepareStmt": "PREPARE",
+    "ExecuteStmt": "EXECUTE",
+    "DeallocateStmt": "DEALLOCATE",
+    "DeclareCursorStmt": "DECLARE CURSOR",
+    "FetchStmt": "FETCH",
+    "ClosePortalStmt": "CLOSE",
+    "ListenStmt": "LISTEN",
+    "NotifyStmt": "NOTIFY",
+    "UnlistenStmt": "UNLISTEN",
+    "LockStmt": "LOCK",
+    "VacuumStmt": "VACUUM",
+    "CommentStmt": "COMMENT",
+    "GrantStmt": "GRANT",
+    "CreateRoleStmt": "CREATE ROLE",
+    "CreatedbStmt": "CREATE DATABASE",
+    "DoStmt": "DO",
+    "CreateFunctionStmt": "CREATE FUNCTION",
+    "CallStmt": "CALL",
+    "CreateTableAsStmt": "CREATE TABLE AS",
+}
+
+
+def _unsupported(node: Any, src: Source, offset: int) -> FeatureNotSupported:
+    name = type(node).__name__
+    construct = _CONSTRUCTS.get(name, name.removesuffix("Stmt"))
+    return FeatureNotSupported(
+        f"{construct} is not supported yet",
+        position=src.position(offset),
+        hint="kuzugres answers SELECT without tables, SET/SHOW, transactions, COPY and "
+        "cypher() at this stage; see docs/compatibility.md.",
+    )
+
+
+class Translator:
+    """Parses SQL and builds plans, caching by text and declared parameter types."""
+
+    def __init__(self, cache_size: int = 1024) -> None:
+        self._cache: OrderedDict[tuple[str, tuple[int, ...]], list[Statement]] = OrderedDict()
+        self._cache_size = cache_size
+
+    def translate(self, sql: str, param_types: Sequence[int] = ()) -> list[Statement]:
+        """All statements of `sql` (empty list for an empty query string)."""
+        key = (sql, tuple(param_types))
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            return hit
+        out = translate(sql, param_types)
+        self._cache[key] = out
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return out
+
+
+def translate(sql: str, param_types: Sequence[int] = ()) -> list[Statement]:
+    """Parse and translate every statement in `sql` (pure; raises PgError)."""
+    src = Source(sql, sql.encode("utf-8"))
+    try:
+        raws = parse_sql(sql)
+    except ParseError as exc:
+        message, offset = exc.args[0], exc.args[1] if len(exc.args) > 1 else 0
+        raise PgSyntaxError(str(message), position=src.position(int(offset))) from None
+    out: list[Statement] = []
+    for raw in raws:
+        start = raw.stmt_location or 0
+        length = raw.stmt_len or (len(src.encoded) - start)
+        text = src.encoded[start : start + length].decode("utf-8", "replace").strip()
+        params = ParamTypes(list(param_types))
+        handler = _HANDLERS.get(type(raw.stmt))
+        if handler is None:
+            raise _unsupported(raw.stmt, src, start)
+        plan = handler(raw.stmt, src, start, params)
+        columns = _plan_columns(plan)
+        out.append(Statement(text, plan, tuple(params.oids), columns))
+    return out
+
+
+def _plan_columns(plan: Plan) -> tuple[Column, ...] | None:
+    if isinstance(plan, ConstantPlan):
+        return plan.select.columns
+    if isinstance(plan, CypherPlan):
+        if plan.projection is None:
+            return plan.columns
+        return tuple(plan.columns[i] for i in plan.projection)
+    if isinstance(plan, ShowPlan):
+        if plan.name == "all":
+            return (Column("name", 25), Column("setting", 25), Column("description", 25))
+        return (Column(plan.name, 25),)
+    return None
+
+
+def empty_statement() -> Statement:
+    return Statement("", EmptyPlan())
+
+
+# ---------------------------------------------------------------- transactions
+
+
+def _tx_options(options: Sequence[Any] | None) -> tuple[str | None, bool | None]:
+    isolation: str | None = None
+    read_only: bool | None = None
+    for opt in options or ():
+        value = _const_value(opt.arg)
+        if opt.defname == "transaction_isolation":
+            isolation = str(value)
+        elif opt.defname == "transaction_read_only":
+            read_only = bool(int(value)) if not isinstance(value, bool) else value
+    return isolation, read_only
+
+
+_TX_ACTIONS = {
+    enums.TransactionStmtKind.TRANS_STMT_BEGIN: "begin",
+    enums.TransactionStmtKind.TRANS_STMT_START: "begin",
+    enums.TransactionStmtKind.TRANS_STMT_COMMIT: "commit",
+    enums.TransactionStmtKind.TRANS_STMT_ROLLBACK: "rollback",
+    enums.TransactionStmtKind.TRANS_STMT_SAVEPOINT: "savepoint",
+    enums.TransactionStmtKind.TRANS_STMT_RELEASE: "release",
+    enums.TransactionStmtKind.TRANS_STMT_ROLLBACK_TO: "rollback_to",
+    enums.TransactionStmtKind.TRANS_STMT_PREPARE: "prepare",
+    enums.TransactionStmtKind.TRANS_STMT_COMMIT_PREPARED: "commit_prepared",
+    enums.TransactionStmtKind.TRANS_STMT_ROLLBACK_PREPARED: "rollback_prepared",
+}
+
+
+@handles(ast.TransactionStmt)
+def _transaction(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    action = _TX_ACTIONS[node.kind]
+    isolation, read_only = _tx_options(node.options)
+    return TransactionPlan(
+        action,
+        isolation,
+        read_only,
+        bool(node.chain),
+        getattr(node, "savepoint_name", None),
+    )
+
+
+# ---------------------------------------------------------------- SET / SHOW / RESET
+
+
+def _const_value(node: Any) -> Any:
+    if _is(node, ast.A_Const):
+        if node.isnull:
+            return None
+        return _const_value(node.val)
+    if _is(node, ast.String):
+        return node.sval
+    if _is(node, ast.Integer):
+        return node.ival
+    if _is(node, ast.Float):
+        return node.fval
+    if _is(node, ast.Boolean):
+        return node.boolval
+    if _is(node, ast.TypeCast):
+        return _const_value(node.arg)
+    if node is None:
+        return None
+    raise FeatureNotSupported(f"{type(node).__name__} as a setting value is not supported")
+
+
+def _setting_text(args: Sequence[Any]) -> str:
+    parts = []
+    for a in args:
+        v = _const_value(a)
+        if isinstance(v, bool):
+            v = "on" if v else "off"
+        parts.append(str(v))
+    return ", ".join(parts)
+
+
+@handles(ast.VariableSetStmt)
+def _set(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    kind = node.kind
+    K = enums.VariableSetKind
+    if kind == K.VAR_SET_VALUE:
+        name = node.name
+        if name == "timezone" and node.args and _is(node.args[0], ast.TypeCast):
+            return SetPlan(
+                "TimeZone", _interval_zone(str(_const_value(node.args[0]))), node.is_local
+            )
+        return SetPlan(name, _setting_text(node.args or ()), bool(node.is_local))
+    if kind in (K.VAR_SET_DEFAULT, K.VAR_SET_CURRENT):
+        return SetPlan(node.name, None, bool(node.is_local))
+    if kind == K.VAR_RESET:
+        return SetPlan(node.name, None, False, tag="RESET")
+    if kind == K.VAR_RESET_ALL:
+        return ResetAllPlan()
+    if kind == K.VAR_SET_MULTI:
+        isolation, read_only = _tx_options(node.args)
+        if node.name == "TRANSACTION":
+            return SetTransactionPlan(isolation, read_only)
+        if node.name == "SESSION CHARACTERISTICS":
+            return SetTransactionPlan(isolation, read_only, session=True)
+    raise _unsupported(node, src, offset)
+
+
+def _interval_zone(value: str) -> str:
+    # SET TIME ZONE INTERVAL '+02:00' HOUR TO MINUTE -> a fixed offset
+    return value.strip()
+
+
+@handles(ast.VariableShowStmt)
+def _show(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    name = node.name
+    if name.lower() == "all":
+        return ShowPlan("all")
+    from kuzugres.settings import canonical_name
+
+    return ShowPlan(canonical_name(name))
+
+
+@handles(ast.DiscardStmt)
+def _discard(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return DiscardPlan(node.target.name.removeprefix("DISCARD_"))
+
+
+# ---------------------------------------------------------------- SELECT
+
+
+def _cypher_call(node: Any) -> Any:
+    if not node.fromClause or len(node.fromClause) != 1:
+        return None
+    rf = node.fromClause[0]
+    if not _is(rf, ast.RangeFunction) or len(rf.functions) != 1:
+        return None
+    call = rf.functions[0][0]
+    if not _is(call, ast.FuncCall):
+        return None
+    names = [n.sval for n in call.funcname]
+    if names[-1].lower() != "cypher" or (len(names) > 1 and names[0] != "ag_catalog"):
+        return None
+    return rf
+
+
+@handles(ast.SelectStmt)
+def _select(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    rf = _cypher_call(node)
+    if rf is not None:
+        return _cypher(node, rf, src, offset, p)
+    return ConstantPlan(expr.compile_select(node, src.sql, p))
+
+
+def _cypher(node: Any, rf: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    call = rf.functions[0][0]
+    where = src.position(call.location if call.location is not None else offset)
+    for clause in (
+        "whereClause",
+        "groupClause",
+        "havingClause",
+        "sortClause",
+        "limitCount",
+        "limitOffset",
+        "windowClause",
+        "withClause",
+        "distinctClause",
+    ):
+        if getattr(node, clause, None):
+            raise FeatureNotSupported(
+                f"{clause.removesuffix('Clause').upper()} over cypher() is not supported yet",
+                position=where,
+                hint="Put the condition, ordering or limit inside the Cypher query.",
+            )
+    args = list(call.args or ())
+    # AGE form: cypher('graph', $$ query $$ [, params]); a node has one graph, so the name
+    # is accepted and ignored.
+    if len(args) == 3 or (
+        len(args) == 2
+        and _is_string(args[0])
+        and _is_string(args[1])
+        and not str(_const_value(args[1])).lstrip().startswith("{")
+    ):
+        args = args[1:]
+    if not args or not _is_string(args[0]) or len(args) > 2:
+        raise FeatureNotSupported(
+            "cypher() takes a query string and an optional json object of parameters",
+            position=where,
+        )
+    cypher = str(_const_value(args[0]))
+    if split_cypher_statements(cypher) > 1:
+        raise FeatureNotSupported("cypher() runs one Cypher statement at a time", position=where)
+    arg: CypherArg | None = None
+    if len(args) == 2:
+        arg = _cypher_arg(args[1], src, p)
+    if not rf.coldeflist:
+        raise PgSyntaxError(
+            'a column definition list is required for functions returning "record"',
+            position=where,
+        )
+    columns = tuple(
+        Column(cd.colname, _type_oid(cd.typeName), _typmod(cd.typeName)) for cd in rf.coldeflist
+    )
+    projection = _cypher_projection(node, columns, src, rf)
+    return CypherPlan(cypher, columns, arg, cypher_is_write(cypher), projection)
+
+
+def _is_string(node: Any) -> bool:
+    return _is(node, ast.A_Const) and _is(node.val, ast.String)
+
+
+def _cypher_arg(node: Any, src: Source, p: ParamTypes) -> CypherArg:
+    target = node.arg if _is(node, ast.TypeCast) else node
+    if _is(target, ast.ParamRef):
+        idx = target.number - 1
+        declared = _type_oid(node.typeName) if _is(node, ast.TypeCast) else JSON_OID
+        p.resolve(target.number, declared)
+        return CypherArg(param_index=idx)
+    if _is_string(target):
+        text = str(_const_value(target))
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise InvalidParameterValue(
+                "invalid input syntax for type json", detail=f"Token in {text!r} is invalid."
+            ) from None
+        if not isinstance(value, dict):
+            raise InvalidParameterValue("cypher() parameters must be a json object")
+        return CypherArg(constant=text)
+    raise FeatureNotSupported(
+        "cypher() parameters must be a $n parameter or a json string constant",
+        position=src.position(getattr(target, "location", 0) or 0),
+    )
+
+
+def _type_oid(tn: Any) -> int:
+    names = [n.sval for n in tn.names]
+    name = names[-1]
+    if tn.arrayBounds:
+        name += "[]"
+    return type_by_name(name).oid
+
+
+def _typmod(tn: Any) -> int:
+    mods = [m for m in (tn.typmods or ()) if _is(m, ast.A_Const)]
+    names = [n.sval for n in tn.names]
+    if mods and names[-1] in ("varchar", "bpchar", "character varying", "char", "character"):
+        return int(_const_value(mods[0])) + 4
+    return -1
+
+
+def _cypher_projection(
+    node: Any, columns: tuple[Column, ...], src: Source, rf: Any
+) -> tuple[int, ...] | None:
+    targets: Sequence[Any] = node.targetList or ()
+    if len(targets) == 1 and _is(targets[0].val, ast.ColumnRef):
+        fields = targets[0].val.fields
+        if _is(fields[-1], ast.A_Star):
+            return None
+    names = [c.name for c in columns]
+    out = []
+    for t in targets:
+        val = t.val
+        if not _is(val, ast.ColumnRef) or not _is(val.fields[-1], ast.String):
+            raise FeatureNotSupported(
+                "only column references may be selected from cypher() yet",
+                position=src.position(getattr(val, "location", 0) or 0),
+            )
+        name = val.fields[-1].sval
+        if name not in names:
+            raise UndefinedColumn(
+                f'column "{name}" does not exist', position=src.position(val.location or 0)
+            )
+        out.append(names.index(name))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- COPY
+
+
+@handles(ast.CopyStmt)
+def _copy(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    if node.filename is not None or node.is_program:
+        raise FeatureNotSupported(
+            "COPY to or from a file or program is not supported",
+            hint="Use COPY ... FROM STDIN / TO STDOUT (psql's \\copy).",
+            position=src.position(offset),
+        )
+    options = _copy_options(node.options or ())
+    columns = tuple(s.sval for s in node.attlist) if node.attlist else None
+    if node.query is not None:
+        handler = _HANDLERS.get(type(node.query))
+        if handler is None:
+            raise _unsupported(node.query, src, offset)
+        query = handler(node.query, src, offset, p)
+        return CopyPlan("to", None, None, query, options)
+    table = node.relation.relname
+    if node.relation.schemaname not in (None, "public"):
+        raise FeatureNotSupported(
+            f'schema "{node.relation.schemaname}" is not supported yet',
+            position=src.position(offset),
+        )
+    if node.whereClause is not None:
+        raise FeatureNotSupported("COPY FROM ... WHERE is not supported yet")
+    return CopyPlan("from" if node.is_from else "to", table, columns, None, options)
+
+
+def _copy_options(opts: Sequence[Any]) -> CopyOptions:
+    fmt = "text"
+    values: dict[str, Any] = {}
+    for o in opts:
+        v = _const_value(o.arg) if o.arg is not None else True
+        if o.defname == "format":
+            fmt = str(v).lower()
+        else:
+            values[o.defname] = v
+    if fmt not in ("text", "csv"):
+        raise FeatureNotSupported(f'COPY format "{fmt}" is not supported yet')
+    csv = fmt == "csv"
+    header = values.get("header", False)
+    if isinstance(header, str):
+        header = header.lower() in ("true", "on", "1", "match")
+    delimiter = str(values.get("delimiter", "," if csv else "\t"))
+    if len(delimiter) != 1:
+        raise FeatureNotSupported("COPY delimiter must be a single one-byte character")
+    quote = str(values.get("quote", '"'))
+    return CopyOptions(
+        format=fmt,
+        delimiter=delimiter,
+        null=str(values.get("null", "" if csv else "\\N")),
+        header=bool(header),
+        quote=quote,
+        escape=str(values.get("escape", quote)),
+    )
+
+
+def ensure_params_typed(stmt: Statement) -> None:
+    """PostgreSQL's 42P18 when a parameter's type could not be determined."""
+    for i, oid in enumerate(stmt.param_types):
+        if oid == 0:
+            raise IndeterminateDatatype(f"could not determine data type of parameter ${i + 1}")
