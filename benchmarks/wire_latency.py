@@ -92,7 +92,7 @@ def run(n: int, rows: int) -> list[dict[str, float | str]]:
                 )
                 c.execute(
                     "SELECT * FROM cypher($$ UNWIND range(0, $n - 1) AS i CREATE (:person "
-                    "{id: i, name: 'p' + string(i), age: i % 90}) $$, %s) AS (r text)",
+                    "{id: i, name: 'p' + string(i), age: i %% 90}) $$, %s) AS (r text)",
                     [Json({"n": rows})],
                 )
                 cur = c.cursor()

@@ -30,6 +30,7 @@ from kuzugres.errcodes import (
     PgSyntaxError,
     QueryCanceled,
     TooManyConnections,
+    UniqueViolation,
 )
 from kuzugres.errors import PgError
 
@@ -86,6 +87,10 @@ def split_cypher_statements(cypher: str) -> int:
 
 def _map_kuzu_error(exc: Exception) -> PgError:
     msg = str(exc)
+    if "duplicated primary key" in msg:
+        return UniqueViolation(
+            "duplicate key value violates unique constraint", detail=msg.split(": ", 1)[-1]
+        )
     if msg.startswith("Parser exception"):
         return PgSyntaxError(msg)
     if "not supported" in msg.lower():
