@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -135,6 +136,8 @@ class SessionExecutor:
         self._holds_writer = False
         self._tx_start: dt.datetime | None = None
         self._stmt_start = dt.datetime.now(dt.UTC)
+        self._format_key: tuple[str, str | None] | None = None
+        self._format = FormatContext()
 
     # ------------------------------------------------------------------ state
     @property
@@ -145,10 +148,16 @@ class SessionExecutor:
         return "E" if self.failed else "T"
 
     def format_context(self) -> FormatContext:
-        return FormatContext(
-            timezone=self.settings.get("TimeZone") or "UTC",
-            extra_float_digits=int(self.settings.get("extra_float_digits") or 1),
-        )
+        """How values render for this session (TimeZone, extra_float_digits)."""
+        key = (self.settings.get("TimeZone") or "UTC", self.settings.get("extra_float_digits"))
+        if self._format_key != key:
+            self._format_key = key
+            self._format = FormatContext(timezone=key[0], extra_float_digits=int(key[1] or 1))
+        return self._format
+
+    def needs_task(self, stmt: Statement) -> bool:
+        """Whether a statement can block (Kuzu, locks): only those run as cancellable tasks."""
+        return not isinstance(stmt.plan, ConstantPlan | SetPlan | ShowPlan | EmptyPlan)
 
     def prepare(self, sql: str, param_types: Sequence[int] = ()) -> list[Statement]:
         """Translate `sql` (cached)."""
@@ -370,14 +379,14 @@ class SessionExecutor:
                 sqlstate="42804",
             )
         ctx = self.format_context()
-        rows: list[tuple[Any, ...]] = []
-        for row in result.rows:
-            out = []
-            for col, ktype, v in zip(columns, result.types, row, strict=False):
-                out.append(
-                    None if v is None else coerce(value_from_kuzu(ktype, v), col.type_oid, ctx)
-                )
-            rows.append(tuple(out))
+        converters = [
+            _converter(ktype, col.type_oid, ctx)
+            for col, ktype in zip(columns, result.types, strict=False)
+        ]
+        rows = [
+            tuple(None if v is None else conv(v) for conv, v in zip(converters, row, strict=False))
+            for row in result.rows
+        ]
         if plan.projection is not None:
             rows = [tuple(r[i] for i in plan.projection) for r in rows]
             columns = tuple(columns[i] for i in plan.projection)
@@ -620,17 +629,40 @@ def _kuzu_json_type(value: Any) -> str | None:
 
 def typed_cypher(cypher: str, values: dict[str, Any]) -> str:
     """Give every scalar parameter an explicit Kuzu type (the text gets no values)."""
+    signature = tuple(sorted((k, _kuzu_json_type(v)) for k, v in values.items()))
+    return _typed_cypher(cypher, signature)
+
+
+@functools.lru_cache(maxsize=1024)
+def _typed_cypher(cypher: str, signature: tuple[tuple[str, str | None], ...]) -> str:
+    types = dict(signature)
 
     def sub(m: re.Match[str]) -> str:
         name = m.group("name")
-        if name is None or m.group("skip") or name not in values:
+        if name is None or m.group("skip") or types.get(name) is None:
             return m.group(0)
-        ktype = _kuzu_json_type(values[name])
-        if ktype is None:
-            return m.group(0)
-        return f"CAST(${name} AS {ktype})"
+        return f"CAST(${name} AS {types[name]})"
 
     return _PARAM.sub(sub, cypher)
+
+
+_DIRECT = {
+    ("INT64", 20),
+    ("INT32", 23),
+    ("INT16", 21),
+    ("STRING", 25),
+    ("DOUBLE", 701),
+    ("BOOL", 16),
+    ("STRING", 1043),
+    ("FLOAT", 700),
+}
+
+
+def _converter(kuzu_type: str, to_oid: int, ctx: FormatContext) -> Any:
+    """Per-column conversion of Kuzu values to the declared PostgreSQL type."""
+    if (kuzu_type, to_oid) in _DIRECT:
+        return lambda v: v
+    return lambda v: coerce(value_from_kuzu(kuzu_type, v), to_oid, ctx)
 
 
 def coerce(value: Any, to_oid: int, ctx: FormatContext) -> Any:

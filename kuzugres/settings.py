@@ -7,6 +7,7 @@ by ROLLBACK, SET LOCAL lasts until the transaction ends, and settings marked
 
 from __future__ import annotations
 
+import functools
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -32,6 +33,7 @@ def _bool(name: str, value: str) -> str:
 _UNITS_MS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
 
 
+@functools.lru_cache(maxsize=256)
 def parse_duration_ms(name: str, value: str, default_unit: str = "ms") -> int:
     """Parse a PostgreSQL time setting ('5s', '100', '1min') into milliseconds."""
     m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*", value.lower())
@@ -270,6 +272,7 @@ class SessionSettings:
         self._saved: dict[str, str | None] | None = None  # values before this transaction
         self._local: dict[str, str | None] = {}  # values before SET LOCAL
         self._reported: dict[str, str] = {}
+        self._dirty = True  # something may have changed since the last report
         for name, value in (overrides or {}).items():
             self.set_default(name, value)
 
@@ -310,6 +313,7 @@ class SessionSettings:
 
     def set_default(self, name: str, value: str) -> None:
         """Set a session default (startup packet `options`/parameters, server-side)."""
+        self._dirty = True
         key = canonical_name(name)
         d = SETTINGS.get(key.lower())
         v = d.check(d.name, value) if d is not None else value
@@ -318,12 +322,14 @@ class SessionSettings:
 
     def force(self, name: str, value: str) -> None:
         """Set a value the session owns (session_authorization, is_superuser)."""
+        self._dirty = True
         key = canonical_name(name)
         self._defaults[key] = value
         self._values[key] = value
 
     def set(self, name: str, value: str | None, *, local: bool = False, in_tx: bool = False) -> str:
         """SET [LOCAL] name = value (None means DEFAULT); returns the new shown value."""
+        self._dirty = True
         if value is None:
             key = canonical_name(name)
             d = SETTINGS.get(key.lower())
@@ -368,6 +374,7 @@ class SessionSettings:
 
     def end(self, *, commit: bool) -> None:
         """Finish a transaction: SET LOCAL reverts always, SET reverts on rollback."""
+        self._dirty = True
         for key, old in self._local.items():
             self._restore(key, old)
         if not commit and self._saved is not None:
@@ -385,6 +392,9 @@ class SessionSettings:
     # -- reporting
     def changed_reports(self) -> list[tuple[str, str]]:
         """Reported settings whose value changed since the last call."""
+        if not self._dirty:
+            return []
+        self._dirty = False
         out = []
         for d in SETTINGS.values():
             if d.report:

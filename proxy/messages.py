@@ -392,6 +392,44 @@ def check_length(length: int, *, startup: bool = False) -> None:
         )
 
 
+class FrameReader:
+    """Sans-IO framing of the query phase: feed bytes, take complete (type, body) frames.
+
+    A bad length raises ProtocolViolation as soon as the header is in, before any
+    body is buffered, so a bogus length cannot make the server hold gigabytes.
+    """
+
+    __slots__ = ("_buf", "_pos")
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self._pos = 0
+
+    def feed(self, data: bytes) -> None:
+        if self._pos:
+            del self._buf[: self._pos]
+            self._pos = 0
+        self._buf += data
+
+    def next_frame(self) -> tuple[bytes, bytes] | None:
+        """The next complete frame, or None until more bytes arrive."""
+        buf, pos = self._buf, self._pos
+        if len(buf) - pos < 5:
+            return None
+        (length,) = _I32.unpack_from(buf, pos + 1)
+        check_length(length)
+        end = pos + 1 + length
+        if len(buf) < end:
+            return None
+        self._pos = end
+        return bytes(buf[pos : pos + 1]), bytes(buf[pos + 5 : end])
+
+    @property
+    def pending(self) -> int:
+        """Bytes buffered but not yet returned as frames."""
+        return len(self._buf) - self._pos
+
+
 # ---------------------------------------------------------------- backend messages
 
 

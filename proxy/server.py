@@ -241,35 +241,42 @@ class Server:
     async def _serve(
         self, session: Session, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
+        frames = m.FrameReader()
         while not session.closed:
-            in_tx = session.ex.tx_status != "I"
-            name = "idle_in_transaction_session_timeout" if in_tx else "idle_session_timeout"
-            ms = parse_duration_ms(name, session.ex.settings.get(name) or "0")
-            try:
-                if ms <= 0:
-                    tag, payload = await self._read_message(reader)
-                else:
-                    tag, payload = await asyncio.wait_for(self._read_message(reader), ms / 1000)
-            except TimeoutError:
-                if in_tx:
-                    raise IdleInTransactionSessionTimeout(
-                        "terminating connection due to idle-in-transaction timeout",
-                        severity="FATAL",
-                    ) from None
-                raise IdleSessionTimeout(
-                    "terminating connection due to idle-session timeout", severity="FATAL"
-                ) from None
-            except asyncio.IncompleteReadError:
-                return
-            msg = m.decode_frontend(tag, payload)  # ProtocolViolation closes the connection
+            frame = frames.next_frame()  # ProtocolViolation closes the connection
+            if frame is None:
+                if session.out:
+                    writer.write(session.take_output())
+                    await writer.drain()
+                data = await self._read_idle(session, reader)
+                if not data:
+                    return
+                frames.feed(data)
+                continue
+            msg = m.decode_frontend(*frame)
             await session.handle(msg)
-            if session.out and (
-                isinstance(msg, m.Sync | m.Query | m.Flush | m.Terminate | m.CopyDone)
-                or not reader._buffer  # type: ignore[attr-defined]
-                or len(session.out) > 256
-            ):
+            if session.out and (isinstance(msg, m.Flush) or len(session.out) > 256):
                 writer.write(session.take_output())
                 await writer.drain()
         if session.out:
             writer.write(session.take_output())
             await writer.drain()
+
+    async def _read_idle(self, session: Session, reader: asyncio.StreamReader) -> bytes:
+        """Wait for the client's next bytes, enforcing the idle timeouts."""
+        in_tx = session.ex.tx_status != "I"
+        name = "idle_in_transaction_session_timeout" if in_tx else "idle_session_timeout"
+        ms = parse_duration_ms(name, session.ex.settings.get(name) or "0")
+        if ms <= 0:
+            return await reader.read(1 << 16)
+        try:
+            return await asyncio.wait_for(reader.read(1 << 16), ms / 1000)
+        except TimeoutError:
+            if in_tx:
+                raise IdleInTransactionSessionTimeout(
+                    "terminating connection due to idle-in-transaction timeout",
+                    severity="FATAL",
+                ) from None
+            raise IdleSessionTimeout(
+                "terminating connection due to idle-session timeout", severity="FATAL"
+            ) from None

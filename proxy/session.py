@@ -58,6 +58,8 @@ class Executor(Protocol):
 
     def statement_timeout_ms(self) -> int: ...
 
+    def needs_task(self, stmt: Any) -> bool: ...
+
     async def close(self) -> None: ...
 
     @property
@@ -151,6 +153,8 @@ class Session:
 
     async def _run(self, stmt: Any, params: Sequence[Any]) -> Any:
         """Execute in a child task so cancel and statement_timeout can interrupt it."""
+        if not self.ex.needs_task(stmt):
+            return await self.ex.execute(stmt, params)
         self._cancel_requested = False
         self._task = asyncio.ensure_future(self.ex.execute(stmt, params))
         timeout_ms = self.ex.statement_timeout_ms()

@@ -17,10 +17,12 @@ json, jsonb                                 ``str`` holding the JSON text
 bytea                                       ``bytes``
 date                                        ``datetime.date``
 time                                        ``datetime.time`` (naive)
+timetz                                      ``datetime.time`` (aware, fixed UTC offset)
 timestamp                                   ``datetime.datetime`` (naive)
 timestamptz                                 ``datetime.datetime`` (aware; decoded as UTC)
 interval                                    :class:`Interval` (months, days, microseconds)
 uuid                                        ``uuid.UUID``
+regtype                                     ``int`` (the type's OID)
 arrays (``_int4`` ...)                      ``list`` (nested lists for several dimensions;
                                             elements may be ``None``)
 ==========================================  =============================================
@@ -57,6 +59,7 @@ from kuzugres.errcodes import (
     DatatypeMismatch,
     DatetimeFieldOverflow,
     FeatureNotSupported,
+    IntervalFieldOverflow,
     InvalidBinaryRepresentation,
     InvalidDatetimeFormat,
     InvalidParameterValue,
@@ -73,12 +76,17 @@ __all__ = [
     "PgType",
     "decode_binary",
     "decode_text",
+    "dump_jsonb",
     "encode_binary",
     "encode_text",
+    "format_type",
     "kuzu_type_for_pg",
     "normalize_jsonb",
+    "parse_json",
     "pg_type_for_kuzu",
     "python_type_oid",
+    "round_float4",
+    "time_zone",
     "type_by_name",
     "type_by_oid",
     "value_from_kuzu",
@@ -100,6 +108,7 @@ class PgType:
     typlen: int  # pg_type.typlen; -1 varlena, -2 C string
     category: str  # pg_type.typcategory
     elem_oid: int = 0  # pg_type.typelem for array types, 0 otherwise
+    preferred: bool = False  # pg_type.typispreferred: wins implicit casts in its category
 
     @property
     def is_array(self) -> bool:
@@ -127,36 +136,48 @@ TIME = 1083
 TIMESTAMP = 1114
 TIMESTAMPTZ = 1184
 INTERVAL = 1186
+TIMETZ = 1266
 NUMERIC = 1700
+REGTYPE = 2206
 RECORD = 2249
+ANY = 2276
+ANYARRAY = 2277
 VOID = 2278
+ANYELEMENT = 2283
+ANYNONARRAY = 2776
 UUID = 2950
 JSONB = 3802
 
 _SCALARS: tuple[PgType, ...] = (
-    PgType("bool", BOOL, 1000, 1, "B"),
+    PgType("bool", BOOL, 1000, 1, "B", preferred=True),
     PgType("bytea", BYTEA, 1001, -1, "U"),
     PgType("char", CHAR, 1002, 1, "Z"),
     PgType("name", NAME, 1003, 64, "S"),
     PgType("int8", INT8, 1016, 8, "N"),
     PgType("int2", INT2, 1005, 2, "N"),
     PgType("int4", INT4, 1007, 4, "N"),
-    PgType("text", TEXT, 1009, -1, "S"),
-    PgType("oid", OID, 1028, 4, "N"),
+    PgType("text", TEXT, 1009, -1, "S", preferred=True),
+    PgType("oid", OID, 1028, 4, "N", preferred=True),
     PgType("json", JSON, 199, -1, "U"),
     PgType("float4", FLOAT4, 1021, 4, "N"),
-    PgType("float8", FLOAT8, 1022, 8, "N"),
+    PgType("float8", FLOAT8, 1022, 8, "N", preferred=True),
     PgType("unknown", UNKNOWN, 0, -2, "X"),
     PgType("bpchar", BPCHAR, 1014, -1, "S"),
     PgType("varchar", VARCHAR, 1015, -1, "S"),
     PgType("date", DATE, 1182, 4, "D"),
     PgType("time", TIME, 1183, 8, "D"),
     PgType("timestamp", TIMESTAMP, 1115, 8, "D"),
-    PgType("timestamptz", TIMESTAMPTZ, 1185, 8, "D"),
-    PgType("interval", INTERVAL, 1187, 16, "T"),
+    PgType("timestamptz", TIMESTAMPTZ, 1185, 8, "D", preferred=True),
+    PgType("interval", INTERVAL, 1187, 16, "T", preferred=True),
+    PgType("timetz", TIMETZ, 1270, 12, "D"),
     PgType("numeric", NUMERIC, 1231, -1, "N"),
+    PgType("regtype", REGTYPE, 2211, 4, "N"),
     PgType("record", RECORD, 2287, -1, "P"),
+    PgType("any", ANY, 0, 4, "P"),
+    PgType("anyarray", ANYARRAY, 0, -1, "P"),
     PgType("void", VOID, 0, 4, "P"),
+    PgType("anyelement", ANYELEMENT, 0, 4, "P"),
+    PgType("anynonarray", ANYNONARRAY, 0, 4, "P"),
     PgType("uuid", UUID, 2951, 16, "U"),
     PgType("jsonb", JSONB, 3807, -1, "U"),
 )
@@ -190,6 +211,7 @@ _ALIASES: dict[str, str] = {
     "timestamp without time zone": "timestamp",
     "timestamp with time zone": "timestamptz",
     "time without time zone": "time",
+    "time with time zone": "timetz",
 }
 _TYPES_BY_NAME: dict[str, PgType] = {t.name: t for t in TYPES_BY_OID.values()}
 
@@ -237,6 +259,54 @@ def type_by_name(name: str) -> PgType:
             raise UndefinedObject(f'type "{spelled}" does not exist')
         return TYPES_BY_OID[pg_type.array_oid]
     return pg_type
+
+
+# format_type()'s SQL-standard spellings; every other type prints as its typname.
+_SQL_NAMES: dict[int, str] = {
+    BOOL: "boolean",
+    CHAR: '"char"',
+    INT8: "bigint",
+    INT2: "smallint",
+    INT4: "integer",
+    FLOAT4: "real",
+    FLOAT8: "double precision",
+    BPCHAR: "character",
+    VARCHAR: "character varying",
+    TIME: "time without time zone",
+    TIMESTAMP: "timestamp without time zone",
+    TIMESTAMPTZ: "timestamp with time zone",
+    TIMETZ: "time with time zone",
+    ANY: '"any"',
+}
+_TIME_TYPES = (TIME, TIMETZ, TIMESTAMP, TIMESTAMPTZ)
+
+
+def format_type(oid: int, typmod: int | None = None) -> str:
+    """PostgreSQL's format_type(oid, typmod): 'integer', 'character varying(10)', ...
+
+    ``typmod=None`` is format_type(oid, NULL) (and format_type_be(), the spelling of
+    error messages); ``-1`` says "no modifier" explicitly, which shows bpchar as such.
+    Unknown OIDs give '???' like PostgreSQL.
+    """
+    pg_type = TYPES_BY_OID.get(oid)
+    if pg_type is None:
+        return "???"
+    if pg_type.is_array:
+        return format_type(pg_type.elem_oid, typmod) + "[]"
+    mod = typmod if typmod is not None and typmod >= 0 else None
+    if oid == BPCHAR and mod is None:
+        return "character" if typmod is None else "bpchar"
+    name = _SQL_NAMES.get(oid, pg_type.name)
+    if mod is None:
+        return name
+    if oid in (BPCHAR, VARCHAR):
+        return f"{name}({mod - 4})"
+    if oid == NUMERIC:
+        return f"numeric({((mod - 4) >> 16) & 0xFFFF},{(mod - 4) & 0xFFFF})"
+    if oid in _TIME_TYPES:
+        base, _, rest = name.partition(" ")
+        return f"{base}({mod}) {rest}"
+    return name
 
 
 # --------------------------------------------------------------------------------------
@@ -332,7 +402,8 @@ def _dt_overflow(text: str) -> DatetimeFieldOverflow:
     return DatetimeFieldOverflow(f'date/time field value out of range: "{text}"')
 
 
-def _zone(name: str) -> dt.tzinfo:
+def time_zone(name: str) -> dt.tzinfo:
+    """The zone a TimeZone setting names; InvalidParameterValue (22023) if unknown."""
     if name.upper() in ("UTC", "GMT", "Z", "ETC/UTC"):
         return dt.UTC
     try:
@@ -401,7 +472,7 @@ _FLT_MAX = struct.unpack("<f", b"\xff\xff\x7f\x7f")[0]
 _FLT_OVERFLOW = _FLT_MAX + 2.0**103  # half an ulp above FLT_MAX rounds (to even) to inf
 
 
-def _round_float4(value: float) -> float:
+def round_float4(value: float) -> float:
     """Round a double to the nearest float32, like a C cast."""
     if math.isfinite(value) and abs(value) > _FLT_MAX:
         return math.copysign(_FLT_MAX if abs(value) < _FLT_OVERFLOW else math.inf, value)
@@ -423,7 +494,7 @@ def _out_float8(value: Any, ctx: FormatContext) -> str:
 
 
 def _out_float4(value: Any, ctx: FormatContext) -> str:
-    value = _round_float4(float(value))
+    value = round_float4(float(value))
     special = _float_special(value)
     if special is not None:
         return special
@@ -432,7 +503,7 @@ def _out_float4(value: Any, ctx: FormatContext) -> str:
             return "-0" if math.copysign(1.0, value) < 0 else "0"
         for precision in range(1, 10):
             text = f"{value:.{precision - 1}e}"
-            if _round_float4(float(text)) == value:
+            if round_float4(float(text)) == value:
                 break
         digits, exponent, negative = _sci_parts(text)
         return _shortest_float(digits, exponent, negative, 6)
@@ -486,9 +557,18 @@ def _format_offset(offset: dt.timedelta) -> str:
 def _out_timestamptz(value: Any, ctx: FormatContext) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    local = value.astimezone(_zone(ctx.timezone))
+    local = value.astimezone(time_zone(ctx.timezone))
     offset = local.utcoffset() or dt.timedelta(0)
     return f"{_out_timestamp(local, ctx)}{_format_offset(offset)}"
+
+
+def _out_timetz(value: Any, ctx: FormatContext) -> str:
+    return f"{_out_time(value, ctx)}{_format_offset(value.utcoffset() or dt.timedelta(0))}"
+
+
+def _out_regtype(value: Any, ctx: FormatContext) -> str:
+    oid = int(value)
+    return format_type(oid) if oid in TYPES_BY_OID else str(oid)
 
 
 def _interval_fields(value: Interval) -> tuple[int, int, int, int, int, int, int]:
@@ -580,7 +660,9 @@ _TEXT_ENCODERS: dict[int, TextEncoder] = {
     TIMESTAMP: _out_timestamp,
     TIMESTAMPTZ: _out_timestamptz,
     INTERVAL: _out_interval,
+    TIMETZ: _out_timetz,
     NUMERIC: _out_numeric,
+    REGTYPE: _out_regtype,
     UUID: _out_uuid,
     JSONB: _out_jsonb,
 }
@@ -707,7 +789,7 @@ def _in_float4(text: str, ctx: FormatContext) -> float:
     value, exact_zero = _parse_float(text, "real")
     if math.isnan(value) or math.isinf(value) and "inf" in text.lower():
         return value
-    rounded = _round_float4(value)
+    rounded = round_float4(value)
     if math.isinf(rounded) or rounded == 0 and not exact_zero:
         raise NumericValueOutOfRange(f'"{text}" is out of range for type real')
     return rounded
@@ -902,6 +984,24 @@ def _in_time(text: str, ctx: FormatContext) -> dt.time:
     return (dt.datetime.min + offset).time()
 
 
+def _in_timetz(text: str, ctx: FormatContext) -> dt.time:
+    match = _TIME_RE.fullmatch(text.strip(_PG_SPACE))
+    if not match:
+        raise _dt_syntax("time with time zone", text)
+    # Without a date, the session zone's offset is the one it has today (as in PostgreSQL).
+    day = _match_date(match, text) if match.group("y") is not None else dt.date.today()
+    since_midnight = _time_of_day(match, text)
+    if since_midnight >= dt.timedelta(hours=24):
+        raise DatetimeFieldOverflow(f'time "24:00:00" is not supported: "{text}"')
+    zone = match.group("tz")
+    if zone is not None:
+        offset = _zone_offset(zone)
+    else:
+        local = dt.datetime.combine(day, dt.time()) + since_midnight
+        offset = _localize(local, time_zone(ctx.timezone)).utcoffset() or dt.timedelta(0)
+    return (dt.datetime.min + since_midnight).time().replace(tzinfo=dt.timezone(offset))
+
+
 def _parse_timestamp(text: str, type_name: str) -> tuple[dt.datetime, str | None]:
     stripped = text.strip(_PG_SPACE)
     if stripped.lower() in _INFINITIES:
@@ -937,11 +1037,18 @@ def _in_timestamptz(text: str, ctx: FormatContext) -> dt.datetime:
     if zone is not None:
         aware = stamp.replace(tzinfo=dt.timezone(_zone_offset(zone)))
     else:
-        aware = _localize(stamp, _zone(ctx.timezone))
+        aware = _localize(stamp, time_zone(ctx.timezone))
     try:
         return aware.astimezone(dt.UTC)
     except OverflowError:
         raise DatetimeFieldOverflow(f'timestamp out of range: "{text}"') from None
+
+
+def _in_regtype(text: str, ctx: FormatContext) -> int:
+    stripped = text.strip(_PG_SPACE)
+    if stripped.isdigit():  # regtypein takes a bare OID as it is
+        return _in_oid(stripped, ctx)
+    return type_by_name(stripped).oid
 
 
 def _in_uuid(text: str, ctx: FormatContext) -> uuid.UUID:
@@ -1025,10 +1132,15 @@ _INTERVAL_TOKEN_RE = re.compile(
     r"(?P<time>[+-]?\d+:\d+(?::\d+(?:\.\d*)?|\.\d*)?)"
     r"|(?P<ym>[+-]?\d+-\d+)"
     r"|(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[a-z]+)?"
-    r"|(?P<word>[a-z]+|@)"
+    r"|(?P<word>[a-z]+)"
+    # Other punctuation only separates fields (ParseDateTime skips it): '@ 1 day, 2 hours'.
+    r"|(?P<punct>[!\"#$%&'()*,;<=>?@\[\\\]^_`{|}~])"
     r")",
     re.IGNORECASE,
 )
+# Which fields a token sets; giving one twice is an error ('1 day 1 day').
+_TIME_FIELDS = frozenset(("hour", "minute", "second", "millisecond", "microsecond"))
+_ALL_SECOND_FIELDS = frozenset(("second", "millisecond", "microsecond"))
 
 
 def _round_half_even(value: Fraction) -> int:
@@ -1083,39 +1195,52 @@ def _in_interval_iso(body: str, text: str) -> Interval:
     return Interval(builder.months, builder.days, builder.micros)
 
 
-def _in_interval(text: str, ctx: FormatContext) -> Interval:
+def _interval_tokens(text: str) -> list[re.Match[str]]:
     stripped = text.strip(_PG_SPACE)
-    if stripped[:1] in ("P", "p"):
-        return _in_interval_iso(stripped[1:], text)
-    builder = _IntervalBuilder()
+    tokens: list[re.Match[str]] = []
     pos = 0
-    seen = False
-    negate = False
     while pos < len(stripped):
         match = _INTERVAL_TOKEN_RE.match(stripped, pos)
         if not match or match.end() == pos:
             raise _dt_syntax("interval", text)
         pos = match.end()
+        if not match.group("punct"):
+            tokens.append(match)
+    return tokens
+
+
+def _in_interval(text: str, ctx: FormatContext) -> Interval:
+    stripped = text.strip(_PG_SPACE)
+    if stripped[:1] in ("P", "p"):
+        return _in_interval_iso(stripped[1:], text)
+    builder = _IntervalBuilder()
+    tokens = _interval_tokens(text)
+    seen: set[str] = set()
+    negate = False
+    for index, match in enumerate(tokens):
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
         if match.group("time"):
+            fields: frozenset[str] = _TIME_FIELDS
             _add_interval_time(builder, match.group("time"), text)
         elif match.group("ym"):
+            fields = frozenset(("month",))  # '1-2 3 years' is fine, '1-2 3 months' is not
             years, months = match.group("ym").split("-")
             sign = -1 if years.startswith("-") else 1
             builder.months += int(years) * 12 + sign * int(months)
         elif match.group("num"):
-            unit_name = (match.group("unit") or "second").lower()
-            unit = _INTERVAL_UNITS.get(unit_name)
-            if unit is None:
-                raise _dt_syntax("interval", text)
-            builder.add(Fraction(match.group("num")), unit)
-        else:
-            word = match.group("word").lower()
-            if word == "ago" and seen and pos == len(stripped.rstrip()):
-                negate = True
-            elif word != "@" or seen:
-                raise _dt_syntax("interval", text)
+            amount = Fraction(match.group("num"))
+            unit = _interval_unit(match.group("unit"), following, text)
+            partial_second = unit == "second" and amount.denominator != 1
+            fields = _ALL_SECOND_FIELDS if partial_second else frozenset((unit,))
+            builder.add(amount, unit)
+        elif match.group("word").lower() == "ago":
+            negate = True  # PostgreSQL 15 takes "ago" anywhere: 'ago 1 day' is -1 days
             continue
-        seen = True
+        else:
+            raise _dt_syntax("interval", text)
+        if fields & seen:
+            raise _dt_syntax("interval", text)
+        seen |= fields
     if not seen:
         raise _dt_syntax("interval", text)
     result = Interval(builder.months, builder.days, builder.micros)
@@ -1130,18 +1255,32 @@ def _in_interval(text: str, ctx: FormatContext) -> Interval:
     return result
 
 
+def _interval_unit(spelled: str | None, following: re.Match[str] | None, text: str) -> str:
+    """The unit of a number: as written, else days before a time ('1 12:00'), else seconds.
+
+    A bare number anywhere else would repeat the unit of what follows it ('1 2').
+    """
+    if spelled is not None:
+        unit = _INTERVAL_UNITS.get(spelled.lower())
+        if unit is None:
+            raise _dt_syntax("interval", text)
+        return unit
+    if following is None:
+        return "second"
+    if following.group("time"):
+        return "day"
+    raise _dt_syntax("interval", text)
+
+
 def _add_interval_time(builder: _IntervalBuilder, token: str, text: str) -> None:
     sign = -1 if token.startswith("-") else 1
     fields = token.lstrip("+-").split(":")
-    hours = int(fields[0])
-    if "." in fields[1]:  # HH:MM.fraction
-        minutes_text, fraction = fields[1].split(".")
-        minutes, seconds = int(minutes_text), Fraction("0." + (fraction or "0")) * 60
-    else:
-        minutes = int(fields[1])
-        seconds = Fraction(fields[2]) if len(fields) > 2 else Fraction(0)
-    if minutes > 59 or seconds >= 60:
-        raise _dt_overflow(text)
+    if "." in fields[1]:  # MM:SS.fraction: PostgreSQL reads two fields with a fraction so
+        fields.insert(0, "0")
+    hours, minutes = int(fields[0]), int(fields[1])
+    seconds = Fraction(fields[2]) if len(fields) > 2 else Fraction(0)
+    if minutes > 59 or seconds >= 61:  # a leap second (60) is let through
+        raise IntervalFieldOverflow(f'interval field value out of range: "{text}"')
     total = hours * _USECS_PER_HOUR + minutes * _USECS_PER_MINUTE
     builder.micros += sign * (total + _round_half_even(seconds * _USECS_PER_SEC))
 
@@ -1167,7 +1306,9 @@ _TEXT_DECODERS: dict[int, TextDecoder] = {
     TIMESTAMP: _in_timestamp,
     TIMESTAMPTZ: _in_timestamptz,
     INTERVAL: _in_interval,
+    TIMETZ: _in_timetz,
     NUMERIC: _in_numeric,
+    REGTYPE: _in_regtype,
     UUID: _in_uuid,
     JSONB: _in_jsonb,
 }
@@ -1376,7 +1517,16 @@ def _dump_json(value: Any, *, sort_keys: bool, item_sep: str, key_sep: str) -> s
     raise TypeError(f"not a JSON value: {value!r}")
 
 
-def _dump_jsonb(value: Any) -> str:
+def parse_json(text: str) -> Any:
+    """Parse JSON text as json_in does: numbers become Decimal, duplicate keys keep the last.
+
+    Invalid JSON raises InvalidTextRepresentation (22P02).
+    """
+    return _parse_json(text, "json")
+
+
+def dump_jsonb(value: Any) -> str:
+    """jsonb's canonical text of a parsed JSON value (see :func:`normalize_jsonb`)."""
     return _dump_json(value, sort_keys=True, item_sep=", ", key_sep=": ")
 
 
@@ -1396,8 +1546,8 @@ def normalize_jsonb(text: str) -> str:
     Keys sorted by (byte length, bytes), duplicates keep the last value, ', ' and ': '
     separators, numbers printed as numeric. Invalid JSON raises 22P02.
     """
-    parsed = _parse_json(text, "json")
-    result = _dump_jsonb(parsed)
+    parsed = parse_json(text)
+    result = dump_jsonb(parsed)
     try:
         result.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate written as a \u escape
@@ -1459,7 +1609,7 @@ _enc_float4_raw, _dec_float4 = _fixed(">f")
 
 
 def _enc_float4(value: Any) -> bytes:
-    return _enc_float4_raw(_round_float4(float(value)))
+    return _enc_float4_raw(round_float4(float(value)))
 
 
 _enc_float8, _dec_float8 = _fixed(">d")
@@ -1616,10 +1766,14 @@ def _micros(delta: dt.timedelta) -> int:
     return (delta.days * 86400 + delta.seconds) * _USECS_PER_SEC + delta.microseconds
 
 
+def _time_micros(value: dt.time) -> int:
+    return (
+        (value.hour * 60 + value.minute) * 60 + value.second
+    ) * _USECS_PER_SEC + value.microsecond
+
+
 def _enc_time(value: Any) -> bytes:
-    return _enc_int8(
-        ((value.hour * 60 + value.minute) * 60 + value.second) * _USECS_PER_SEC + value.microsecond
-    )
+    return _enc_int8(_time_micros(value))
 
 
 def _dec_time(data: bytes) -> dt.time:
@@ -1658,6 +1812,27 @@ def _dec_timestamptz(data: bytes) -> dt.datetime:
         return _PG_EPOCH_UTC + dt.timedelta(microseconds=_stamp_micros(data))
     except OverflowError:
         raise DatetimeFieldOverflow("timestamp out of range") from None
+
+
+_TIMETZ_STRUCT = struct.Struct(">qi")
+
+
+def _enc_timetz(value: Any) -> bytes:
+    offset = value.utcoffset() or dt.timedelta(0)
+    # The zone travels as seconds west of UTC, the opposite sign of an ISO offset.
+    return _TIMETZ_STRUCT.pack(_time_micros(value), -int(offset.total_seconds()))
+
+
+def _dec_timetz(data: bytes) -> dt.time:
+    if len(data) < _TIMETZ_STRUCT.size:
+        raise _insufficient()
+    if len(data) > _TIMETZ_STRUCT.size:
+        raise _bad_format()
+    micros, zone = _TIMETZ_STRUCT.unpack(data)
+    if not 0 <= micros < _USECS_PER_DAY:
+        raise DatetimeFieldOverflow("time out of range")
+    time = (dt.datetime.min + dt.timedelta(microseconds=micros)).time()
+    return time.replace(tzinfo=dt.timezone(dt.timedelta(seconds=-zone)))
 
 
 _INTERVAL_STRUCT = struct.Struct(">qii")
@@ -1714,7 +1889,9 @@ _BINARY_CODECS: dict[int, tuple[BinaryEncoder, BinaryDecoder]] = {
     TIMESTAMP: (_enc_timestamp, _dec_timestamp),
     TIMESTAMPTZ: (_enc_timestamptz, _dec_timestamptz),
     INTERVAL: (_enc_interval, _dec_interval),
+    TIMETZ: (_enc_timetz, _dec_timetz),
     NUMERIC: (_enc_numeric, _dec_numeric),
+    REGTYPE: (_enc_oid, _dec_oid),
     UUID: (_enc_uuid, _dec_uuid),
     JSONB: (_enc_jsonb, _dec_jsonb),
 }

@@ -17,8 +17,10 @@ it rather than rewriting it:
 * `_SQL_VALUE_FUNCTIONS`: CURRENT_USER, CURRENT_DATE, ...
 
 Values follow the proxy's value model (see proxy/types.py): bool, int, float,
-Decimal, str, bytes, date, time, datetime (naive for timestamp, aware for
-timestamptz), Interval, uuid.UUID and lists for arrays.
+Decimal, str, bytes, date, time (aware for timetz), datetime (naive for
+timestamp, aware for timestamptz), Interval, uuid.UUID, the OID for regtype and
+lists for arrays. Type OIDs, names and text input/output all come from
+proxy/types.py; this module only evaluates.
 """
 
 from __future__ import annotations
@@ -26,19 +28,15 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
-import importlib
 import json
 import math
 import random
 import re
-import struct
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import ModuleType
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pglast import ast, enums
 
@@ -50,13 +48,11 @@ from kuzugres.errcodes import (
     DivisionByZero,
     FeatureNotSupported,
     IndeterminateDatatype,
-    InvalidDatetimeFormat,
     InvalidEscapeSequence,
     InvalidParameterValue,
     InvalidRegularExpression,
     InvalidRowCountInLimitClause,
     InvalidRowCountInResultOffsetClause,
-    InvalidTextRepresentation,
     NumericValueOutOfRange,
     PgSyntaxError,
     UndefinedColumn,
@@ -64,905 +60,95 @@ from kuzugres.errcodes import (
     UndefinedObject,
 )
 from kuzugres.errors import PgError, make_error
+from kuzugres.proxy.types import (
+    ANY,
+    ANYARRAY,
+    ANYELEMENT,
+    ANYNONARRAY,
+    BOOL,
+    BPCHAR,
+    BYTEA,
+    DATE,
+    FLOAT4,
+    FLOAT8,
+    INT2,
+    INT4,
+    INT8,
+    INTERVAL,
+    JSON,
+    JSONB,
+    NAME,
+    NUMERIC,
+    OID,
+    REGTYPE,
+    TEXT,
+    TIME,
+    TIMESTAMP,
+    TIMESTAMPTZ,
+    TIMETZ,
+    TYPES_BY_OID,
+    UNKNOWN,
+    UUID,
+    VARCHAR,
+    FormatContext,
+    Interval,
+    decode_text,
+    dump_jsonb,
+    encode_text,
+    format_type,
+    normalize_jsonb,
+    parse_json,
+    round_float4,
+    time_zone,
+    type_by_name,
+)
 
 # ---------------------------------------------------------------------------
-# The proxy's type registry, when present (it is written concurrently).
-
-
-def _load_proxy_types() -> ModuleType | None:
-    try:
-        return importlib.import_module("kuzugres.proxy.types")
-    except ImportError:
-        return None
-
-
-_PROXY: ModuleType | None = _load_proxy_types()
-
-
-@dataclass(frozen=True)
-class _LocalInterval:
-    """PostgreSQL interval: months, days and microseconds, kept apart."""
-
-    months: int
-    days: int
-    microseconds: int
-
-
-Interval: Any = getattr(_PROXY, "Interval", _LocalInterval)
-
-# ---------------------------------------------------------------------------
-# Types
-
-BOOL = 16
-BYTEA = 17
-NAME = 19
-INT8 = 20
-INT2 = 21
-INT4 = 23
-TEXT = 25
-OID = 26
-JSON = 114
-FLOAT4 = 700
-FLOAT8 = 701
-UNKNOWN = 705
-BPCHAR = 1042
-VARCHAR = 1043
-DATE = 1082
-TIME = 1083
-TIMESTAMP = 1114
-TIMESTAMPTZ = 1184
-INTERVAL = 1186
-TIMETZ = 1266
-NUMERIC = 1700
-REGTYPE = 2206
-UUID = 2950
-JSONB = 3802
-# Pseudo-types used in function signatures.
-ANY = 2276
-ANYARRAY = 2277
-ANYELEMENT = 2283
-ANYNONARRAY = 2776
-
-
-@dataclass(frozen=True)
-class SqlType:
-    """One PostgreSQL type as the expression evaluator needs it."""
-
-    oid: int
-    typname: str
-    sqlname: str
-    category: str
-    preferred: bool = False
-    array_oid: int = 0
-    elem_oid: int = 0
-
-
-_TYPES: dict[int, SqlType] = {}
-
-
-def _add_type(
-    oid: int, typname: str, sqlname: str, category: str, array_oid: int, preferred: bool = False
-) -> None:
-    _TYPES[oid] = SqlType(oid, typname, sqlname, category, preferred, array_oid)
-    if array_oid:
-        _TYPES[array_oid] = SqlType(array_oid, "_" + typname, sqlname + "[]", "A", False, 0, oid)
-
-
-_add_type(BOOL, "bool", "boolean", "B", 1000, True)
-_add_type(BYTEA, "bytea", "bytea", "U", 1001)
-_add_type(NAME, "name", "name", "S", 1003)
-_add_type(INT8, "int8", "bigint", "N", 1016)
-_add_type(INT2, "int2", "smallint", "N", 1005)
-_add_type(INT4, "int4", "integer", "N", 1007)
-_add_type(TEXT, "text", "text", "S", 1009, True)
-_add_type(OID, "oid", "oid", "N", 1028, True)
-_add_type(JSON, "json", "json", "U", 199)
-_add_type(FLOAT4, "float4", "real", "N", 1021)
-_add_type(FLOAT8, "float8", "double precision", "N", 1022, True)
-_add_type(UNKNOWN, "unknown", "unknown", "X", 0)
-_add_type(BPCHAR, "bpchar", "character", "S", 1014)
-_add_type(VARCHAR, "varchar", "character varying", "S", 1015)
-_add_type(DATE, "date", "date", "D", 1182)
-_add_type(TIME, "time", "time without time zone", "D", 1183)
-_add_type(TIMESTAMP, "timestamp", "timestamp without time zone", "D", 1115)
-_add_type(TIMESTAMPTZ, "timestamptz", "timestamp with time zone", "D", 1185, True)
-_add_type(INTERVAL, "interval", "interval", "T", 1187, True)
-_add_type(TIMETZ, "timetz", "time with time zone", "D", 1270)
-_add_type(NUMERIC, "numeric", "numeric", "N", 1231)
-_add_type(REGTYPE, "regtype", "regtype", "N", 2211)
-_add_type(UUID, "uuid", "uuid", "U", 2951)
-_add_type(JSONB, "jsonb", "jsonb", "U", 3807)
-for _oid, _name in (
-    (ANY, "any"),
-    (ANYARRAY, "anyarray"),
-    (ANYELEMENT, "anyelement"),
-    (ANYNONARRAY, "anynonarray"),
-):
-    _TYPES[_oid] = SqlType(_oid, _name, _name, "P")
+# Types: the registry, names and text I/O are proxy/types.py's; what is here is
+# only how expressions group them.
 
 _INT_TYPES = (INT2, INT4, INT8)
 _NUMERIC_LADDER = (INT2, INT4, INT8, NUMERIC, FLOAT4, FLOAT8)
 _STRING_TYPES = (TEXT, VARCHAR, BPCHAR, NAME)
 
-# Names accepted in casts, after pglast's own normalisation (INT -> pg_catalog.int4).
-_TYPE_ALIASES: dict[str, int] = {
-    "bool": BOOL,
-    "boolean": BOOL,
-    "bytea": BYTEA,
-    "name": NAME,
-    "int8": INT8,
-    "bigint": INT8,
-    "int2": INT2,
-    "smallint": INT2,
-    "int4": INT4,
-    "int": INT4,
-    "integer": INT4,
-    "text": TEXT,
-    "oid": OID,
-    "json": JSON,
-    "float4": FLOAT4,
-    "real": FLOAT4,
-    "float8": FLOAT8,
-    "float": FLOAT8,
-    "unknown": UNKNOWN,
-    "bpchar": BPCHAR,
-    "char": BPCHAR,
-    "character": BPCHAR,
-    "varchar": VARCHAR,
-    "date": DATE,
-    "time": TIME,
-    "timestamp": TIMESTAMP,
-    "timestamptz": TIMESTAMPTZ,
-    "interval": INTERVAL,
-    "timetz": TIMETZ,
-    "numeric": NUMERIC,
-    "decimal": NUMERIC,
-    "regtype": REGTYPE,
-    "uuid": UUID,
-    "jsonb": JSONB,
-}
-
-
-def sql_type(oid: int) -> SqlType:
-    """The type with `oid` (KeyError if the evaluator does not know it)."""
-    return _TYPES[oid]
-
-
-def _tname(oid: int) -> str:
-    """PostgreSQL's format_type_be() name, as used in error messages."""
-    t = _TYPES.get(oid)
-    return t.sqlname if t else str(oid)
-
 
 def _is_array(oid: int) -> bool:
-    t = _TYPES.get(oid)
-    return t is not None and t.elem_oid != 0
+    t = TYPES_BY_OID.get(oid)
+    return t is not None and t.is_array
+
+
+def _elem(oid: int) -> int:
+    """The element type of array type `oid` (0 for a non-array)."""
+    return TYPES_BY_OID[oid].elem_oid
 
 
 def _array_of(oid: int) -> int:
-    t = _TYPES.get(oid)
+    t = TYPES_BY_OID.get(oid)
     if t is None or not t.array_oid:
-        raise FeatureNotSupported(f"arrays of type {_tname(oid)} are not supported yet")
+        raise FeatureNotSupported(f"arrays of type {format_type(oid)} are not supported yet")
     return t.array_oid
 
 
 def _category(oid: int) -> str:
-    t = _TYPES.get(oid)
+    t = TYPES_BY_OID.get(oid)
     return t.category if t else "U"
 
 
-def format_type(oid: int, typmod: int | None) -> str:
-    """PostgreSQL's format_type(oid, typmod): 'integer', 'character varying(10)' ..."""
-    t = _TYPES.get(oid)
-    if t is None:
-        return "???"
-    if t.elem_oid:
-        return format_type(t.elem_oid, typmod) + "[]"
-    given = typmod is not None
-    mod = typmod if typmod is not None and typmod >= 0 else None
-    if oid == BPCHAR:
-        if mod is not None:
-            return f"character({mod - 4})"
-        return "bpchar" if given else "character"
-    if oid == VARCHAR:
-        return f"character varying({mod - 4})" if mod is not None else "character varying"
-    if oid == NUMERIC and mod is not None:
-        p, s = ((mod - 4) >> 16) & 0xFFFF, (mod - 4) & 0xFFFF
-        return f"numeric({p},{s})"
-    if oid in (TIMESTAMP, TIMESTAMPTZ, TIME, TIMETZ) and mod is not None:
-        base, _, rest = t.sqlname.partition(" ")
-        return f"{base}({mod}) {rest}"
-    return t.sqlname
+def _preferred(oid: int) -> bool:
+    return TYPES_BY_OID[oid].preferred
 
 
-# ---------------------------------------------------------------------------
-# Text codecs (PostgreSQL's input and output functions)
+def _to_text(oid: int, value: Any, fmt: FormatContext) -> str:
+    """The output function of `oid`."""
+    return encode_text(oid, value, fmt).decode()
 
 
-@dataclass(frozen=True)
-class _Fmt:
-    """What output and input functions depend on in the session."""
+_SESSION_DEFAULTS = FormatContext()
 
-    timezone: str = "UTC"
-    extra_float_digits: int = 1
 
-
-def _zone(name: str) -> dt.tzinfo:
-    if name.upper() in ("UTC", "GMT", "Z"):
-        return dt.UTC
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidParameterValue(f'time zone "{name}" not recognized') from exc
-
-
-_EXP_FORMAT = re.compile(r"e([+-])(\d+)$")
-
-
-def _float_out(value: float, single: bool, extra_digits: int) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    base = 6 if single else 15
-    if extra_digits <= 0:
-        text = f"{value:.{max(base + extra_digits, 1)}g}"
-    else:
-        if single:
-            text = ""
-            for prec in range(1, 10):
-                text = f"{value:.{prec}g}"
-                if _to_float4(float(text)) == value:
-                    break
-        else:
-            text = repr(value)
-        sign, digits, exp = Decimal(text).normalize().as_tuple()
-        assert isinstance(exp, int)
-        ds = "".join(map(str, digits))
-        point = len(ds) + exp  # decimal exponent of the leading digit, plus one
-        e10 = point - 1
-        neg = "-" if sign else ""
-        if ds == "0":
-            return neg + "0"
-        if e10 < -4 or e10 >= base:
-            mant = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
-            return f"{neg}{mant}e{'-' if e10 < 0 else '+'}{abs(e10):02d}"
-        if exp >= 0:
-            return neg + ds + "0" * exp
-        if point <= 0:
-            return neg + "0." + "0" * (-point) + ds
-        return neg + ds[:point] + "." + ds[point:]
-    m = _EXP_FORMAT.search(text)
-    if m:
-        text = text[: m.start()] + f"e{m.group(1)}{int(m.group(2)):02d}"
-    return text
-
-
-def _to_float4(value: float) -> float:
-    try:
-        result: float = struct.unpack("f", struct.pack("f", value))[0]
-    except OverflowError as exc:
-        raise NumericValueOutOfRange("value out of range: overflow") from exc
-    return result
-
-
-def _numeric_out(value: Decimal) -> str:
-    if value.is_nan():
-        return "NaN"
-    if value.is_infinite():
-        return "Infinity" if value > 0 else "-Infinity"
-    return format(value, "f")
-
-
-def _frac(us: int) -> str:
-    return ("." + f"{us:06d}".rstrip("0")) if us else ""
-
-
-def _time_out(t: dt.time) -> str:
-    return f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}{_frac(t.microsecond)}"
-
-
-def _date_out(d: dt.date) -> str:
-    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
-
-
-def _offset_out(off: dt.timedelta | None) -> str:
-    secs = int(off.total_seconds()) if off is not None else 0
-    sign = "-" if secs < 0 else "+"
-    secs = abs(secs)
-    h, rem = divmod(secs, 3600)
-    m, s = divmod(rem, 60)
-    out = f"{sign}{h:02d}"
-    if m or s:
-        out += f":{m:02d}"
-    if s:
-        out += f":{s:02d}"
-    return out
-
-
-def _interval_out(iv: Any) -> str:
-    months, days, usecs = iv.months, iv.days, iv.microseconds
-    year, mon = int(months / 12), months - int(months / 12) * 12
-    parts: list[str] = []
-    is_before = False
-    is_zero = True
-    for value, unit in ((year, "year"), (mon, "mon"), (days, "day")):
-        if value == 0:
-            continue
-        plus = "+" if is_before and value > 0 else ""
-        parts.append(f"{plus}{value} {unit}{'s' if value != 1 else ''}")
-        is_before = value < 0
-        is_zero = False
-    if is_zero or usecs != 0:
-        minus = usecs < 0
-        a = abs(usecs)
-        hour, a = divmod(a, 3_600_000_000)
-        minute, a = divmod(a, 60_000_000)
-        sec, us = divmod(a, 1_000_000)
-        sign = "-" if minus else ("+" if is_before else "")
-        parts.append(f"{sign}{hour:02d}:{minute:02d}:{sec:02d}{_frac(us)}")
-    return " ".join(parts)
-
-
-_ARRAY_NEEDS_QUOTES = re.compile(r'[{},"\\\s]')
-
-
-def _array_out(elem: int, value: list[Any], fmt: _Fmt) -> str:
-    parts: list[str] = []
-    for item in value:
-        if item is None:
-            parts.append("NULL")
-        elif isinstance(item, list):
-            parts.append(_array_out(elem, item, fmt))
-        else:
-            text = _encode_local(elem, item, fmt)
-            if text == "" or text.upper() == "NULL" or _ARRAY_NEEDS_QUOTES.search(text):
-                text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            parts.append(text)
-    return "{" + ",".join(parts) + "}"
-
-
-def _jsonb_key(key: str) -> tuple[int, bytes]:
-    raw = key.encode()
-    return (len(raw), raw)
-
-
-def _json_str(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _jsonb_dump(value: Any) -> str:
-    """jsonb's canonical text: keys by (length, bytes), ', ' and ': ' separators."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, str):
-        return _json_str(value)
-    if isinstance(value, Decimal | int):
-        return _numeric_out(_numeric_norm(Decimal(value)))
-    if isinstance(value, list):
-        return "[" + ", ".join(_jsonb_dump(v) for v in value) + "]"
-    if isinstance(value, dict):
-        items = sorted(value.items(), key=lambda kv: _jsonb_key(kv[0]))
-        return "{" + ", ".join(f"{_json_str(k)}: {_jsonb_dump(v)}" for k, v in items) + "}"
-    raise TypeError(value)
-
-
-def _json_parse(text: str) -> Any:
-    def bad_constant(name: str) -> Any:
-        raise ValueError(name)
-
-    try:
-        return json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=bad_constant)
-    except (ValueError, RecursionError) as exc:
-        raise InvalidTextRepresentation("invalid input syntax for type json") from exc
-
-
-def _encode_local(oid: int, value: Any, fmt: _Fmt) -> str:
-    """PostgreSQL's output function for `oid` (text format)."""
-    t = _TYPES.get(oid)
-    if t is not None and t.elem_oid:
-        return _array_out(t.elem_oid, value, fmt)
-    if oid == BOOL:
-        return "t" if value else "f"
-    if oid in (INT2, INT4, INT8, OID):
-        return str(int(value))
-    if oid == FLOAT8:
-        return _float_out(float(value), False, fmt.extra_float_digits)
-    if oid == FLOAT4:
-        return _float_out(float(value), True, fmt.extra_float_digits)
-    if oid == NUMERIC:
-        return _numeric_out(value)
-    if oid == BYTEA:
-        return "\\x" + bytes(value).hex()
-    if oid == DATE:
-        return _date_out(value)
-    if oid == TIME:
-        return _time_out(value)
-    if oid == TIMETZ:
-        return _time_out(value) + _offset_out(value.utcoffset())
-    if oid == TIMESTAMP:
-        return _date_out(value) + " " + _time_out(value.time())
-    if oid == TIMESTAMPTZ:
-        local = value.astimezone(_zone(fmt.timezone))
-        return _date_out(local) + " " + _time_out(local.time()) + _offset_out(local.utcoffset())
-    if oid == INTERVAL:
-        return _interval_out(value)
-    if oid == UUID:
-        return str(value)
-    return str(value)
-
-
-def _proxy_fmt(fmt: _Fmt) -> Any:
-    assert _PROXY is not None
-    return _PROXY.FormatContext(timezone=fmt.timezone, extra_float_digits=fmt.extra_float_digits)
-
-
-def _proxy_knows(oid: int) -> bool:
-    if _PROXY is None or oid in (TIMETZ, REGTYPE, UNKNOWN):
-        return False
-    try:
-        _PROXY.type_by_oid(oid)
-    except Exception:  # noqa: BLE001 - an unknown OID, whatever the registry raises
-        return False
-    return True
-
-
-def encode_value(
-    oid: int, value: object, timezone: str = "UTC", extra_float_digits: int = 1
-) -> bytes:
-    """The text-format bytes PostgreSQL sends for `value` of type `oid`.
-
-    Uses proxy/types.py's output functions when that module knows the type,
-    the evaluator's own ones otherwise.
-    """
-    fmt = _Fmt(timezone, extra_float_digits)
-    if _proxy_knows(oid):
-        assert _PROXY is not None
-        data: bytes = _PROXY.encode_text(oid, value, _proxy_fmt(fmt))
-        return data
-    return _encode_local(oid, value, fmt).encode()
-
-
-def _to_text(oid: int, value: Any, fmt: _Fmt) -> str:
-    return encode_value(oid, value, fmt.timezone, fmt.extra_float_digits).decode()
-
-
-# --- input functions
-
-
-def _bad_input(oid: int, text: str) -> PgError:
-    return InvalidTextRepresentation(f'invalid input syntax for type {_tname(oid)}: "{text}"')
-
-
-_INT_RANGES = {
-    INT2: (-(2**15), 2**15 - 1),
-    INT4: (-(2**31), 2**31 - 1),
-    INT8: (-(2**63), 2**63 - 1),
-    OID: (-(2**31), 2**32 - 1),
-}
-_INT_RE = re.compile(r"\s*[+-]?\d+\s*\Z")
-_NUMERIC_RE = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*\Z")
-_FLOAT_SPECIAL = {
-    "nan": math.nan,
-    "infinity": math.inf,
-    "inf": math.inf,
-    "+infinity": math.inf,
-    "+inf": math.inf,
-    "-infinity": -math.inf,
-    "-inf": -math.inf,
-}
-_BOOL_WORDS = (
-    ("true", True, 1),
-    ("false", False, 1),
-    ("yes", True, 1),
-    ("no", False, 1),
-    ("on", True, 2),
-    ("off", False, 2),
-)
-
-
-def _decode_int(oid: int, text: str) -> int:
-    if not _INT_RE.match(text):
-        raise _bad_input(oid, text)
-    value = int(text)
-    lo, hi = _INT_RANGES[oid]
-    if not lo <= value <= hi:
-        raise NumericValueOutOfRange(f'value "{text}" is out of range for type {_tname(oid)}')
-    return value
-
-
-def _decode_float(oid: int, text: str) -> float:
-    s = text.strip()
-    special = _FLOAT_SPECIAL.get(s.lower())
-    if special is not None:
-        return special
-    if not _NUMERIC_RE.match(s):
-        raise _bad_input(oid, text)
-    value = float(s)
-    if oid == FLOAT4:
-        try:
-            single = _to_float4(value)
-        except PgError:
-            single = math.inf
-        if math.isinf(single) or (single == 0.0 and Decimal(s) != 0):
-            raise NumericValueOutOfRange(f'"{text}" is out of range for type real')
-        return single
-    if math.isinf(value) or (value == 0.0 and Decimal(s) != 0):
-        raise NumericValueOutOfRange(f'"{text}" is out of range for type double precision')
-    return value
-
-
-def _decode_numeric(text: str) -> Decimal:
-    s = text.strip()
-    low = s.lower()
-    if low == "nan":
-        return Decimal("NaN")
-    if low in ("infinity", "+infinity", "inf", "+inf"):
-        return Decimal("Infinity")
-    if low in ("-infinity", "-inf"):
-        return Decimal("-Infinity")
-    if not _NUMERIC_RE.match(s):
-        raise _bad_input(NUMERIC, text)
-    return _numeric_norm(Decimal(s))
-
-
-def _decode_bool(text: str) -> bool:
-    s = text.strip().lower()
-    if s in ("1", "t", "y"):
-        return True
-    if s in ("0", "f", "n"):
-        return False
-    for word, value, minlen in _BOOL_WORDS:
-        if len(s) >= minlen and word.startswith(s):
-            return value
-    raise _bad_input(BOOL, text)
-
-
-def _decode_bytea(text: str) -> bytes:
-    if text.startswith("\\x"):
-        hexpart = re.sub(r"\s", "", text[2:])
-        for ch in hexpart:
-            if ch not in "0123456789abcdefABCDEF":
-                raise InvalidParameterValue(f'invalid hexadecimal digit: "{ch}"')
-        if len(hexpart) % 2:
-            raise InvalidParameterValue("invalid hexadecimal data: odd number of digits")
-        return bytes.fromhex(hexpart)
-    out = bytearray()
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch != "\\":
-            out += ch.encode()
-            i += 1
-        elif text[i + 1 : i + 2] == "\\":
-            out.append(0x5C)
-            i += 2
-        elif re.match(r"[0-3][0-7][0-7]", text[i + 1 : i + 4]):
-            out.append(int(text[i + 1 : i + 4], 8))
-            i += 4
-        else:
-            raise InvalidTextRepresentation("invalid input syntax for type bytea")
-    return bytes(out)
-
-
-def _decode_uuid(text: str) -> uuid.UUID:
-    s = text.strip()
-    if s.startswith("{") and s.endswith("}"):
-        s = s[1:-1]
-    if not re.fullmatch(r"[0-9a-fA-F]{4}(-?[0-9a-fA-F]{4}){7}", s) and not re.fullmatch(
-        r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", s
-    ):
-        raise _bad_input(UUID, text)
-    return uuid.UUID(s.replace("-", ""))
-
-
-_DATE_PART = r"(?P<y>\d{4,})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"
-_TIME_PART = r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d*))?)?"
-_TZ_PART = r"(?P<tz>Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?|[A-Za-z]+/[A-Za-z_]+)"
-_TS_RE = re.compile(rf"\s*{_DATE_PART}(?:(?:\s+|T){_TIME_PART})?\s*{_TZ_PART}?\s*\Z", re.IGNORECASE)
-_TIME_RE = re.compile(rf"\s*{_TIME_PART}\s*{_TZ_PART}?\s*\Z", re.IGNORECASE)
-
-
-def _micro(frac: str | None) -> int:
-    if not frac:
-        return 0
-    return (
-        round(int(frac) * 10 ** (6 - len(frac)))
-        if len(frac) <= 6
-        else round(Decimal("0." + frac) * 1_000_000)
-    )
-
-
-_OFFSET_RE = re.compile(r"([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?\Z")
-
-
-def _parse_offset(tz: str) -> dt.tzinfo:
-    if tz.upper() in ("Z", "UTC", "GMT"):
-        return dt.UTC
-    m = _OFFSET_RE.match(tz)
-    if m is None:
-        return _zone(tz)
-    sign = -1 if m.group(1) == "-" else 1
-    delta = dt.timedelta(
-        hours=int(m.group(2)), minutes=int(m.group(3) or 0), seconds=int(m.group(4) or 0)
-    )
-    return dt.timezone(sign * delta)
-
-
-def _decode_datetime(oid: int, text: str, fmt: _Fmt) -> Any:
-    rx = _TIME_RE if oid in (TIME, TIMETZ) else _TS_RE
-    m = rx.match(text)
-    if not m:
-        raise InvalidDatetimeFormat(f'invalid input syntax for type {_tname(oid)}: "{text}"')
-    g = m.groupdict()
-    try:
-        if oid in (TIME, TIMETZ):
-            h, mi, s = int(g["h"]), int(g["mi"]), int(g["s"] or 0)
-            us = _micro(g["f"])
-            if h == 24 and mi == 0 and s == 0 and us == 0:
-                raise FeatureNotSupported("time 24:00:00 is not supported")
-            base = dt.datetime(2000, 1, 1, h, mi, s) + dt.timedelta(microseconds=us)
-            if oid == TIME:
-                return base.time()
-            tzinfo = _parse_offset(g["tz"]) if g["tz"] else _zone(fmt.timezone)
-            off = tzinfo.utcoffset(base)
-            return base.time().replace(tzinfo=dt.timezone(off or dt.timedelta(0)))
-        day = dt.date(int(g["y"]), int(g["mo"]), int(g["d"]))
-        if oid == DATE:
-            if g["h"] is not None:
-                raise InvalidDatetimeFormat(f'invalid input syntax for type date: "{text}"')
-            return day
-        h, mi, s = int(g["h"] or 0), int(g["mi"] or 0), int(g["s"] or 0)
-        if h > 23 or mi > 59 or s > 60:
-            raise ValueError("field")
-        naive = dt.datetime(day.year, day.month, day.day, h, mi, min(s, 59)) + dt.timedelta(
-            microseconds=_micro(g["f"]), seconds=max(0, s - 59)
-        )
-    except ValueError as exc:
-        raise DatetimeFieldOverflow(f'date/time field value out of range: "{text}"') from exc
-    if oid == TIMESTAMP:
-        return naive
-    tzinfo = _parse_offset(g["tz"]) if g["tz"] else _zone(fmt.timezone)
-    return naive.replace(tzinfo=tzinfo).astimezone(dt.UTC)
-
-
-_INTERVAL_UNITS: dict[str, tuple[str, int]] = {}
-for _names, _unit in (
-    (("millennium", "millennia", "millenniums", "mil", "mils"), ("months", 12000)),
-    (("century", "centuries", "cent", "c"), ("months", 1200)),
-    (("decade", "decades", "dec", "decs"), ("months", 120)),
-    (("year", "years", "y", "yr", "yrs"), ("months", 12)),
-    (("month", "months", "mon", "mons"), ("months", 1)),
-    (("week", "weeks", "w"), ("days", 7)),
-    (("day", "days", "d"), ("days", 1)),
-    (("hour", "hours", "h", "hr", "hrs"), ("us", 3_600_000_000)),
-    (("minute", "minutes", "m", "min", "mins"), ("us", 60_000_000)),
-    (("second", "seconds", "s", "sec", "secs"), ("us", 1_000_000)),
-    (("millisecond", "milliseconds", "ms", "msec", "msecs"), ("us", 1000)),
-    (("microsecond", "microseconds", "us", "usec", "usecs"), ("us", 1)),
-):
-    for _n in _names:
-        _INTERVAL_UNITS[_n] = _unit
-
-_INTERVAL_TOKEN = re.compile(
-    r"\s*(?:(?P<time>[+-]?\d+:\d{1,2}(?::\d{1,2}(?:\.\d*)?)?)|(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))\s*(?P<unit>[a-z]+)?|(?P<ago>ago)|(?P<at>@))",
-    re.IGNORECASE,
-)
-
-
-def _decode_interval(text: str) -> Any:
-    months = days = 0
-    us = Decimal(0)
-    pos = 0
-    s = text.strip()
-    seen = False
-    ago = False
-    while pos < len(s):
-        m = _INTERVAL_TOKEN.match(s, pos)
-        if not m or m.end() == pos:
-            raise InvalidDatetimeFormat(f'invalid input syntax for type interval: "{text}"')
-        pos = m.end()
-        if m.group("at"):
-            continue
-        if m.group("ago"):
-            ago = True
-            continue
-        seen = True
-        if m.group("time"):
-            t = m.group("time")
-            neg = t.startswith("-")
-            fields = t.lstrip("+-").split(":")
-            total = (
-                Decimal(fields[0]) * 3600
-                + Decimal(fields[1]) * 60
-                + (Decimal(fields[2]) if len(fields) > 2 else 0)
-            )
-            us += (-total if neg else total) * 1_000_000
-            continue
-        num = Decimal(m.group("num"))
-        unit_name = (m.group("unit") or "s").lower()
-        unit = _INTERVAL_UNITS.get(unit_name)
-        if unit is None:
-            raise InvalidDatetimeFormat(f'invalid input syntax for type interval: "{text}"')
-        kind, factor = unit
-        if kind == "months":
-            whole_months = num * factor
-            months += int(whole_months)
-            frac_days = (whole_months - int(whole_months)) * 30
-            days += int(frac_days)
-            us += (frac_days - int(frac_days)) * 86_400_000_000
-        elif kind == "days":
-            whole = num * factor
-            days += int(whole)
-            us += (whole - int(whole)) * 86_400_000_000
-        else:
-            us += num * factor
-    if not seen:
-        raise InvalidDatetimeFormat(f'invalid input syntax for type interval: "{text}"')
-    micro = int(us.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
-    if ago:
-        return Interval(-months, -days, -micro)
-    return Interval(months, days, micro)
-
-
-def _parse_array(text: str, elem: int, fmt: _Fmt) -> list[Any]:
-    def bad() -> PgError:
-        return InvalidTextRepresentation(f'malformed array literal: "{text}"')
-
-    s = text.strip()
-    pos = 0
-
-    def parse_level() -> list[Any]:
-        nonlocal pos
-        if pos >= len(s) or s[pos] != "{":
-            raise bad()
-        pos += 1
-        items: list[Any] = []
-        while True:
-            while pos < len(s) and s[pos].isspace():
-                pos += 1
-            if pos >= len(s):
-                raise bad()
-            if s[pos] == "}" and not items:
-                pos += 1
-                return items
-            if s[pos] == "{":
-                items.append(parse_level())
-            elif s[pos] == '"':
-                pos += 1
-                buf = []
-                while pos < len(s) and s[pos] != '"':
-                    if s[pos] == "\\":
-                        pos += 1
-                    if pos < len(s):
-                        buf.append(s[pos])
-                    pos += 1
-                if pos >= len(s):
-                    raise bad()
-                pos += 1
-                items.append(_decode_local(elem, "".join(buf), fmt))
-            else:
-                start = pos
-                buf = []
-                while pos < len(s) and s[pos] not in ",}":
-                    if s[pos] == "\\":
-                        pos += 1
-                    if pos < len(s):
-                        buf.append(s[pos])
-                    pos += 1
-                raw = "".join(buf).strip()
-                if not raw or s[start] in '{"':
-                    raise bad()
-                items.append(None if raw.upper() == "NULL" else _decode_local(elem, raw, fmt))
-            while pos < len(s) and s[pos].isspace():
-                pos += 1
-            if pos >= len(s):
-                raise bad()
-            if s[pos] == ",":
-                pos += 1
-                continue
-            if s[pos] == "}":
-                pos += 1
-                return items
-            raise bad()
-
-    result = parse_level()
-    if s[pos:].strip():
-        raise bad()
-    return result
-
-
-def _decode_local(oid: int, text: str, fmt: _Fmt) -> Any:
-    """PostgreSQL's input function for `oid` (text format), with its errors."""
-    t = _TYPES.get(oid)
-    if t is not None and t.elem_oid:
-        return _parse_array(text, t.elem_oid, fmt)
-    if oid in _INT_RANGES:
-        return _decode_int(oid, text)
-    if oid in (FLOAT4, FLOAT8):
-        return _decode_float(oid, text)
-    if oid == NUMERIC:
-        return _decode_numeric(text)
-    if oid == BOOL:
-        return _decode_bool(text)
-    if oid in (TEXT, VARCHAR, UNKNOWN):
-        return text
-    if oid == BPCHAR:
-        return text
-    if oid == NAME:
-        return text.encode()[:63].decode(errors="ignore")
-    if oid == BYTEA:
-        return _decode_bytea(text)
-    if oid == UUID:
-        return _decode_uuid(text)
-    if oid == JSON:
-        _json_parse(text)
-        return text
-    if oid == JSONB:
-        return _jsonb_dump(_json_parse(text))
-    if oid in (DATE, TIME, TIMETZ, TIMESTAMP, TIMESTAMPTZ):
-        return _decode_datetime(oid, text, fmt)
-    if oid == INTERVAL:
-        return _decode_interval(text)
-    if oid == REGTYPE:
-        return _regtype_in(text)
-    raise FeatureNotSupported(f"input of type {_tname(oid)} is not supported yet")
-
-
-def decode_value(oid: int, text: str, timezone: str = "UTC") -> object:
-    """The value PostgreSQL's input function gives for `text` as type `oid`."""
-    fmt = _Fmt(timezone)
-    if _proxy_knows(oid) and oid not in (INTERVAL,):
-        assert _PROXY is not None
-        return _PROXY.decode_text(oid, text.encode(), _proxy_fmt(fmt))
-    return _decode_local(oid, text, fmt)
-
-
-def _regtype_in(text: str) -> str:
-    try:
-        stmt = _parse_type_name(text)
-    except PgError:
-        raise UndefinedObject(f'type "{text}" does not exist') from None
-    return format_type(stmt, None)
-
-
-def _parse_type_name(text: str) -> int:
-    import pglast
-
-    try:
-        node = pglast.parse_sql(f"SELECT NULL::{text}")[0].stmt
-    except pglast.parser.ParseError as exc:
-        raise InvalidTextRepresentation(f'invalid type name "{text}"') from exc
-    assert isinstance(node, ast.SelectStmt) and node.targetList
-    target = node.targetList[0].val
-    assert isinstance(target, ast.TypeCast) and target.typeName is not None
-    oid, _ = _resolve_type_name(target.typeName, "")
-    return oid
+def _from_text(oid: int, text: str, fmt: FormatContext = _SESSION_DEFAULTS) -> Any:
+    """The input function of `oid`, with its errors."""
+    return decode_text(oid, text.encode(), fmt)
 
 
 # ---------------------------------------------------------------------------
@@ -1037,18 +223,19 @@ def _numeric_power(a: Decimal, b: Decimal) -> Decimal:
     return _round_numeric(exact, rscale)
 
 
-_RANGE_ERROR = {
-    INT2: "smallint out of range",
-    INT4: "integer out of range",
-    INT8: "bigint out of range",
-    OID: "OID out of range",
+# Arithmetic overflow, as the int operators and casts report it.
+_INT_LIMITS = {
+    INT2: (-(2**15), 2**15 - 1, "smallint out of range"),
+    INT4: (-(2**31), 2**31 - 1, "integer out of range"),
+    INT8: (-(2**63), 2**63 - 1, "bigint out of range"),
+    OID: (-(2**31), 2**32 - 1, "OID out of range"),
 }
 
 
 def _check_int(oid: int, value: int) -> int:
-    lo, hi = _INT_RANGES[oid]
+    lo, hi, error = _INT_LIMITS[oid]
     if not lo <= value <= hi:
-        raise NumericValueOutOfRange(_RANGE_ERROR[oid])
+        raise NumericValueOutOfRange(error)
     return value
 
 
@@ -1056,7 +243,7 @@ def _check_float(oid: int, value: float, *inputs: float) -> float:
     if math.isinf(value) and not any(math.isinf(i) for i in inputs):
         raise NumericValueOutOfRange("value out of range: overflow")
     if oid == FLOAT4:
-        value = _to_float4(value)
+        value = round_float4(value)
         if math.isinf(value) and not any(math.isinf(i) for i in inputs):
             raise NumericValueOutOfRange("value out of range: overflow")
     if value == 0.0 and inputs and all(i != 0.0 for i in inputs) and len(inputs) == 2:
@@ -1141,12 +328,12 @@ class _Env:
     ctx: EvalContext
 
     @property
-    def fmt(self) -> _Fmt:
-        return _Fmt(self.ctx.timezone, self.ctx.extra_float_digits)
+    def fmt(self) -> FormatContext:
+        return FormatContext(self.ctx.timezone, self.ctx.extra_float_digits)
 
     @property
     def tz(self) -> dt.tzinfo:
-        return _zone(self.ctx.timezone)
+        return time_zone(self.ctx.timezone)
 
 
 Fn = Callable[[_Env], Any]
@@ -1189,7 +376,7 @@ def _int_from(dst: int, src: int) -> Converter | None:
 
         def from_float(v: float, env: _Env) -> int:
             if math.isnan(v) or math.isinf(v):
-                raise NumericValueOutOfRange(_RANGE_ERROR[dst])
+                raise NumericValueOutOfRange(_INT_LIMITS[dst][2])
             return _check_int(dst, round(v))
 
         return from_float
@@ -1197,9 +384,9 @@ def _int_from(dst: int, src: int) -> Converter | None:
 
         def from_numeric(v: Decimal, env: _Env) -> int:
             if v.is_nan():
-                raise FeatureNotSupported(f"cannot convert NaN to {_tname(dst)}")
+                raise FeatureNotSupported(f"cannot convert NaN to {format_type(dst)}")
             if v.is_infinite():
-                raise FeatureNotSupported(f"cannot convert infinity to {_tname(dst)}")
+                raise FeatureNotSupported(f"cannot convert infinity to {format_type(dst)}")
             return _check_int(dst, int(v.to_integral_value(rounding=decimal.ROUND_HALF_UP)))
 
         return from_numeric
@@ -1226,7 +413,7 @@ def _tz_from_local(v: dt.datetime, env: _Env) -> dt.datetime:
 
 def _jsonb_scalar(dst: int) -> Converter:
     def conv(v: str, env: _Env) -> Any:
-        parsed = _json_parse(v)
+        parsed = parse_json(v)
         if dst == BOOL:
             if isinstance(parsed, bool):
                 return parsed
@@ -1248,7 +435,7 @@ def _jsonb_scalar(dst: int) -> Converter:
         if parsed is None:
             found = "null"
         raise InvalidParameterValue(
-            f"cannot cast jsonb {found} to type {_tname(dst) if kind else kind}"
+            f"cannot cast jsonb {found} to type {format_type(dst) if kind else kind}"
         )
 
     return conv
@@ -1258,7 +445,7 @@ def _cast_converter(src: int, dst: int) -> Converter | None:
     """How to convert a value of type `src` to `dst` in an explicit cast, or None."""
     if src == dst:
         return lambda v, env: v
-    src_t, dst_t = _TYPES.get(src), _TYPES.get(dst)
+    src_t, dst_t = TYPES_BY_OID.get(src), TYPES_BY_OID.get(dst)
     if src_t is None or dst_t is None:
         return None
     if dst in _STRING_TYPES:
@@ -1272,7 +459,7 @@ def _cast_converter(src: int, dst: int) -> Converter | None:
             return lambda v, env: v
         return lambda v, env: _to_text(src, v, env.fmt)
     if src in _STRING_TYPES or src == UNKNOWN:
-        return lambda v, env: decode_value(dst, v, env.ctx.timezone)
+        return lambda v, env: _from_text(dst, v, env.fmt)
     if src_t.elem_oid and dst_t.elem_oid:
         inner = _cast_converter(src_t.elem_oid, dst_t.elem_oid)
         if inner is None:
@@ -1344,13 +531,13 @@ def _cast_converter(src: int, dst: int) -> Converter | None:
             0, 0, ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + v.microsecond
         )
     if dst == JSONB and src == JSON:
-        return lambda v, env: _jsonb_dump(_json_parse(v))
+        return lambda v, env: normalize_jsonb(v)
     if dst == JSON and src == JSONB:
         return lambda v, env: v
     if dst == OID and src in _INT_TYPES:
         return lambda v, env: v
     if dst == REGTYPE and src in (OID, INT4, INT8):
-        return lambda v, env: format_type(v, None)
+        return lambda v, env: v  # a regtype is its OID
     return None
 
 
@@ -1389,7 +576,7 @@ def _can_implicit(src: int, dst: int) -> bool:
         return True
     if (src, dst) in _IMPLICIT:
         return True
-    s, d = _TYPES.get(src), _TYPES.get(dst)
+    s, d = TYPES_BY_OID.get(src), TYPES_BY_OID.get(dst)
     if s and d and s.elem_oid and d.elem_oid:
         return _can_implicit(s.elem_oid, d.elem_oid)
     return False
@@ -1516,7 +703,7 @@ def _poly_element(declared: Sequence[int], actual: Sequence[int]) -> int | None:
         if d in (ANYELEMENT, ANYNONARRAY):
             cand = a
         elif d == ANYARRAY:
-            cand = _TYPES[a].elem_oid
+            cand = _elem(a)
         if cand:
             if elem and cand != elem:
                 if _can_implicit(cand, elem):
@@ -1616,7 +803,7 @@ def _select_overload(
         lambda v: sum(
             1
             for d, a in zip(decl_of(v), actual, strict=True)
-            if d != a and _TYPES[d].preferred and a != UNKNOWN
+            if d != a and _preferred(d) and a != UNKNOWN
         )
     )
     for i, a in enumerate(actual):
@@ -1636,7 +823,7 @@ def _select_overload(
         else:
             return [v[0] for v in viable]
         viable = [v for v in viable if _category(v[0].args[min(i, len(v[0].args) - 1)]) == cat]
-        preferred = [v for v in viable if _TYPES[v[1][i]].preferred]
+        preferred = [v for v in viable if _preferred(v[1][i])]
         if preferred:
             viable = preferred
     if len(viable) == 1:
@@ -1730,13 +917,13 @@ class _Compiler:
         else:
             if not explicit and not _can_implicit(e.type, target):
                 raise CannotCoerce(
-                    f"cannot cast type {_tname(e.type)} to {_tname(target)}",
+                    f"cannot cast type {format_type(e.type)} to {format_type(target)}",
                     position=self.pos(location),
                 )
             conv = _cast_converter(e.type, target)
             if conv is None:
                 raise CannotCoerce(
-                    f"cannot cast type {_tname(e.type)} to {_tname(target)}",
+                    f"cannot cast type {format_type(e.type)} to {format_type(target)}",
                     position=self.pos(
                         location if location is not None and location >= 0 else e.location
                     ),
@@ -1772,17 +959,15 @@ class _Compiler:
         if target in (UNKNOWN, TEXT, VARCHAR, BPCHAR):
             return Expr(target, lambda env: text, e.location)
         try:
-            value = decode_value(target, text)
+            value = _from_text(target, text)
         except PgError as err:
             if err.position is None:
                 err.position = self.pos(e.location)
             raise
         if target in (TIMESTAMPTZ, TIMETZ) or (
-            _is_array(target) and _TYPES[target].elem_oid in (TIMESTAMPTZ, TIMETZ)
+            _is_array(target) and _elem(target) in (TIMESTAMPTZ, TIMETZ)
         ):
-            return Expr(
-                target, lambda env: decode_value(target, text, env.ctx.timezone), e.location
-            )
+            return Expr(target, lambda env: _from_text(target, text, env.fmt), e.location)
         return Expr(target, lambda env: value, e.location)
 
     def param_expr(self, n: int, location: int | None) -> Expr:
@@ -1816,11 +1001,11 @@ class _Compiler:
             pcat, ncat = _category(ptype), _category(e.type)
             if pcat != ncat:
                 raise DatatypeMismatch(
-                    f"{context} types {_tname(ptype)} and {_tname(e.type)} cannot be matched",
+                    f"{context} types {format_type(ptype)} and {format_type(e.type)} cannot be matched",
                     position=self.pos(e.location),
                 )
             if (
-                not _TYPES[ptype].preferred
+                not _preferred(ptype)
                 and _can_implicit(ptype, e.type)
                 and not _can_implicit(e.type, ptype)
             ):
@@ -1835,7 +1020,7 @@ class _Compiler:
         for e in exprs:
             if e.type != t and e.type != UNKNOWN and not _can_implicit(e.type, t):
                 raise CannotCoerce(
-                    f"{context} could not convert type {_tname(e.type)} to {_tname(t)}",
+                    f"{context} could not convert type {format_type(e.type)} to {format_type(t)}",
                     position=self.pos(e.location),
                 )
             out.append(self.coerce(e, t, location=e.location))
@@ -1853,7 +1038,7 @@ class _Compiler:
             candidates = [c for c in candidates if len(c.args) == 1]
         chosen = _select_overload(candidates, actual)
         shown = " ".join(
-            ([_tname(left.type)] if left is not None else []) + [name, _tname(right.type)]
+            ([format_type(left.type)] if left is not None else []) + [name, format_type(right.type)]
         )
         if chosen is None:
             raise UndefinedFunction(
@@ -1878,7 +1063,7 @@ class _Compiler:
         fdef = _FUNCTIONS.get(name)
         actual = [a.type for a in args]
         chosen = _select_overload(fdef, actual) if fdef else None
-        shown = f"{name}({', '.join(_tname(t) for t in actual)})"
+        shown = f"{name}({', '.join(format_type(t) for t in actual)})"
         if chosen is None:
             raise UndefinedFunction(
                 f"function {shown} does not exist",
@@ -1912,7 +1097,7 @@ def _result_type(ov: Overload, types: tuple[int, ...]) -> int:
         if d in (ANYELEMENT, ANYNONARRAY):
             elem = t
         elif d == ANYARRAY:
-            elem = _TYPES[t].elem_oid
+            elem = _elem(t)
         if elem:
             break
     return elem if ov.result == ANYELEMENT else _array_of(elem)
@@ -1948,12 +1133,15 @@ def _resolve_type_name(tn: ast.TypeName, sql: str) -> tuple[int, int]:
     """(type oid, typmod) for a pglast TypeName; 42704 for unknown names."""
     names = [n.sval for n in (tn.names or ())]
     name = names[-1].lower() if names else ""
-    oid = _TYPE_ALIASES.get(name)
-    if oid is None or (len(names) > 1 and names[0] not in ("pg_catalog",)):
+    try:
+        if len(names) > 1 and names[0] != "pg_catalog":
+            raise UndefinedObject("only pg_catalog types exist")
+        oid = type_by_name(name).oid
+    except UndefinedObject:
         shown = ".".join(names)
         raise UndefinedObject(
             f'type "{shown}" does not exist', position=_position(sql, _location(tn))
-        )
+        ) from None
     mods: list[int] = []
     for m in tn.typmods or ():
         if isinstance(m, ast.A_Const) and isinstance(m.val, ast.Integer):
@@ -2025,7 +1213,7 @@ def _c_typecast(c: _Compiler, node: Any) -> Expr:
     oid, typmod = _resolve_type_name(node.typeName, c.sql)
     if isinstance(node.arg, ast.A_ArrayExpr) and _is_array(oid):
         # ARRAY[...]::T[] coerces each element to T (and allows ARRAY[]).
-        elem = _TYPES[oid].elem_oid
+        elem = _elem(oid)
         items = [c.coerce(c.expr(x), elem, typmod, explicit=True) for x in node.arg.elements or ()]
         fns = [i.fn for i in items]
         return Expr(oid, lambda env: [f(env) for f in fns], node.arg.location)
@@ -2082,7 +1270,7 @@ def _c_boolexpr(c: _Compiler, node: Any) -> Expr:
         e = c.expr(a)
         if e.type != BOOL and e.type != UNKNOWN:
             raise DatatypeMismatch(
-                f"argument of {word} must be type boolean, not type {_tname(e.type)}",
+                f"argument of {word} must be type boolean, not type {format_type(e.type)}",
                 position=c.pos(e.location),
             )
         args.append(c.coerce(e, BOOL, location=e.location))
@@ -2136,7 +1324,7 @@ def _c_booltest(c: _Compiler, node: Any) -> Expr:
             str(enums.BoolTestType(node.booltesttype).name).replace("IS_", "IS ").replace("_", " ")
         )
         raise DatatypeMismatch(
-            f"argument of {word} must be type boolean, not type {_tname(e.type)}",
+            f"argument of {word} must be type boolean, not type {format_type(e.type)}",
             position=c.pos(e.location),
         )
     e = c.coerce(e, BOOL, location=e.location)
@@ -2320,7 +1508,7 @@ def _ae_any(c: _Compiler, node: Any) -> Expr:
             "op ANY/ALL (array) requires array on right side",
             position=c.pos(node.location),
         )
-    elem = _TYPES[arr.type].elem_oid
+    elem = _elem(arr.type)
     probe = Expr(elem, lambda env: None, arr.location)
     op = _opname(node)
     lf, _rf, _ = _peek_args(c, op, left, probe, node.location)
@@ -2374,7 +1562,7 @@ def _c_case(c: _Compiler, node: Any) -> Expr:
             cond = _comparison(c, "=", arg, cond, w.location if w.location is not None else -1)
         elif cond.type not in (BOOL, UNKNOWN):
             raise DatatypeMismatch(
-                f"argument of CASE/WHEN must be type boolean, not type {_tname(cond.type)}",
+                f"argument of CASE/WHEN must be type boolean, not type {format_type(cond.type)}",
                 position=c.pos(cond.location),
             )
         conds.append(c.coerce(cond, BOOL, location=cond.location))
@@ -2465,7 +1653,7 @@ def _c_indirection(c: _Compiler, node: Any) -> Expr:
             raise c.unsupported("field selection", _location(node))
         if not _is_array(base.type):
             raise DatatypeMismatch(
-                f"cannot subscript type {_tname(base.type)} because it does not support subscripting",
+                f"cannot subscript type {format_type(base.type)} because it does not support subscripting",
                 position=c.pos(base.location),
             )
         base = _subscript(c, base, ind)
@@ -2496,7 +1684,7 @@ def _subscript(c: _Compiler, base: Expr, ind: ast.A_Indices) -> Expr:
             return arr[a - 1 : b] if a <= b else []
 
         return Expr(base.type, run_slice, base.location)
-    elem = _TYPES[base.type].elem_oid
+    elem = _elem(base.type)
     assert hi is not None
 
     def run(env: _Env) -> Any:
@@ -2899,9 +2087,8 @@ def _cmp_key(oid: int) -> Callable[[Any], Any]:
             dt.datetime.combine(dt.date(2000, 1, 1), v) - (v.utcoffset() or dt.timedelta(0)),
             v.utcoffset(),
         )
-    t = _TYPES[oid]
-    if t.elem_oid:
-        inner = _cmp_key(t.elem_oid)
+    if _is_array(oid):
+        inner = _cmp_key(_elem(oid))
 
         def arr_key(v: list[Any]) -> Any:
             return [
@@ -3017,12 +2204,12 @@ _operator("||", (BYTEA, BYTEA), BYTEA, _simple(lambda a, b: a + b))
 
 
 def _jsonb_concat(a: str, b: str) -> str:
-    x, y = _json_parse(a), _json_parse(b)
+    x, y = parse_json(a), parse_json(b)
     if isinstance(x, dict) and isinstance(y, dict):
-        return _jsonb_dump({**x, **y})
+        return dump_jsonb({**x, **y})
     xs = x if isinstance(x, list) else [x]
     ys = y if isinstance(y, list) else [y]
-    return _jsonb_dump(xs + ys)
+    return dump_jsonb(xs + ys)
 
 
 _operator("||", (JSONB, JSONB), JSONB, _simple(_jsonb_concat))
@@ -3096,7 +2283,7 @@ for _t in (TEXT, BPCHAR, NAME):
 
 def _json_get(as_text: bool, out_json: bool) -> Impl:
     def run(call: _Call, doc: str, key: Any) -> Any:
-        value = _json_parse(doc)
+        value = parse_json(doc)
         if isinstance(key, int):
             if not isinstance(value, list):
                 return None
@@ -3111,10 +2298,10 @@ def _json_get(as_text: bool, out_json: bool) -> Impl:
         if as_text:
             if item is None:
                 return None
-            return item if isinstance(item, str) else _jsonb_dump(item)
+            return item if isinstance(item, str) else dump_jsonb(item)
         if out_json:
             return json.dumps(item, default=str, ensure_ascii=False)
-        return _jsonb_dump(item)
+        return dump_jsonb(item)
 
     return run
 
@@ -3139,15 +2326,15 @@ _operator(
     "@>",
     (JSONB, JSONB),
     BOOL,
-    _simple(lambda a, b: _jsonb_contains(_json_parse(a), _json_parse(b))),
+    _simple(lambda a, b: _jsonb_contains(parse_json(a), parse_json(b))),
 )
 _operator(
     "<@",
     (JSONB, JSONB),
     BOOL,
-    _simple(lambda a, b: _jsonb_contains(_json_parse(b), _json_parse(a))),
+    _simple(lambda a, b: _jsonb_contains(parse_json(b), parse_json(a))),
 )
-_operator("?", (JSONB, TEXT), BOOL, _simple(lambda a, k: _jsonb_has(_json_parse(a), k)))
+_operator("?", (JSONB, TEXT), BOOL, _simple(lambda a, k: _jsonb_has(parse_json(a), k)))
 
 
 def _jsonb_has(doc: Any, key: str) -> bool:
@@ -3545,7 +2732,7 @@ _function(
 
 
 def _array_to_string(call: _Call, arr: list[Any], sep: str, null: str | None = None) -> str:
-    elem = _TYPES[call.arg_types[0]].elem_oid
+    elem = _elem(call.arg_types[0])
     parts = [
         (null if v is None else _as_text(elem, v, call.env))
         for v in _flatten(arr)
@@ -3575,8 +2762,8 @@ _function(
 _function("string_to_array", (TEXT, TEXT, TEXT), 1009, _simple(_string_to_array))
 
 # json
-_function("jsonb_typeof", (JSONB,), TEXT, _simple(lambda d: _json_typeof(_json_parse(d))))
-_function("json_typeof", (JSON,), TEXT, _simple(lambda d: _json_typeof(_json_parse(d))))
+_function("jsonb_typeof", (JSONB,), TEXT, _simple(lambda d: _json_typeof(parse_json(d))))
+_function("json_typeof", (JSON,), TEXT, _simple(lambda d: _json_typeof(parse_json(d))))
 _function("to_jsonb", (ANYELEMENT,), JSONB, lambda call, v: _to_json(call, v))
 
 
@@ -3598,8 +2785,8 @@ def _to_json(call: _Call, v: Any) -> str:
     if t == BOOL:
         return "true" if v else "false"
     if t in (JSON, JSONB):
-        return _jsonb_dump(_json_parse(v))
-    return _json_str(_as_text(t, v, call.env))
+        return normalize_jsonb(v)
+    return dump_jsonb(_as_text(t, v, call.env))
 
 
 # dates
@@ -3620,7 +2807,7 @@ def _date_trunc(call: _Call, unit: str, ts: dt.datetime) -> dt.datetime:
     )
     if u not in fields:
         raise InvalidParameterValue(
-            f'unit "{unit}" not recognized for type {_tname(call.arg_types[1])}'
+            f'unit "{unit}" not recognized for type {format_type(call.arg_types[1])}'
         )
     r = local
     if u == "milliseconds":
@@ -3701,8 +2888,7 @@ def _f_pg_typeof(c: _Compiler, args: list[Expr], location: int | None) -> Expr |
     arg = args[0]
     if arg.param is not None:
         arg = c.coerce(arg, TEXT)
-    name = format_type(arg.type, None)
-    return _const(REGTYPE, name, location)
+    return _const(REGTYPE, arg.type, location)
 
 
 @_special("num_nulls")
@@ -3872,7 +3058,7 @@ def _compile_leaf(c: _Compiler, stmt: ast.SelectStmt) -> _Leaf:
         w = c.expr(stmt.whereClause)
         if w.type not in (BOOL, UNKNOWN):
             raise DatatypeMismatch(
-                f"argument of WHERE must be type boolean, not type {_tname(w.type)}",
+                f"argument of WHERE must be type boolean, not type {format_type(w.type)}",
                 position=c.pos(w.location),
             )
         where = c.coerce(w, BOOL, location=w.location)
@@ -3935,7 +3121,7 @@ def _unify_columns(c: _Compiler, q: _Leaf | _SetOp, stmt: ast.SelectStmt) -> lis
                 e = row[col]
                 if e.type != t and e.type != UNKNOWN and not _can_implicit(e.type, t):
                     raise CannotCoerce(
-                        f"{context} could not convert type {_tname(e.type)} to {_tname(t)}",
+                        f"{context} could not convert type {format_type(e.type)} to {format_type(t)}",
                         position=c.pos(e.location),
                     )
                 row[col] = c.coerce(e, t, location=e.location)
@@ -4064,7 +3250,7 @@ def _limit_expr(c: _Compiler, node: ast.Node | None, word: str) -> Fn | None:
     e = c.expr(node)
     if e.type not in (*_INT_TYPES, UNKNOWN, NUMERIC, FLOAT4, FLOAT8):
         raise DatatypeMismatch(
-            f"argument of {word} must be type bigint, not type {_tname(e.type)}",
+            f"argument of {word} must be type bigint, not type {format_type(e.type)}",
             position=c.pos(e.location),
         )
     return c.coerce(e, INT8, explicit=e.type in (NUMERIC, FLOAT4, FLOAT8), location=e.location).fn

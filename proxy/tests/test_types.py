@@ -83,6 +83,8 @@ def raises_sqlstate(code: str, message: str | None = None) -> Any:
         ("oid", 26, 1028),
         ("name", 19, 1003),
         ("char", 18, 1002),
+        ("timetz", 1266, 1270),
+        ("regtype", 2206, 2211),
     ],
 )
 def test_registry_oids(name: str, oid: int, array_oid: int) -> None:
@@ -101,9 +103,50 @@ def test_registry_other_types() -> None:
         T.type_by_oid(99999)
 
 
+def test_registry_preferred_and_pseudo_types() -> None:
+    preferred = {t.name for t in T.TYPES_BY_OID.values() if t.preferred}
+    assert preferred == {"bool", "text", "oid", "float8", "timestamptz", "interval"}
+    pseudo = [T.type_by_oid(oid) for oid in (2276, 2277, 2283, 2776)]
+    assert [(t.name, t.category) for t in pseudo] == [
+        ("any", "P"),
+        ("anyarray", "P"),
+        ("anyelement", "P"),
+        ("anynonarray", "P"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("oid", "typmod", "expected"),
+    [
+        (23, None, "integer"),
+        (23, -1, "integer"),
+        (1043, 14, "character varying(10)"),
+        (1043, None, "character varying"),
+        (1042, -1, "bpchar"),
+        (1042, None, "character"),
+        (1042, 9, "character(5)"),
+        (1700, 655366, "numeric(10,2)"),
+        (1700, None, "numeric"),
+        (1007, None, "integer[]"),
+        (1114, 3, "timestamp(3) without time zone"),
+        (1184, None, "timestamp with time zone"),
+        (1266, None, "time with time zone"),
+        (1266, 2, "time(2) with time zone"),
+        (18, None, '"char"'),
+        (2276, None, '"any"'),
+        (2206, None, "regtype"),
+        (99999, None, "???"),
+    ],
+)
+def test_format_type(oid: int, typmod: int | None, expected: str) -> None:
+    assert T.format_type(oid, typmod) == expected
+
+
 @pytest.mark.parametrize(
     ("spelling", "oid"),
     [
+        ("time with time zone", 1266),
+        ("timetz", 1266),
         ("integer", 23),
         ("int", 23),
         ("INT4", 23),
@@ -215,6 +258,15 @@ def test_type_by_name_unknown(spelling: str) -> None:
         (1186, Interval(0, 0, -1500000), "-00:00:01.5"),
         (1186, Interval(0, 0, 100 * 3600 * 10**6), "100:00:00"),
         (1186, dt.timedelta(hours=-1), "-01:00:00"),
+        (1266, dt.time(10, tzinfo=dt.timezone(dt.timedelta(hours=2))), "10:00:00+02"),
+        (
+            1266,
+            dt.time(23, 59, 59, 500000, tzinfo=dt.timezone(-dt.timedelta(hours=3, minutes=30))),
+            "23:59:59.5-03:30",
+        ),
+        (2206, 23, "integer"),
+        (2206, 1015, "character varying[]"),
+        (2206, 99999, "99999"),
         (
             2950,
             uuid.UUID("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"),
@@ -378,6 +430,21 @@ def test_timestamptz_dst_output_new_york() -> None:
         (1186, "1 day 1 hour -1 minute", Interval(0, 1, 59 * 60 * 10**6)),
         (1186, "1d 2h", Interval(0, 1, 7200 * 10**6)),
         (1186, "1 century", Interval(1200, 0, 0)),
+        (1186, "ago 1 day", Interval(0, -1, 0)),
+        (1186, "1 day ago 2 hours", Interval(0, -1, -2 * 3600 * 10**6)),
+        (1186, "1 day, 2 hours", Interval(0, 1, 2 * 3600 * 10**6)),
+        (1186, "1 12:00", Interval(0, 1, 12 * 3600 * 10**6)),
+        (1186, "1 day 2", Interval(0, 1, 2 * 10**6)),
+        (1186, "10:30.5", Interval(0, 0, 630500000)),
+        (1186, "1:59:60", Interval(0, 0, 2 * 3600 * 10**6)),
+        (1186, "1-2 3 years", Interval(50, 0, 0)),
+        (1186, "1.01 years", Interval(12, 0, 0)),
+        (1186, "1 microsecon", Interval(0, 0, 1)),
+        (1266, "10:00+02", dt.time(10, tzinfo=dt.timezone(dt.timedelta(hours=2)))),
+        (1266, "2024-01-02 10:00 z", dt.time(10, tzinfo=dt.UTC)),
+        (2206, "int", 23),
+        (2206, " 23 ", 23),
+        (2206, "double precision[]", 1022),
         (
             2950,
             "{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}",
@@ -457,6 +524,14 @@ def test_decode_text_nan() -> None:
         (1184, "x", "22007", 'invalid input syntax for type timestamp with time zone: "x"'),
         (1186, "x", "22007", 'invalid input syntax for type interval: "x"'),
         (1186, "1 foo", "22007", 'invalid input syntax for type interval: "1 foo"'),
+        (1186, "1 day 1 day", "22007", 'invalid input syntax for type interval: "1 day 1 day"'),
+        (1186, "1 2", "22007", 'invalid input syntax for type interval: "1 2"'),
+        (1186, "01:00 3 hours", "22007", None),
+        (1186, "1.5 seconds 2 ms", "22007", None),
+        (1186, "5 ago", "22007", None),
+        (1186, "1:60", "22015", 'interval field value out of range: "1:60"'),
+        (1266, "x", "22007", 'invalid input syntax for type time with time zone: "x"'),
+        (2206, "foo", "42704", 'type "foo" does not exist'),
         (2950, "x", "22P02", 'invalid input syntax for type uuid: "x"'),
         (2950, "{a0eebc999c0b4ef8bb6d6bb9bd380a11", "22P02", None),
         (2950, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1", "22P02", None),
@@ -521,6 +596,8 @@ def test_normalize_jsonb() -> None:
             "00000000000f4240",
         ),
         (1186, Interval(2, 3, 1), "0000000000000001" + "00000003" + "00000002"),
+        (1266, dt.time(10, tzinfo=dt.timezone(dt.timedelta(hours=2))), "0000000861c46800ffffe3e0"),
+        (2206, 23, "00000017"),
         (3802, "[1]", "015b315d"),
         (114, "[1]", "5b315d"),
         (25, "é", "c3a9"),
@@ -600,6 +677,8 @@ ROUND_TRIPS: list[tuple[int, Any]] = [
     (1186, Interval(1, -1, 1)),
     (1186, Interval(0, -1, 7200000000)),
     (1186, Interval(0, 0, -1500000)),
+    (1266, dt.time(0, 0, 0, 1, tzinfo=dt.timezone(-dt.timedelta(hours=15, minutes=59)))),
+    (2206, 1270),
     (2950, uuid.UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
     (1007, [1, None, 3]),
     (1007, [None]),
@@ -990,7 +1069,18 @@ DIFF_CASES: dict[str, list[str]] = {
         "100:00:00",
         "x",
         "1 foo",
+        "ago 1 day",
+        "1 day, 2 hours",
+        "1 12:00",
+        "10:30.5",
+        "1-2 3 years",
+        "1.01 years",
+        "1 day 1 day",
+        "1:60",
+        "1:59:60",
     ],
+    "timetz": ["10:00+02", "23:59:59.5-03:30", "2024-01-02 10:00:00 -03:30", "x"],
+    "regtype": ["integer", "int4[]", "23", "character varying", "foo"],
     "uuid": [
         "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
         "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}",

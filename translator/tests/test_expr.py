@@ -18,12 +18,8 @@ import pytest
 
 from kuzugres.errcodes import UndefinedObject
 from kuzugres.errors import PgError
-from kuzugres.translator.expr import (
-    ConstantSelect,
-    ParamTypes,
-    compile_select,
-    encode_value,
-)
+from kuzugres.proxy.types import FormatContext, encode_text
+from kuzugres.translator.expr import ConstantSelect, ParamTypes, compile_select
 from tests.pgserver import PostgresUnavailable, start_postgres
 
 psycopg = pytest.importorskip("psycopg")
@@ -94,11 +90,10 @@ def run_ours(sql: str, session: FakeSession) -> Outcome:
     except PgError as err:
         return Outcome(error=(err.code, err.message, err.position))
     cols = tuple((c.name, c.type_oid) for c in select.columns)
+    ctx = FormatContext(session.timezone, session.extra_float_digits)
     text_rows = tuple(
         tuple(
-            None
-            if v is None
-            else encode_value(c.type_oid, v, session.timezone, session.extra_float_digits)
+            None if v is None else encode_text(c.type_oid, v, ctx)
             for c, v in zip(select.columns, row, strict=True)
         )
         for row in rows
@@ -213,6 +208,12 @@ CASES: list[str | tuple[str, str]] = [
     "SELECT '1 year 13 mons -3 days -01:02:03.5'::interval, '01:02:03'::interval, '1.5 days'::interval, '0'::interval",
     "SELECT interval '1 week', interval '90 minutes', interval '1 day ago', '@ 3 days'::interval",
     "SELECT 'bogus'::interval",
+    "SELECT interval '1 12:00', interval 'ago 1 day', '1 day, 2 hours'::interval, '10:30.5'::interval, '1-2 3 years'::interval, 'P1Y2M3DT4H'::interval",
+    "SELECT '1 day 1 day'::interval",
+    "SELECT '1:60'::interval",
+    "SELECT '10:00+02'::timetz, '23:59:59.5-03:30'::timetz, '10:00:00+05:30'::timetz::time, pg_typeof('10:00+02'::timetz)",
+    "SELECT 'integer'::regtype, 'character varying'::regtype, 23::regtype, pg_typeof(1)::text, 'int4[]'::regtype, format_type(1266, 3), format_type(2206, NULL)",
+    "SELECT 'nosuchtype'::regtype",
     "SELECT 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, 'A0EEBC999C0B4EF8BB6D6BB9BD380A11'::uuid",
     "SELECT 'nope'::uuid",
     'SELECT \'{"b": 1, "a": [1, 2.50, "x"]}\'::json, \'{"bb": 1, "a": {"z": null, "c": true}}\'::jsonb',
@@ -533,8 +534,8 @@ def test_timezone_is_read_at_execution() -> None:
 def test_extra_float_digits_zero() -> None:
     select = compile_sql("SELECT 0.1::float8 + 0.2::float8")
     (value,) = select.rows([], FakeSession())[0]
-    assert encode_value(701, value, extra_float_digits=0) == b"0.3"
-    assert encode_value(701, value, extra_float_digits=1) == b"0.30000000000000004"
+    assert encode_text(701, value, FormatContext(extra_float_digits=0)) == b"0.3"
+    assert encode_text(701, value, FormatContext(extra_float_digits=1)) == b"0.30000000000000004"
 
 
 def test_unreferenced_unspecified_parameter_is_an_error() -> None:
