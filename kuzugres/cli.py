@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import errno
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from kuzugres import __version__
@@ -80,7 +81,8 @@ def _serve(args: argparse.Namespace) -> int:
         await node.run()
 
     try:
-        asyncio.run(main())
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(main())
     except OSError as exc:
         node.engine.close()
         if exc.errno == errno.EADDRINUSE:
@@ -91,6 +93,15 @@ def _serve(args: argparse.Namespace) -> int:
             )
         return 1
     return 0
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop when installed (it roughly halves per-message loop overhead), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop  # type: ignore[no-any-return]
 
 
 def main(argv: list[str] | None = None) -> int:
