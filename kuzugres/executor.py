@@ -50,6 +50,7 @@ from kuzugres.translator.plans import (
     ConstantPlan,
     CopyPlan,
     CypherPlan,
+    DeallocatePlan,
     DiscardPlan,
     EmptyPlan,
     Plan,
@@ -72,6 +73,8 @@ class ResultSet:
     columns: tuple[Column, ...] | None
     rows: list[tuple[Any, ...]]
     tag: str
+    #: What the protocol layer must do to its own state: ("deallocate", name | None).
+    session_action: tuple[str, str | None] | None = None
 
 
 @dataclass
@@ -203,6 +206,9 @@ class SessionExecutor:
             return self._set_transaction(plan)
         if isinstance(plan, DiscardPlan):
             return await self._discard(plan)
+        if isinstance(plan, DeallocatePlan):
+            tag = "DEALLOCATE" if plan.name is not None else "DEALLOCATE ALL"
+            return ResultSet(None, [], tag, ("deallocate", plan.name))
         if isinstance(plan, CopyPlan):
             return await self._copy(plan, params)
         if isinstance(plan, EmptyPlan):
@@ -453,7 +459,7 @@ class SessionExecutor:
             if self.in_block:
                 raise ActiveSqlTransaction("DISCARD ALL cannot run inside a transaction block")
             self.settings.reset_all()
-            return ResultSet(None, [], "DISCARD ALL")
+            return ResultSet(None, [], "DISCARD ALL", ("deallocate", None))
         return ResultSet(None, [], f"DISCARD {plan.what}")
 
     def _warn(self, err: PgError) -> None:

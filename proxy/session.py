@@ -291,6 +291,8 @@ class Session:
         if outcome.tag == "" and outcome.columns is None:
             self.send(m.EmptyQueryResponse())
             return False
+        if outcome.session_action is not None:
+            self._session_action(*outcome.session_action)
         if outcome.columns is not None:
             formats = (
                 _formats(portal.result_formats, len(outcome.columns), "result")
@@ -348,6 +350,15 @@ class Session:
                 )
             )
         return m.RowDescription(fields)
+
+    def _session_action(self, action: str, name: str | None) -> None:
+        """DEALLOCATE / DISCARD ALL: SQL and protocol prepared statements share a namespace."""
+        if action == "deallocate":
+            if name is None:
+                self.prepared.clear()
+                return
+            if self.prepared.pop(name, None) is None:
+                raise InvalidSqlStatementName(f'prepared statement "{name}" does not exist')
 
     # ------------------------------------------------------------------ COPY FROM STDIN
     async def _handle_copy(self, msg: m.FrontendMessage) -> None:

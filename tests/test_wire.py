@@ -397,3 +397,62 @@ def test_sigterm_then_restart_keeps_data(tmp_path: Path) -> None:
         got = c.execute("SELECT * FROM cypher($$ MATCH (k:kept) RETURN k.id $$) AS (id int8)")
         assert got.fetchall() == [(7,)]
     n2.stop()
+
+
+def test_deallocate_and_discard_drop_protocol_statements(node: NodeProcess) -> None:
+    c = RawClient(node.port)
+    parse = msg(b"P", cstr("s1") + cstr("SELECT 1") + struct.pack("!h", 0)) + msg(b"S")
+    c.send(parse)
+    assert "ParseComplete" in names(c.until_ready())
+    assert ("CommandComplete", "DEALLOCATE") in c.query("DEALLOCATE s1")
+    assert error(c.query("DEALLOCATE s1"))["C"] == "26000"
+    c.send(parse)
+    c.until_ready()
+    assert ("CommandComplete", "DISCARD ALL") in c.query("DISCARD ALL")
+    c.send(msg(b"B", cstr("") + cstr("s1") + struct.pack("!hhh", 0, 0, 0)) + msg(b"S"))
+    assert error(c.until_ready())["C"] == "26000"
+    c.close()
+
+
+@pytest.mark.parametrize(
+    "cypher",
+    ["BEGIN TRANSACTION", "COMMIT", "ATTACH 'x' AS y (dbtype kuzu)", "CALL threads = 1", "USE y"],
+)
+def test_cypher_cannot_touch_connection_state(node: NodeProcess, cypher: str) -> None:
+    c = RawClient(node.port)
+    e = error(c.query(f"SELECT * FROM cypher($$ {cypher} $$) AS (r text)"))
+    assert e["C"] == "0A000"
+    assert ("DataRow", [b"1"]) in c.query("SELECT 1")
+    c.close()
+
+
+def test_startup_options_set_session_defaults(node: NodeProcess) -> None:
+    with psycopg.connect(
+        node.dsn,
+        options="-c statement_timeout=5s -c search_path=app,public",
+        application_name="opts",
+    ) as c:
+        assert c.execute("SHOW statement_timeout").fetchone() == ("5s",)
+        assert c.execute("SHOW search_path").fetchone() == ("app, public",)
+        assert c.execute("SHOW application_name").fetchone() == ("opts",)
+        c.execute("RESET statement_timeout")  # RESET goes back to the session default
+        assert c.execute("SHOW statement_timeout").fetchone() == ("5s",)
+
+
+def test_kill_9_then_restart_keeps_committed_data(tmp_path: Path) -> None:
+    n = start_node(tmp_path / "data")
+    with psycopg.connect(n.dsn, autocommit=True) as c:
+        c.execute(
+            "SELECT * FROM cypher($$ CREATE NODE TABLE k9(id INT64, PRIMARY KEY(id)) $$) AS (r text)"
+        )
+        for i in range(5):
+            c.execute(
+                "SELECT * FROM cypher($$ CREATE (:k9 {id: $i}) $$, %s::json) AS (r text)",
+                [f'{{"i": {i}}}'],
+            )
+    n.kill()
+    n2 = start_node(tmp_path / "data")  # the lock and Kuzu's WAL recover by themselves
+    with psycopg.connect(n2.dsn) as c:
+        got = c.execute("SELECT * FROM cypher($$ MATCH (k:k9) RETURN count(*) $$) AS (n int8)")
+        assert got.fetchone() == (5,)
+    n2.stop()

@@ -56,6 +56,13 @@ class ShowPlan:
 
 
 @dataclass(frozen=True)
+class DeallocatePlan:
+    """DEALLOCATE [PREPARE] name | ALL (name None): protocol-level statements too."""
+
+    name: str | None
+
+
+@dataclass(frozen=True)
 class DiscardPlan:
     """DISCARD ALL | PLANS | SEQUENCES | TEMP."""
 
@@ -122,6 +129,7 @@ Plan = (
     | SetTransactionPlan
     | ResetAllPlan
     | ShowPlan
+    | DeallocatePlan
     | DiscardPlan
     | ConstantPlan
     | CypherPlan

@@ -8,6 +8,7 @@ FeatureNotSupported (0A000) naming the construct and its position.
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from kuzugres.translator.plans import (
     CopyPlan,
     CypherArg,
     CypherPlan,
+    DeallocatePlan,
     DiscardPlan,
     EmptyPlan,
     Plan,
@@ -96,7 +98,6 @@ _CONSTRUCTS: dict[str, str] = {
     "ExplainStmt": "EXPLAIN",
     "PrepareStmt": "PREPARE",
     "ExecuteStmt": "EXECUTE",
-    "DeallocateStmt": "DEALLOCATE",
     "DeclareCursorStmt": "DECLARE CURSOR",
     "FetchStmt": "FETCH",
     "ClosePortalStmt": "CLOSE",
@@ -305,6 +306,11 @@ def _show(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     return ShowPlan(canonical_name(name))
 
 
+@handles(ast.DeallocateStmt)
+def _deallocate(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return DeallocatePlan(node.name)
+
+
 @handles(ast.DiscardStmt)
 def _discard(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     return DiscardPlan(node.target.name.removeprefix("DISCARD_"))
@@ -374,6 +380,14 @@ def _cypher(node: Any, rf: Any, src: Source, offset: int, p: ParamTypes) -> Plan
     cypher = str(_const_value(args[0]))
     if split_cypher_statements(cypher) > 1:
         raise FeatureNotSupported("cypher() runs one Cypher statement at a time", position=where)
+    forbidden = _SESSION_CYPHER.match(cypher)
+    if forbidden:
+        raise FeatureNotSupported(
+            f"{forbidden.group(1).upper()} is not allowed inside cypher()",
+            position=where,
+            hint="Use SQL BEGIN/COMMIT/ROLLBACK for transactions; database and connection "
+            "settings are the server's.",
+        )
     arg: CypherArg | None = None
     if len(args) == 2:
         arg = _cypher_arg(args[1], src, p)
@@ -387,6 +401,15 @@ def _cypher(node: Any, rf: Any, src: Source, offset: int, p: ParamTypes) -> Plan
     )
     projection = _cypher_projection(node, columns, src, rf)
     return CypherPlan(cypher, columns, arg, cypher_is_write(cypher), projection)
+
+
+# Cypher that would change a pooled connection's state behind the session's back:
+# transaction control, attached databases and connection settings (`CALL name = value`).
+_SESSION_CYPHER = re.compile(
+    r"\s*(BEGIN|COMMIT|ROLLBACK|CHECKPOINT|ATTACH|DETACH\s+(?!DELETE)\w+|USE|"
+    r"CALL\s+\w+\s*=)",
+    re.IGNORECASE,
+)
 
 
 def _is_string(node: Any) -> bool:
