@@ -26,15 +26,12 @@ from typing import Any, TypeVar
 import kuzu
 
 from kuzugres.errcodes import (
-    FeatureNotSupported,
     InternalError,
     LockNotAvailable,
-    PgSyntaxError,
     QueryCanceled,
     TooManyConnections,
-    UniqueViolation,
 )
-from kuzugres.errors import PgError
+from kuzugres.errors import PgError, make_error
 
 T = TypeVar("T")
 
@@ -95,24 +92,32 @@ def split_cypher_statements(cypher: str) -> int:
     return len([p for p in code.split(";") if p.strip()])
 
 
+# Kuzu's error texts -> PostgreSQL's SQLSTATEs, most specific first.
+_KUZU_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), code)
+    for pattern, code in (
+        (r"duplicated primary key", "23505"),
+        (r"already exists in catalog", "42P07"),
+        (r"^Binder exception: Table \S+ does not exist", "42P01"),
+        (r"Cannot find property|is not in scope", "42703"),
+        (r"function \S+ does not exist", "42883"),
+        (r"Divide by zero", "22012"),
+        (r"^Conversion exception", "22P02"),
+        (r"^Overflow exception", "22003"),
+        (r"^Parser exception", "42601"),
+        (r"not supported", "0A000"),
+        (r"^(Binder|Catalog) exception", "42000"),
+        (r"^(Runtime|Copy) exception", "22000"),
+    )
+)
+
+
 def _map_kuzu_error(exc: Exception) -> PgError:
+    """A Kuzu exception as the PgError PostgreSQL would raise for the same mistake."""
     msg = str(exc)
-    if "duplicated primary key" in msg:
-        return UniqueViolation(
-            "duplicate key value violates unique constraint", detail=msg.split(": ", 1)[-1]
-        )
-    if msg.startswith("Parser exception"):
-        return PgSyntaxError(msg)
-    if "not supported" in msg.lower():
-        return FeatureNotSupported(msg)
-    if msg.startswith("Binder exception") or msg.startswith("Catalog exception"):
-        return PgError(msg, sqlstate="42000")
-    if msg.startswith("Runtime exception") or msg.startswith("Conversion exception"):
-        return PgError(msg, sqlstate="22000")
-    if msg.startswith("Overflow exception"):
-        return PgError(msg, sqlstate="22003")
-    if msg.startswith("Copy exception"):
-        return PgError(msg, sqlstate="22000")
+    for pattern, code in _KUZU_ERRORS:
+        if pattern.search(msg):
+            return make_error(code, msg)
     return InternalError(msg)
 
 

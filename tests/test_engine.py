@@ -1,0 +1,93 @@
+"""The engine boundary: Kuzu errors as SQLSTATEs, write detection, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from kuzugres.engine import DataDirError, Engine, cypher_is_write, split_cypher_statements
+from kuzugres.errors import PgError
+
+
+@pytest.mark.parametrize(
+    ("cypher", "sqlstate"),
+    [
+        ("CREATE NODE TABLE t(id INT64, PRIMARY KEY(id))", "42P07"),
+        ("MATCH (n:nope) RETURN n", "42P01"),
+        ("MATCH (n:t) RETURN n.nope", "42703"),
+        ("RETURN foo(1)", "42883"),
+        ("RETURN 1/0", "22012"),
+        ("RETURN CAST('x' AS INT64)", "22P02"),
+        ("RETURN CAST(200 AS INT8)", "22003"),
+        ("MATCH (n:t RETURN n", "42601"),
+        ("CREATE (:t {id: 1})", "23505"),
+    ],
+)
+def test_kuzu_errors_map_to_sqlstates(tmp_path: Path, cypher: str, sqlstate: str) -> None:
+    async def go() -> None:
+        engine = Engine(tmp_path / "data", pool_size=2)
+        conn = await engine.acquire()
+        try:
+            await conn.run("CREATE NODE TABLE t(id INT64, PRIMARY KEY(id))")
+            await conn.run("CREATE (:t {id: 1})")
+            with pytest.raises(PgError) as e:
+                await conn.run(cypher)
+            assert e.value.code == sqlstate, e.value.message
+        finally:
+            engine.release(conn)
+            engine.close()
+
+    asyncio.run(go())
+
+
+@pytest.mark.parametrize(
+    ("cypher", "write"),
+    [
+        ("MATCH (n) RETURN n", False),
+        ("MATCH (n) WHERE n.name = 'CREATE' RETURN n", False),
+        ("MATCH (n) // DELETE n\nRETURN n", False),
+        ("CALL show_tables() RETURN *", False),
+        ("CALL table_info('t') RETURN *", False),
+        ("MATCH (n) SET n.x = 1", True),
+        ("MATCH (n) DETACH DELETE n", True),
+        ("MERGE (n:t {id: 1})", True),
+        ("CREATE NODE TABLE x(id INT64, PRIMARY KEY(id))", True),
+        ("COPY t FROM 'f.csv'", True),
+    ],
+)
+def test_write_detection(cypher: str, write: bool) -> None:
+    assert cypher_is_write(cypher) is write
+
+
+def test_statement_count_ignores_semicolons_in_literals() -> None:
+    assert split_cypher_statements("RETURN 'a;b'") == 1
+    assert split_cypher_statements("RETURN 1; RETURN 2;") == 2
+
+
+def test_cancel_interrupts_and_connection_is_reusable(tmp_path: Path) -> None:
+    async def go() -> None:
+        engine = Engine(tmp_path / "data", pool_size=1)
+        conn = await engine.acquire()
+        task = asyncio.ensure_future(
+            conn.run("UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y RETURN sum(x * y)")
+        )
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        result = await conn.run("RETURN 41 + 1 AS v")
+        assert result.rows == [[42]]
+        engine.release(conn)
+        engine.close()
+
+    asyncio.run(go())
+
+
+def test_data_dir_lock(tmp_path: Path) -> None:
+    engine = Engine(tmp_path / "data", pool_size=1)
+    with pytest.raises(DataDirError, match="in use by another running kuzugres node"):
+        Engine(tmp_path / "data", pool_size=1)
+    engine.close()
+    Engine(tmp_path / "data", pool_size=1).close()
