@@ -53,6 +53,7 @@ from kuzugres.translator.plans import (
     DeallocatePlan,
     DiscardPlan,
     EmptyPlan,
+    ErrorPlan,
     Plan,
     ResetAllPlan,
     SetPlan,
@@ -130,7 +131,8 @@ class SessionExecutor:
         self.info = info
         self.settings = settings
         self.notices: list[PgError] = []
-        self.in_block = False  # inside BEGIN ... COMMIT
+        self.in_block = False  # inside BEGIN ... COMMIT, or an implicit transaction
+        self.implicit = False  # the block is a multi-statement Query's implicit transaction
         self.failed = False
         self.tx_isolation = "read committed"
         self.tx_read_only = False
@@ -146,9 +148,27 @@ class SessionExecutor:
     @property
     def tx_status(self) -> str:
         """ReadyForQuery status: I idle, T in a transaction block, E failed block."""
-        if not self.in_block:
+        if not self.in_block or self.implicit:
             return "I"
         return "E" if self.failed else "T"
+
+    def begin_implicit(self) -> None:
+        """Open the implicit transaction a multi-statement simple Query runs in."""
+        if self.in_block:
+            return
+        self._open_block(None, None)
+        self.implicit = True
+
+    async def end_implicit(self) -> None:
+        """Commit the implicit transaction (or roll it back after an error)."""
+        if not self.implicit:
+            return
+        commit = not self.failed
+        self.implicit = False
+        try:
+            await self._end_kuzu_tx(commit=commit)
+        finally:
+            self._finish_block(commit=commit)
 
     def format_context(self) -> FormatContext:
         """How values render for this session (TimeZone, extra_float_digits)."""
@@ -157,6 +177,16 @@ class SessionExecutor:
             self._format_key = key
             self._format = FormatContext(timezone=key[0], extra_float_digits=int(key[1] or 1))
         return self._format
+
+    def describe_first(self, stmt: Statement) -> bool:
+        """Whether PostgreSQL would send the RowDescription before running the statement.
+
+        It does for everything that runs at execution time; constant expressions it folds
+        while planning, so their errors come first.
+        """
+        if isinstance(stmt.plan, ConstantPlan):
+            return stmt.plan.stable
+        return stmt.columns is not None and not isinstance(stmt.plan, ErrorPlan)
 
     def needs_task(self, stmt: Statement) -> bool:
         """Whether a statement can block (Kuzu, locks): only those run as cancellable tasks."""
@@ -213,26 +243,35 @@ class SessionExecutor:
             return await self._copy(plan, params)
         if isinstance(plan, EmptyPlan):
             return ResultSet(None, [], "")
+        if isinstance(plan, ErrorPlan):
+            raise plan.error
         raise FeatureNotSupported(f"{type(plan).__name__} is not supported")
 
     # ------------------------------------------------------------------ transactions
     async def _transaction(self, plan: TransactionPlan) -> ResultSet:
         action = plan.action
+        if self.implicit and action == "begin":
+            # BEGIN inside a multi-statement Query turns its implicit block explicit.
+            self.implicit = False
+            if plan.isolation is not None:
+                self.tx_isolation = plan.isolation
+            if plan.read_only is not None:
+                self.tx_read_only = plan.read_only
+            self._sync_tx_settings()
+            return ResultSet(None, [], plan.tag or "BEGIN")
+        if self.implicit and action in ("commit", "rollback"):
+            self._warn(NoActiveSqlTransaction("there is no transaction in progress"))
+            commit = action == "commit" and not self.failed
+            self.implicit = False
+            await self._end_kuzu_tx(commit=commit)
+            self._finish_block(commit=commit)
+            return ResultSet(None, [], "COMMIT" if commit else "ROLLBACK")
         if action == "begin":
             if self.in_block:
                 self._warn(ActiveSqlTransaction("there is already a transaction in progress"))
-                return ResultSet(None, [], "BEGIN")
-            self.in_block = True
-            self.failed = False
-            self._tx_start = self._stmt_start
-            self.settings.begin()
-            self.tx_isolation = plan.isolation or (
-                self.settings.get("default_transaction_isolation") or "read committed"
-            )
-            default_ro = self.settings.get("default_transaction_read_only") == "on"
-            self.tx_read_only = plan.read_only if plan.read_only is not None else default_ro
-            self._sync_tx_settings()
-            return ResultSet(None, [], "BEGIN")
+                return ResultSet(None, [], plan.tag or "BEGIN")
+            self._open_block(plan.isolation, plan.read_only)
+            return ResultSet(None, [], plan.tag or "BEGIN")
         if action in ("commit", "rollback"):
             if not self.in_block:
                 self._warn(NoActiveSqlTransaction("there is no transaction in progress"))
@@ -257,8 +296,21 @@ class SessionExecutor:
             hint="Kuzu has no savepoints; roll back the whole transaction instead.",
         )
 
+    def _open_block(self, isolation: str | None, read_only: bool | None) -> None:
+        self.in_block = True
+        self.failed = False
+        self._tx_start = self._stmt_start
+        self.settings.begin()
+        self.tx_isolation = isolation or (
+            self.settings.get("default_transaction_isolation") or "read committed"
+        )
+        default_ro = self.settings.get("default_transaction_read_only") == "on"
+        self.tx_read_only = read_only if read_only is not None else default_ro
+        self._sync_tx_settings()
+
     def _finish_block(self, *, commit: bool) -> None:
         self.in_block = False
+        self.implicit = False
         self.failed = False
         self.settings.end(commit=commit)
         self.tx_read_only = False
@@ -277,18 +329,26 @@ class SessionExecutor:
     async def _begin_kuzu_tx(self, write: bool) -> EngineConnection:
         if self._conn is not None and self._kuzu_tx is not None:
             return self._conn
-        if write:
-            await self.engine.lock_writer(self.lock_timeout_ms())
-            self._holds_writer = True
         try:
-            conn = await self.engine.acquire()
-            self._conn = conn
+            conn = await self._borrow(write)
             await conn.run("BEGIN TRANSACTION" if write else "BEGIN TRANSACTION READ ONLY")
             self._kuzu_tx = "write" if write else "read"
             return conn
         except BaseException:
             self._release()
             raise
+
+    async def _borrow(self, write: bool) -> EngineConnection:
+        """Take the writer lock (writes only, waiting in line) and a pooled connection.
+
+        Both are given back by `_release`, also when this raises half-way.
+        """
+        if write:
+            await self.engine.lock_writer(self.lock_timeout_ms())
+            self._holds_writer = True
+        conn = await self.engine.acquire()
+        self._conn = conn
+        return conn
 
     async def _end_kuzu_tx(self, *, commit: bool) -> None:
         conn = self._conn
@@ -350,12 +410,8 @@ class SessionExecutor:
                 conn = await self._begin_kuzu_tx(write=write or not self.tx_read_only)
                 result: KuzuResult = await conn.run(cypher, params)
                 return result
-        if write:
-            await self.engine.lock_writer(self.lock_timeout_ms())
-            self._holds_writer = True
         try:
-            conn = await self.engine.acquire()
-            self._conn = conn
+            conn = await self._borrow(write)
             result = await conn.run(cypher, params)
             return result
         finally:

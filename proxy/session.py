@@ -52,6 +52,10 @@ class Executor(Protocol):
 
     async def on_error(self) -> None: ...
 
+    def begin_implicit(self) -> None: ...
+
+    async def end_implicit(self) -> None: ...
+
     async def finish_copy_in(self, req: Any) -> Any: ...
 
     def format_context(self) -> FormatContext: ...
@@ -59,6 +63,8 @@ class Executor(Protocol):
     def statement_timeout_ms(self) -> int: ...
 
     def needs_task(self, stmt: Any) -> bool: ...
+
+    def describe_first(self, stmt: Any) -> bool: ...
 
     async def close(self) -> None: ...
 
@@ -96,6 +102,7 @@ class CopyInState:
     request: Any
     remaining: list[Any] = field(default_factory=list)  # statements left in a simple Query
     simple: bool = True
+    implicit: bool = False  # the simple Query runs in an implicit transaction
 
 
 def _formats(codes: Sequence[int], n: int, what: str) -> list[int]:
@@ -134,14 +141,20 @@ class Session:
     def send_error(self, err: PgError) -> None:
         self.send(m.ErrorResponse(err.fields()))
 
-    def _after_statement(self) -> None:
+    def _flush_notices(self) -> None:
+        """Notices go out as they happen: before the statement's CommandComplete."""
         for notice in self.ex.notices:
             self.send(m.NoticeResponse(notice.fields()))
         self.ex.notices.clear()
-        for name, value in self.ex.settings.changed_reports():
-            self.send(m.ParameterStatus(name, value))
+
+    def _after_statement(self) -> None:
+        self._flush_notices()
 
     def ready(self) -> None:
+        """ReadyForQuery, preceded (as in PostgreSQL) by ParameterStatus for changed settings."""
+        self._flush_notices()
+        for name, value in self.ex.settings.changed_reports():
+            self.send(m.ParameterStatus(name, value))
         self.send(m.ReadyForQuery(self.ex.tx_status))
 
     # ------------------------------------------------------------------ cancel
@@ -178,6 +191,7 @@ class Session:
             self._task = None
 
     async def _fail(self, err: PgError) -> None:
+        self._flush_notices()
         self.send_error(err)
         await self.ex.on_error()
         self._after_statement()
@@ -245,14 +259,30 @@ class Session:
             self.send(m.EmptyQueryResponse())
             self.ready()
             return
-        await self._run_simple(list(stmts))
+        await self._run_simple(list(stmts), implicit=len(stmts) > 1)
 
-    async def _run_simple(self, stmts: list[Any]) -> None:
+    async def _run_simple(self, stmts: list[Any], *, implicit: bool) -> None:
+        """Run a simple Query's statements; several share one implicit transaction."""
         while stmts:
             stmt = stmts.pop(0)
+            if implicit:
+                self.ex.begin_implicit()
             try:
+                described = (
+                    stmt.columns is not None
+                    and self.ex.tx_status != "E"
+                    and self.ex.describe_first(stmt)
+                )
+                if described:
+                    # PostgreSQL describes the portal before running it, so an error
+                    # during execution comes after the RowDescription.
+                    self.send(self._row_description(stmt.columns, [0] * len(stmt.columns)))
                 outcome = await self._run(stmt, [])
-                if self._emit(outcome, stmt.columns, None, simple=True, remaining=stmts):
+                if self._emit(
+                    outcome, stmt.columns, None, simple=True, remaining=stmts, described=described
+                ):
+                    assert self.copy_in is not None
+                    self.copy_in.implicit = implicit
                     return  # COPY FROM STDIN: continue after CopyDone
             except PgError as err:
                 await self._fail(err)
@@ -261,6 +291,14 @@ class Session:
                 await self._fail(InternalError(f"internal error: {exc!r}"))
                 break
             self._after_statement()
+        await self._end_simple()
+
+    async def _end_simple(self) -> None:
+        """End of a simple Query: close its implicit transaction, then ReadyForQuery."""
+        try:
+            await self.ex.end_implicit()
+        except PgError as err:
+            await self._fail(err)
         self.ready()
 
     def _emit(
@@ -272,9 +310,12 @@ class Session:
         simple: bool,
         remaining: list[Any] | None = None,
         max_rows: int = 0,
+        described: bool = True,
     ) -> bool:
         """Send an outcome's messages; True when COPY FROM STDIN has started."""
         from kuzugres.executor import CopyInRequest, CopyOutResult
+
+        self._flush_notices()
 
         if isinstance(outcome, CopyInRequest):
             n = len(outcome.columns)
@@ -299,7 +340,7 @@ class Session:
                 if portal
                 else [0] * len(outcome.columns)
             )
-            if simple:
+            if simple and not described:
                 self.send(self._row_description(outcome.columns, formats))
             rows = self._encode_rows(outcome.columns, outcome.rows, formats)
             if portal is not None:
@@ -388,10 +429,10 @@ class Session:
             if not state.simple:
                 self.ignore_till_sync = True
                 return
-            self.ready()
+            await self._end_simple()
             return
         if state.simple:
-            await self._run_simple(state.remaining)
+            await self._run_simple(state.remaining, implicit=state.implicit)
 
     async def _run_copy(self, req: Any) -> Any:
         return await self.ex.finish_copy_in(req)
@@ -489,11 +530,14 @@ class Session:
         if portal.empty:
             # A statement without rows ran already: executing again returns nothing new.
             return
-        end = len(rows) if max_rows <= 0 else min(len(rows), portal.pos + max_rows)
-        self.out.extend(rows[portal.pos : end])
+        start = portal.pos
+        end = len(rows) if max_rows <= 0 else min(len(rows), start + max_rows)
+        self.out.extend(rows[start:end])
         portal.pos = end
         if end < len(rows):
             self.send(m.PortalSuspended())
+        elif portal.tag.startswith("SELECT ") and start > 0:
+            self.send(m.CommandComplete(f"SELECT {end - start}"))  # rows of this Execute
         else:
             self.send(m.CommandComplete(portal.tag))
 

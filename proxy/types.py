@@ -66,6 +66,7 @@ from kuzugres.errcodes import (
     InvalidTextRepresentation,
     NumericValueOutOfRange,
     ProgramLimitExceeded,
+    ProtocolViolation,
     UndefinedObject,
     UntranslatableCharacter,
 )
@@ -1571,8 +1572,9 @@ BinaryEncoder = Callable[[Any], bytes]
 BinaryDecoder = Callable[[bytes], Any]
 
 
-def _insufficient() -> InvalidBinaryRepresentation:
-    return InvalidBinaryRepresentation("insufficient data left in message")
+def _insufficient() -> ProtocolViolation:
+    # PostgreSQL's pq_getmsg* raise this as a protocol violation (08P01), not 22P03.
+    return ProtocolViolation("insufficient data left in message")
 
 
 def _bad_format() -> InvalidBinaryRepresentation:

@@ -150,7 +150,7 @@ def test_extended_describe_and_row_limit(node: NodeProcess) -> None:
     assert out[1][1] == [23]
     assert out[4][1][0].format == 1  # binary result requested at Bind
     assert out[5][1] == [struct.pack("!i", 1)]
-    assert out[9][1] == "SELECT 3"
+    assert out[9][1] == "SELECT 1"  # the rows of the last Execute, as PostgreSQL counts
     c.close()
 
 

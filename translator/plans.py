@@ -22,6 +22,7 @@ class TransactionPlan:
     read_only: bool | None = None
     chain: bool = False
     savepoint: str | None = None
+    tag: str = ""  # the command tag when it differs from the action (START TRANSACTION)
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,15 @@ class DiscardPlan:
 
 @dataclass(frozen=True)
 class ConstantPlan:
-    """A SELECT without tables, evaluated in the translator's expression engine."""
+    """A SELECT without tables, evaluated in the translator's expression engine.
+
+    `stable`: it calls something that is not immutable (now(), current_setting() ...).
+    PostgreSQL folds immutable expressions while planning, so their errors come before
+    the RowDescription; errors of the others come after it.
+    """
 
     select: ConstantSelect
+    stable: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,17 @@ class CopyPlan:
 
 
 @dataclass(frozen=True)
+class ErrorPlan:
+    """A later statement of a multi-statement query that failed analysis.
+
+    PostgreSQL parses the whole string first but analyzes statement by statement, so
+    the statements before it still run; executing this raises the error.
+    """
+
+    error: Exception
+
+
+@dataclass(frozen=True)
 class EmptyPlan:
     """An empty query string (EmptyQueryResponse)."""
 
@@ -135,6 +153,7 @@ Plan = (
     | CypherPlan
     | CopyPlan
     | EmptyPlan
+    | ErrorPlan
 )
 
 

@@ -25,6 +25,7 @@ from kuzugres.errcodes import (
     PgSyntaxError,
     UndefinedColumn,
 )
+from kuzugres.errors import PgError
 from kuzugres.proxy.types import type_by_name
 from kuzugres.translator import expr
 from kuzugres.translator.expr import Column, ParamTypes
@@ -37,6 +38,7 @@ from kuzugres.translator.plans import (
     DeallocatePlan,
     DiscardPlan,
     EmptyPlan,
+    ErrorPlan,
     Plan,
     ResetAllPlan,
     SetPlan,
@@ -54,10 +56,12 @@ class Source:
     """The SQL being translated, for error positions (1-based characters, as PostgreSQL)."""
 
     sql: str
-    encoded: bytes
 
-    def position(self, byte_offset: int) -> int:
-        return len(self.encoded[: max(byte_offset, 0)].decode("utf-8", "replace")) + 1
+    def position(self, offset: int | None) -> int:
+        """1-based position from pglast's 0-based character offset (None: end of input)."""
+        if offset is None or offset < 0:
+            return len(self.sql) + 1
+        return offset + 1
 
 
 Handler = Callable[[Any, Source, int, ParamTypes], Plan]
@@ -151,22 +155,29 @@ class Translator:
 
 def translate(sql: str, param_types: Sequence[int] = ()) -> list[Statement]:
     """Parse and translate every statement in `sql` (pure; raises PgError)."""
-    src = Source(sql, sql.encode("utf-8"))
+    src = Source(sql)
     try:
         raws = parse_sql(sql)
     except ParseError as exc:
-        message, offset = exc.args[0], exc.args[1] if len(exc.args) > 1 else 0
-        raise PgSyntaxError(str(message), position=src.position(int(offset))) from None
+        message = exc.args[0]
+        offset = exc.args[1] if len(exc.args) > 1 else None
+        raise PgSyntaxError(str(message), position=src.position(offset)) from None
     out: list[Statement] = []
     for raw in raws:
         start = raw.stmt_location or 0
-        length = raw.stmt_len or (len(src.encoded) - start)
-        text = src.encoded[start : start + length].decode("utf-8", "replace").strip()
+        length = raw.stmt_len or (len(sql) - start)
+        text = sql[start : start + length].strip()
         params = ParamTypes(list(param_types))
-        handler = _HANDLERS.get(type(raw.stmt))
-        if handler is None:
-            raise _unsupported(raw.stmt, src, start)
-        plan = handler(raw.stmt, src, start, params)
+        try:
+            handler = _HANDLERS.get(type(raw.stmt))
+            if handler is None:
+                raise _unsupported(raw.stmt, src, start)
+            plan = handler(raw.stmt, src, start, params)
+        except PgError as err:
+            if not out:
+                raise
+            out.append(Statement(text, ErrorPlan(err)))  # the statements before it run first
+            break
         columns = _plan_columns(plan)
         out.append(Statement(text, plan, tuple(params.oids), columns))
     return out
@@ -223,12 +234,14 @@ _TX_ACTIONS = {
 def _transaction(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     action = _TX_ACTIONS[node.kind]
     isolation, read_only = _tx_options(node.options)
+    start = node.kind == enums.TransactionStmtKind.TRANS_STMT_START
     return TransactionPlan(
         action,
         isolation,
         read_only,
         bool(node.chain),
         getattr(node, "savepoint_name", None),
+        tag="START TRANSACTION" if start else "",
     )
 
 
@@ -339,7 +352,52 @@ def _select(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     rf = _cypher_call(node)
     if rf is not None:
         return _cypher(node, rf, src, offset, p)
-    return ConstantPlan(expr.compile_select(node, src.sql, p))
+    return ConstantPlan(expr.compile_select(node, src.sql, p), _calls_non_immutable(node))
+
+
+# Functions that PostgreSQL does not fold while planning (stable or volatile).
+_NON_IMMUTABLE = frozenset(
+    {
+        "now",
+        "transaction_timestamp",
+        "statement_timestamp",
+        "clock_timestamp",
+        "timeofday",
+        "current_setting",
+        "set_config",
+        "random",
+        "gen_random_uuid",
+        "pg_backend_pid",
+        "version",
+        "current_database",
+        "current_schema",
+        "current_schemas",
+        "pg_postmaster_start_time",
+        "txid_current",
+        "to_char",
+        "age",
+        "date_part",
+        "extract",
+        "date_trunc",
+    }
+)
+_STABLE_TYPES = frozenset({"timestamptz", "timetz", "regtype", "regclass"})
+
+
+def _calls_non_immutable(node: Any) -> bool:
+    """Whether an expression tree calls a stable or volatile function (or input cast)."""
+    if _is(node, ast.FuncCall):
+        if node.funcname[-1].sval.lower() in _NON_IMMUTABLE:
+            return True
+    elif _is(node, ast.SQLValueFunction) or _is(node, ast.ParamRef):
+        return True
+    elif _is(node, ast.TypeCast) and node.typeName.names[-1].sval in _STABLE_TYPES:
+        return True
+    if isinstance(node, tuple | list):
+        return any(_calls_non_immutable(n) for n in node)
+    if isinstance(node, ast.Node):
+        return any(_calls_non_immutable(getattr(node, f)) for f in node)
+    return False
 
 
 def _cypher(node: Any, rf: Any, src: Source, offset: int, p: ParamTypes) -> Plan:

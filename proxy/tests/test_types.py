@@ -755,15 +755,16 @@ def test_numeric_binary_scale_and_truncation() -> None:
 @pytest.mark.parametrize(
     ("oid", "data", "code", "message"),
     [
-        (23, b"\x00\x01", "22P03", "insufficient data left in message"),
+        # Short data is a protocol violation in PostgreSQL (pq_getmsg*), extra data 22P03.
+        (23, b"\x00\x01", "08P01", "insufficient data left in message"),
         (23, b"\x00\x00\x00\x01\x00", "22P03", "incorrect binary data format"),
-        (21, b"", "22P03", "insufficient data left in message"),
-        (20, b"\x00" * 7, "22P03", None),
-        (16, b"", "22P03", None),
-        (701, b"\x00" * 4, "22P03", None),
-        (2950, b"\x00" * 15, "22P03", None),
-        (1186, b"\x00" * 15, "22P03", None),
-        (1700, b"\x00\x01", "22P03", None),
+        (21, b"", "08P01", "insufficient data left in message"),
+        (20, b"\x00" * 7, "08P01", None),
+        (16, b"", "08P01", None),
+        (701, b"\x00" * 4, "08P01", None),
+        (2950, b"\x00" * 15, "08P01", None),
+        (1186, b"\x00" * 15, "08P01", None),
+        (1700, b"\x00\x01", "08P01", None),
         (
             1700,
             struct.pack(">hhHHH", 1, 0, 0x1234, 0, 1),
@@ -789,17 +790,26 @@ def test_numeric_binary_scale_and_truncation() -> None:
         (
             1007,
             struct.pack(">iiI", 1, 0, 23) + struct.pack(">ii", 2, 1) + struct.pack(">ii", 4, 1),
-            "22P03",
+            "08P01",
             "insufficient data left in message",
         ),
         (
             1007,
             struct.pack(">iiI", 1, 0, 23) + struct.pack(">ii", 1, 1) + struct.pack(">ii", 2, 1),
+            "08P01",
+            "insufficient data left in message",
+        ),
+        (
+            1007,
+            struct.pack(">iiI", 1, 0, 23)
+            + struct.pack(">ii", 1, 1)
+            + struct.pack(">i", 5)
+            + b"\x00" * 5,
             "22P03",
             "improper binary format in array element 1",
         ),
         (1007, struct.pack(">iiI", 7, 0, 23), "54000", None),
-        (1007, b"\x00", "22P03", "insufficient data left in message"),
+        (1007, b"\x00", "08P01", "insufficient data left in message"),
         (1082, struct.pack(">i", 2**31 - 1), "0A000", None),
         (1114, struct.pack(">q", 2**63 - 1), "0A000", None),
         (1114, struct.pack(">q", 2**62), "22008", None),
