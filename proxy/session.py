@@ -534,7 +534,9 @@ class Session:
         end = len(rows) if max_rows <= 0 else min(len(rows), start + max_rows)
         self.out.extend(rows[start:end])
         portal.pos = end
-        if end < len(rows):
+        if end < len(rows) or (max_rows > 0 and end - start == max_rows):
+            # Like PostgreSQL, a limit that is reached suspends the portal even when no
+            # rows remain; the next Execute then completes with "SELECT 0".
             self.send(m.PortalSuspended())
         elif portal.tag.startswith("SELECT ") and start > 0:
             self.send(m.CommandComplete(f"SELECT {end - start}"))  # rows of this Execute
