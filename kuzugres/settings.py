@@ -279,6 +279,9 @@ class SessionSettings:
     # -- reading
     def get(self, name: str, *, missing_ok: bool = False) -> str | None:
         """The current value as SHOW prints it."""
+        value = self._values.get(name)  # fast path: the caller used the shown name
+        if value is not None:
+            return value
         try:
             key = canonical_name(name)
         except UndefinedObject:

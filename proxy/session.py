@@ -128,6 +128,7 @@ class Session:
         self.closed = False
         self._task: asyncio.Task[Any] | None = None
         self._cancel_requested = False
+        self._descriptions: dict[tuple[Any, ...], m.RowDescription] = {}
 
     # ------------------------------------------------------------------ output
     def send(self, msg: m.BackendMessage) -> None:
@@ -373,6 +374,16 @@ class Session:
         return out
 
     def _row_description(self, columns: Sequence[Any], formats: Sequence[int]) -> m.RowDescription:
+        key = (tuple(columns), tuple(formats))
+        cached = self._descriptions.get(key)
+        if cached is None:
+            cached = self._describe_columns(columns, formats)
+            if len(self._descriptions) > 256:
+                self._descriptions.clear()
+            self._descriptions[key] = cached
+        return cached
+
+    def _describe_columns(self, columns: Sequence[Any], formats: Sequence[int]) -> m.RowDescription:
         fields = []
         for col, fmt in zip(columns, formats, strict=True):
             try:
