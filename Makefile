@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit compat bench clean
+.PHONY: run test lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,8 @@ run: $(STAMP)
 	$(BIN)/kuzugres serve --data ./data --host 127.0.0.1 --port 5433
 
 lint: $(STAMP)
-	$(BIN)/ruff check kuzugres proxy translator sync tests compat_tests benchmarks tools
-	$(BIN)/ruff format --check kuzugres proxy translator sync tests compat_tests benchmarks tools
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy kuzugres proxy translator sync
@@ -26,7 +26,7 @@ test: $(STAMP) lint typecheck
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/wire_latency.py
+	$(BIN)/python benchmarks/wire_latency.py --write
 
 clean:
 	rm -rf $(VENV) data
