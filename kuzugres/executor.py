@@ -17,11 +17,12 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from kuzugres import PG_SERVER_VERSION, __version__
+from kuzugres.catalogstore import CatalogStore
 from kuzugres.engine import Engine, EngineConnection, KuzuResult
 from kuzugres.errcodes import (
     ActiveSqlTransaction,
@@ -45,6 +46,8 @@ from kuzugres.proxy.types import (
     value_from_kuzu,
 )
 from kuzugres.settings import SessionSettings, parse_duration_ms
+from kuzugres.translator.catalog import Catalog
+from kuzugres.translator.ddl import DdlPlan, DdlResult
 from kuzugres.translator.expr import Column
 from kuzugres.translator.plans import (
     ConstantPlan,
@@ -65,6 +68,7 @@ from kuzugres.translator.plans import (
 from kuzugres.translator.statements import Translator
 
 TEXT_OID = 25
+T_ = TypeVar("T_")
 
 
 @dataclass
@@ -125,11 +129,14 @@ class SessionExecutor:
         translator: Translator,
         info: SessionInfo,
         settings: SessionSettings,
+        store: CatalogStore | None = None,
     ) -> None:
         self.engine = engine
         self.translator = translator
         self.info = info
         self.settings = settings
+        self.store = store if store is not None else CatalogStore(engine)
+        self._tx_catalog: Catalog | None = None  # DDL of the open transaction, unpublished
         self.notices: list[PgError] = []
         self.in_block = False  # inside BEGIN ... COMMIT, or an implicit transaction
         self.implicit = False  # the block is a multi-statement Query's implicit transaction
@@ -192,9 +199,13 @@ class SessionExecutor:
         """Whether a statement can block (Kuzu, locks): only those run as cancellable tasks."""
         return not isinstance(stmt.plan, ConstantPlan | SetPlan | ShowPlan | EmptyPlan)
 
+    def catalog(self) -> Catalog:
+        """The schema this session sees: its transaction's DDL, else the committed one."""
+        return self._tx_catalog if self._tx_catalog is not None else self.store.catalog
+
     def prepare(self, sql: str, param_types: Sequence[int] = ()) -> list[Statement]:
-        """Translate `sql` (cached)."""
-        return self.translator.translate(sql, param_types)
+        """Translate `sql` against the current catalog (cached per catalog version)."""
+        return self.translator.translate(sql, param_types, self.catalog())
 
     def statement_timeout_ms(self) -> int:
         return parse_duration_ms("statement_timeout", self.settings.get("statement_timeout") or "0")
@@ -245,6 +256,8 @@ class SessionExecutor:
             return ResultSet(None, [], "")
         if isinstance(plan, ErrorPlan):
             raise plan.error
+        if isinstance(plan, DdlPlan):
+            return await self._ddl(plan)
         raise FeatureNotSupported(f"{type(plan).__name__} is not supported")
 
     # ------------------------------------------------------------------ transactions
@@ -309,6 +322,9 @@ class SessionExecutor:
         self._sync_tx_settings()
 
     def _finish_block(self, *, commit: bool) -> None:
+        if commit and self._tx_catalog is not None:
+            self.store.catalog = self._tx_catalog
+        self._tx_catalog = None
         self.in_block = False
         self.implicit = False
         self.failed = False
@@ -453,6 +469,50 @@ class SessionExecutor:
             rows = [tuple(r[i] for i in plan.projection) for r in rows]
             columns = tuple(columns[i] for i in plan.projection)
         return ResultSet(columns, rows, f"SELECT {len(rows)}")
+
+    # ------------------------------------------------------------------ writes
+    async def write_atomically(self, work: Callable[[], Awaitable[T_]]) -> T_:
+        """Run `work` inside one Kuzu write transaction: the block's, or one of its own.
+
+        The writer lock is taken first, so `work` sees the latest committed catalog.
+        """
+        if self.in_block and self.tx_read_only:
+            raise ReadOnlySqlTransaction("cannot execute a write in a read-only transaction")
+        own = not self.in_block
+        if own:
+            self._open_block(None, None)
+        try:
+            if self._kuzu_tx == "read":
+                raise ReadOnlySqlTransaction("cannot execute a write in a read-only transaction")
+            await self._begin_kuzu_tx(write=True)
+            result = await work()
+            if own:
+                await self._end_kuzu_tx(commit=True)
+                self._finish_block(commit=True)
+            return result
+        except BaseException:
+            if own:
+                await self.on_error()
+                self._finish_block(commit=False)
+            raise
+
+    async def _ddl(self, plan: DdlPlan) -> ResultSet:
+        async def work() -> DdlResult:
+            result = plan.apply(self.catalog())
+            for cypher in result.cypher:
+                await self.run_cypher(cypher, {}, write=True)
+            if result.catalog is not self.catalog():
+                steps = CatalogStore.create_sequence_statements(
+                    result.sequences, result.catalog
+                ) + CatalogStore.save_statements(result.catalog)
+                for cypher, params in steps:
+                    await self.run_cypher(cypher, params, write=True)
+                self._tx_catalog = result.catalog
+            return result
+
+        result = await self.write_atomically(work)
+        self.notices.extend(result.notices)
+        return ResultSet(None, [], plan.tag)
 
     # ------------------------------------------------------------------ SET / SHOW
     def _set(self, plan: SetPlan) -> ResultSet:

@@ -11,6 +11,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from kuzugres.catalogstore import CatalogStore
 from kuzugres.config import Config, ConfigError
 from kuzugres.engine import Engine
 from kuzugres.executor import SessionExecutor, SessionInfo
@@ -75,6 +76,7 @@ class Node:
             self.engine.close()
             raise
         self.translator = Translator()
+        self.catalog = CatalogStore(self.engine)
         ssl_ctx = None
         binding = None
         if cfg.tls_cert is not None and cfg.tls_key is not None:
@@ -104,13 +106,14 @@ class Node:
         for key, value in _parse_options(startup.params.get("options", "")):
             settings.set_default(key, value)
         info = SessionInfo(startup.user, startup.database, pid, self.node_id)
-        return Session(SessionExecutor(self.engine, self.translator, info, settings))
+        return Session(SessionExecutor(self.engine, self.translator, info, settings, self.catalog))
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        await self.catalog.load()
         await self.server.start(self.cfg.host, self.cfg.port)
         print(
             f"kuzugres node {self.node_id} listening on {self.cfg.host}:{self.cfg.port} "

@@ -73,9 +73,9 @@ def test_syntax_error_has_position(node: NodeProcess) -> None:
 
 def test_unsupported_sql_names_construct(node: NodeProcess) -> None:
     c = RawClient(node.port)
-    e = error(c.query("SELECT 1;\nCREATE TABLE t (a int)"))
+    e = error(c.query("SELECT 1;\nLISTEN chan"))
     assert e["C"] == "0A000"
-    assert "CREATE TABLE" in e["M"]
+    assert "LISTEN" in e["M"]
     assert e["P"] == "11"
     c.close()
 

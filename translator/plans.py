@@ -7,7 +7,9 @@ shared between sessions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
+
+from kuzugres.translator.ddl import DdlPlan
 
 if TYPE_CHECKING:
     from kuzugres.translator.expr import Column, ConstantSelect
@@ -141,7 +143,7 @@ class EmptyPlan:
     """An empty query string (EmptyQueryResponse)."""
 
 
-Plan = (
+Plan: TypeAlias = (
     TransactionPlan
     | SetPlan
     | SetTransactionPlan
@@ -154,6 +156,7 @@ Plan = (
     | CopyPlan
     | EmptyPlan
     | ErrorPlan
+    | DdlPlan
 )
 
 

@@ -11,7 +11,7 @@ import json
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pglast import ast, enums, parse_sql
@@ -27,7 +27,8 @@ from kuzugres.errcodes import (
 )
 from kuzugres.errors import PgError
 from kuzugres.proxy.types import type_by_name
-from kuzugres.translator import expr
+from kuzugres.translator import ddl, expr
+from kuzugres.translator.catalog import Catalog
 from kuzugres.translator.expr import Column, ParamTypes
 from kuzugres.translator.plans import (
     ConstantPlan,
@@ -56,6 +57,7 @@ class Source:
     """The SQL being translated, for error positions (1-based characters, as PostgreSQL)."""
 
     sql: str
+    catalog: Catalog = field(default_factory=Catalog)
 
     def position(self, offset: int | None) -> int:
         """1-based position from pglast's 0-based character offset (None: end of input)."""
@@ -87,18 +89,15 @@ def handles(node: type) -> Callable[[Handler], Handler]:
 
 # Names of statements we do not translate yet, for the 0A000 message.
 _CONSTRUCTS: dict[str, str] = {
-    "CreateStmt": "CREATE TABLE",
     "InsertStmt": "INSERT",
     "UpdateStmt": "UPDATE",
     "DeleteStmt": "DELETE",
     "MergeStmt": "MERGE",
-    "DropStmt": "DROP",
     "AlterTableStmt": "ALTER TABLE",
     "IndexStmt": "CREATE INDEX",
     "ViewStmt": "CREATE VIEW",
     "CreateSchemaStmt": "CREATE SCHEMA",
     "CreateSeqStmt": "CREATE SEQUENCE",
-    "TruncateStmt": "TRUNCATE",
     "ExplainStmt": "EXPLAIN",
     "PrepareStmt": "PREPARE",
     "ExecuteStmt": "EXECUTE",
@@ -136,26 +135,31 @@ class Translator:
     """Parses SQL and builds plans, caching by text and declared parameter types."""
 
     def __init__(self, cache_size: int = 1024) -> None:
-        self._cache: OrderedDict[tuple[str, tuple[int, ...]], list[Statement]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, tuple[int, ...], int], list[Statement]] = OrderedDict()
         self._cache_size = cache_size
 
-    def translate(self, sql: str, param_types: Sequence[int] = ()) -> list[Statement]:
+    def translate(
+        self, sql: str, param_types: Sequence[int] = (), catalog: Catalog | None = None
+    ) -> list[Statement]:
         """All statements of `sql` (empty list for an empty query string)."""
-        key = (sql, tuple(param_types))
+        version = catalog.version if catalog is not None else -1
+        key = (sql, tuple(param_types), version)
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
             return hit
-        out = translate(sql, param_types)
+        out = translate(sql, param_types, catalog)
         self._cache[key] = out
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return out
 
 
-def translate(sql: str, param_types: Sequence[int] = ()) -> list[Statement]:
-    """Parse and translate every statement in `sql` (pure; raises PgError)."""
-    src = Source(sql)
+def translate(
+    sql: str, param_types: Sequence[int] = (), catalog: Catalog | None = None
+) -> list[Statement]:
+    """Parse and translate every statement in `sql` against a catalog snapshot (pure)."""
+    src = Source(sql, catalog or Catalog())
     try:
         raws = parse_sql(sql)
     except ParseError as exc:
@@ -317,6 +321,21 @@ def _show(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     from kuzugres.settings import canonical_name
 
     return ShowPlan(canonical_name(name))
+
+
+@handles(ast.CreateStmt)
+def _create_table(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl.create_table(node, src.position(offset))
+
+
+@handles(ast.DropStmt)
+def _drop(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl.drop_table(node, src.position(offset))
+
+
+@handles(ast.TruncateStmt)
+def _truncate(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl.truncate(node, src.position(offset))
 
 
 @handles(ast.DeallocateStmt)
