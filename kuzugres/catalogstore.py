@@ -19,6 +19,8 @@ class CatalogStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.catalog = Catalog()
+        #: Last value handed out per sequence (sequences are not transactional).
+        self.sequence_last: dict[str, int] = {}
 
     async def load(self) -> None:
         """Read the catalog at start-up, creating its tables in a new database."""

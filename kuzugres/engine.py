@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import functools
 import os
 import queue
 import re
@@ -59,6 +60,7 @@ _WRITE_WORDS = re.compile(
 _STRIP = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
+@functools.lru_cache(maxsize=4096)
 def cypher_is_write(cypher: str) -> bool:
     """Whether a Cypher statement may write (decides if it needs the writer lock)."""
     code = _STRIP.sub(" ", cypher)
@@ -168,7 +170,17 @@ class EngineConnection:
                     self.conn.set_query_timeout(0)
 
     def _prepared(self, cypher: str) -> Any:
-        """A cached Kuzu prepared statement for read/write queries, else the text itself."""
+        """A cached Kuzu prepared statement for reads, else the text itself.
+
+        Writes are not prepared: Kuzu 0.11.3 reports a false "write-write conflict" when
+        a prepared write statement runs again after a transaction that used it rolled
+        back (reproduced in tests/test_engine.py).
+        """
+        if cypher_is_write(cypher):
+            if _NOT_PREPARABLE.search(cypher):
+                self.engine.schema_epoch += 1  # DDL changes the world
+                self._plans.clear()
+            return cypher
         if _NOT_PREPARABLE.search(cypher):
             self.engine.schema_epoch += 1  # DDL and transaction control change the world
             self._plans.clear()

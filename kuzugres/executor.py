@@ -12,6 +12,7 @@ itself on error; the session then stays in the failed state (25P02) until ROLLBA
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import functools
@@ -46,8 +47,10 @@ from kuzugres.proxy.types import (
     value_from_kuzu,
 )
 from kuzugres.settings import SessionSettings, parse_duration_ms
-from kuzugres.translator.catalog import Catalog
+from kuzugres.tables import TableWriter, rows_from_kuzu, scan_cypher, to_kuzu
+from kuzugres.translator.catalog import SEQUENCE_TABLE, Catalog, TableDef
 from kuzugres.translator.ddl import DdlPlan, DdlResult
+from kuzugres.translator.dml import DEFAULT, DeletePlan, InsertPlan, SelectPlan, UpdatePlan
 from kuzugres.translator.expr import Column
 from kuzugres.translator.plans import (
     ConstantPlan,
@@ -65,6 +68,7 @@ from kuzugres.translator.plans import (
     Statement,
     TransactionPlan,
 )
+from kuzugres.translator.query import TableScan
 from kuzugres.translator.statements import Translator
 
 TEXT_OID = 25
@@ -258,6 +262,18 @@ class SessionExecutor:
             raise plan.error
         if isinstance(plan, DdlPlan):
             return await self._ddl(plan)
+        if isinstance(plan, SelectPlan | InsertPlan | UpdatePlan | DeletePlan):
+            if plan.catalog_version != self.catalog().version:
+                # The schema changed since this statement was prepared: plan it again.
+                fresh = self.translator.translate(stmt.sql, stmt.param_types, self.catalog())
+                return await self._dispatch(fresh[0].plan, fresh[0], params)
+            if isinstance(plan, SelectPlan):
+                return await self._select(plan, params)
+            if isinstance(plan, InsertPlan):
+                return await self.write_atomically(lambda: self._insert(plan, params))
+            if isinstance(plan, UpdatePlan):
+                return await self.write_atomically(lambda: self._update(plan, params))
+            return await self.write_atomically(lambda: self._delete(plan, params))
         raise FeatureNotSupported(f"{type(plan).__name__} is not supported")
 
     # ------------------------------------------------------------------ transactions
@@ -372,15 +388,26 @@ class SessionExecutor:
             self._release()
             return
         try:
-            await conn.run("COMMIT" if commit else "ROLLBACK")
-        except PgError:
             if commit:
-                self._kuzu_tx = None
-                self._release()
-                raise
+                await conn.run("COMMIT")
+            else:
+                await self._rollback(conn)
         finally:
             self._kuzu_tx = None
             self._release()
+
+    async def _rollback(self, conn: EngineConnection) -> None:
+        """Roll back the Kuzu transaction (it may be gone already after an error).
+
+        After a write transaction rolls back, Kuzu 0.11.3 reports false write-write
+        conflicts on rows it touched until a checkpoint (tests/test_engine.py shows it), so
+        a checkpoint follows while this session still holds the writer lock.
+        """
+        with contextlib.suppress(PgError):
+            await conn.run("ROLLBACK")
+        if self._kuzu_tx == "write":
+            with contextlib.suppress(PgError):
+                await conn.run("CHECKPOINT")
 
     def _release(self) -> None:
         if self._conn is not None:
@@ -395,17 +422,14 @@ class SessionExecutor:
         if self.in_block:
             self.failed = True
         if self._kuzu_tx is not None and self._conn is not None:
-            # Kuzu has usually rolled back already; make sure, and ignore "no transaction".
-            with contextlib.suppress(PgError):
-                await self._conn.run("ROLLBACK")
+            await self._rollback(self._conn)  # Kuzu has usually rolled back already
             self._kuzu_tx = None
         self._release()
 
     async def close(self) -> None:
         """Session end: roll back whatever is open."""
         if self._kuzu_tx is not None and self._conn is not None:
-            with contextlib.suppress(PgError):
-                await self._conn.run("ROLLBACK")
+            await self._rollback(self._conn)
             self._kuzu_tx = None
         self._release()
         if self.in_block:
@@ -508,11 +532,194 @@ class SessionExecutor:
                 for cypher, params in steps:
                     await self.run_cypher(cypher, params, write=True)
                 self._tx_catalog = result.catalog
+                for name in list(self.store.sequence_last):
+                    if name in result.sequences or name not in result.catalog.sequences:
+                        del self.store.sequence_last[name]
             return result
 
         result = await self.write_atomically(work)
         self.notices.extend(result.notices)
         return ResultSet(None, [], plan.tag)
+
+    # ------------------------------------------------------------------ tables
+    async def _scan(self, scan: TableScan, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        fmt = self.format_context()
+        ctx = _EvalContext(self)
+        kparams: dict[str, Any] = {}
+        for i, (col, expr) in enumerate(scan.equals):
+            value = expr.evaluate((), params, ctx)
+            if value is None:
+                return []  # col = NULL is never true
+            kparams[f"p{i}"] = to_kuzu(col, value, fmt)
+        result = await self.run_cypher(scan_cypher(scan), kparams, write=False)
+        return rows_from_kuzu(scan.table, result.rows, fmt)
+
+    async def _select(self, plan: SelectPlan, params: Sequence[Any]) -> ResultSet:
+        scanned = [await self._scan(scan, params) for scan in plan.query.scans]
+        ctx = _EvalContext(self)
+        if sum(len(r) for r in scanned) > 2000:
+            rows = await asyncio.to_thread(plan.query.run, scanned, params, ctx)
+        else:
+            rows = plan.query.run(scanned, params, ctx)
+        return ResultSet(plan.query.columns, rows, f"SELECT {len(rows)}")
+
+    def _writer(self, table: TableDef) -> TableWriter:
+        async def run(cypher: str, kparams: dict[str, Any]) -> KuzuResult:
+            return await self.run_cypher(cypher, kparams, write=True)
+
+        current = self.catalog().lookup(table.name, table.schema)
+        return TableWriter(self.catalog(), current, run, self.format_context())
+
+    async def _nextvals(self, sequence: str, count: int) -> list[int]:
+        """Reserve `count` values of a sequence.
+
+        Like PostgreSQL's, sequences are not transactional: values handed out stay used
+        when the transaction rolls back. The node keeps the last value in memory (writers
+        are serialized, so this is race-free) and stores the high-water mark in the
+        writing transaction.
+        """
+        seq = self.catalog().sequences.get(sequence)
+        if seq is None:
+            raise UndefinedTable(f'relation "{sequence}" does not exist')
+        last = self.store.sequence_last.get(sequence)
+        if last is None:
+            result = await self.run_cypher(
+                f"MATCH (s:{SEQUENCE_TABLE}) WHERE s.name = CAST($n AS STRING) "
+                "RETURN s.value, s.called",
+                {"n": sequence},
+                write=True,
+            )
+            if not result.rows:
+                raise UndefinedTable(f'relation "{sequence}" does not exist')
+            value, called = result.rows[0]
+            last = int(value) if called else int(value) - seq.increment
+        values = [last + seq.increment * (i + 1) for i in range(count)]
+        if values and not seq.min_value <= values[-1] <= seq.max_value:
+            raise PgError(
+                f'nextval: reached maximum value of sequence "{seq.name}" ({seq.max_value})',
+                sqlstate="2200H",
+            )
+        self.store.sequence_last[sequence] = values[-1]
+        await self.run_cypher(
+            f"MATCH (s:{SEQUENCE_TABLE}) WHERE s.name = CAST($n AS STRING) "
+            "SET s.value = CASE WHEN s.called AND s.value > CAST($v AS INT64) THEN s.value "
+            "ELSE CAST($v AS INT64) END, s.called = true",
+            {"n": sequence, "v": values[-1]},
+            write=True,
+        )
+        return values
+
+    async def _apply_defaults(
+        self,
+        rows: list[list[Any]],
+        missing: list[list[bool]],
+        defaults: Sequence[Any],
+        params: Sequence[Any],
+    ) -> None:
+        ctx = _EvalContext(self)
+        for ci, default in enumerate(defaults):
+            need = [ri for ri, m in enumerate(missing) if m[ci]]
+            if not need or default is None:
+                continue
+            if default.sequence is not None:
+                values = await self._nextvals(default.sequence, len(need))
+                for ri, v in zip(need, values, strict=True):
+                    rows[ri][ci] = v
+            else:
+                for ri in need:
+                    rows[ri][ci] = default.expr.evaluate((), params, ctx)
+
+    def _returning(
+        self, plan: Any, rows: Sequence[Sequence[Any]], params: Sequence[Any]
+    ) -> ResultSet:
+        tag = {InsertPlan: "INSERT 0", UpdatePlan: "UPDATE", DeletePlan: "DELETE"}[type(plan)]
+        if plan.returning is None:
+            return ResultSet(None, [], f"{tag} {len(rows)}")
+        ctx = _EvalContext(self)
+        out = [tuple(e.evaluate(r, params, ctx) for e in plan.returning.exprs) for r in rows]
+        return ResultSet(plan.returning.columns, out, f"{tag} {len(rows)}")
+
+    async def _insert(self, plan: InsertPlan, params: Sequence[Any]) -> ResultSet:
+        ctx = _EvalContext(self)
+        table = plan.table
+        ncols = len(table.columns)
+        sources: list[list[Any]] = []
+        if plan.query is not None:
+            scanned = [await self._scan(scan, params) for scan in plan.query.scans]
+            for qrow in plan.query.run(scanned, params, ctx):
+                sources.append(
+                    [
+                        c.evaluate(v, params, ctx)
+                        for c, v in zip(plan.query_casts, qrow, strict=True)
+                    ]
+                )
+        else:
+            for vrow in plan.values:
+                sources.append(
+                    [DEFAULT if e is DEFAULT else e.evaluate((), params, ctx) for e in vrow]
+                )
+        rows: list[list[Any]] = []
+        missing: list[list[bool]] = []
+        for src in sources:
+            row: list[Any] = [None] * ncols
+            miss = [True] * ncols
+            for pos, value in zip(plan.positions, src, strict=False):
+                if value is not DEFAULT:
+                    row[pos] = value
+                    miss[pos] = False
+            rows.append(row)
+            missing.append(miss)
+        await self._apply_defaults(rows, missing, plan.defaults, params)
+        writer = self._writer(table)
+        for row in rows:
+            writer.check_row(row, plan.checks, params, ctx)
+        if plan.on_conflict == "nothing":
+            rows = await writer.without_conflicts(rows, plan.conflict_columns)
+        await writer.check_unique(rows, set())
+        await writer.check_references(rows)
+        keys = await writer.insert(rows)
+        written = [tuple(r) + (k,) for r, k in zip(rows, keys, strict=True)]
+        return self._returning(plan, written, params)
+
+    async def _matching(self, plan: UpdatePlan | DeletePlan, params: Sequence[Any]) -> list[Any]:
+        ctx = _EvalContext(self)
+        rows = await self._scan(plan.scan, params)
+        if plan.where is not None:
+            rows = [r for r in rows if plan.where.evaluate(r, params, ctx) is True]
+        return rows
+
+    async def _update(self, plan: UpdatePlan, params: Sequence[Any]) -> ResultSet:
+        ctx = _EvalContext(self)
+        old_rows = await self._matching(plan, params)
+        writer = self._writer(plan.table)
+        new_rows: list[list[Any]] = []
+        for old in old_rows:
+            new = list(old[:-1])
+            defaults_needed = [False] * len(new)
+            for ci, expr in plan.sets:
+                if expr is DEFAULT:
+                    defaults_needed[ci] = True
+                    new[ci] = None
+                else:
+                    new[ci] = expr.evaluate(old, params, ctx)
+            new_rows.append(new)
+            if any(defaults_needed):
+                await self._apply_defaults([new], [defaults_needed], plan.defaults, params)
+        for new in new_rows:
+            writer.check_row(new, plan.checks, params, ctx)
+        keys = [old[-1] for old in old_rows]
+        await writer.check_unique(new_rows, set(keys))
+        await writer.check_references(new_rows)
+        await writer.check_referenced_update(old_rows, new_rows)
+        await writer.replace(list(zip(keys, new_rows, strict=True)))
+        written = [tuple(n) + (k,) for n, k in zip(new_rows, keys, strict=True)]
+        return self._returning(plan, written, params)
+
+    async def _delete(self, plan: DeletePlan, params: Sequence[Any]) -> ResultSet:
+        rows = await self._matching(plan, params)
+        writer = self._writer(plan.table)
+        await writer.delete_rows(rows)
+        return self._returning(plan, rows, params)
 
     # ------------------------------------------------------------------ SET / SHOW
     def _set(self, plan: SetPlan) -> ResultSet:

@@ -91,3 +91,27 @@ def test_data_dir_lock(tmp_path: Path) -> None:
         Engine(tmp_path / "data", pool_size=1)
     engine.close()
     Engine(tmp_path / "data", pool_size=1).close()
+
+
+def test_checkpoint_after_rolled_back_write_keeps_updates_working(tmp_path: Path) -> None:
+    """Kuzu 0.11.3 sometimes reports a false write-write conflict when a row updated by a
+    rolled-back transaction is updated again; the executor checkpoints after such a
+    rollback (SessionExecutor._rollback). This is the sequence that shows it."""
+
+    async def go() -> None:
+        engine = Engine(tmp_path / "data", pool_size=1)
+        conn = await engine.acquire()
+        await conn.run("CREATE NODE TABLE s(name STRING, value INT64, PRIMARY KEY(name))")
+        await conn.run("CREATE (:s {name: 'a', value: 1})")
+        bump = "MATCH (s:s) WHERE s.name = 'a' SET s.value = s.value + 1 RETURN s.value"
+        for end in ("COMMIT", "ROLLBACK", "COMMIT", "ROLLBACK", "COMMIT") * 3:
+            await conn.run("BEGIN TRANSACTION")
+            await conn.run(bump)
+            await conn.run(end)
+            if end == "ROLLBACK":
+                await conn.run("CHECKPOINT")
+        assert (await conn.run("MATCH (s:s) RETURN s.value")).rows == [[10]]
+        engine.release(conn)
+        engine.close()
+
+    asyncio.run(go())

@@ -16,6 +16,14 @@ it rather than rewriting it:
   way PostgreSQL's func_select_candidate does, simplified.
 * `_SQL_VALUE_FUNCTIONS`: CURRENT_USER, CURRENT_DATE, ...
 
+Over table rows (the residual engine): `compile_expr()` compiles an expression
+against a `Scope` (the row layout; ColumnRefs resolve through it) into a
+`RowExpr` evaluated per row; `compile_condition()` does the same for WHERE-like
+clauses; `compile_aggregate()` gives an `AggregateSpec` (new_state/step/final);
+`sort_key()`, `compare()`, `group_key()` and `values_equal_for_grouping()` order
+and group values like PostgreSQL's default btree opclasses with collation "C".
+`Scope.outer` is reserved for correlated subqueries and not consulted yet.
+
 Values follow the proxy's value model (see proxy/types.py): bool, int, float,
 Decimal, str, bytes, date, time (aware for timetz), datetime (naive for
 timestamp, aware for timestamptz), Interval, uuid.UUID, the OID for regtype and
@@ -36,11 +44,13 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache, lru_cache
 from typing import Any, Protocol
 
 from pglast import ast, enums
 
 from kuzugres.errcodes import (
+    AmbiguousColumn,
     AmbiguousFunction,
     CannotCoerce,
     DatatypeMismatch,
@@ -58,6 +68,7 @@ from kuzugres.errcodes import (
     UndefinedColumn,
     UndefinedFunction,
     UndefinedObject,
+    UndefinedTable,
 )
 from kuzugres.errors import PgError, make_error
 from kuzugres.proxy.types import (
@@ -251,6 +262,16 @@ def _check_float(oid: int, value: float, *inputs: float) -> float:
     return value
 
 
+def _float8_to_float4(v: float) -> float:
+    """dtof(): overflow and underflow are errors, infinities and NaN pass."""
+    r = round_float4(v)
+    if math.isinf(r) and not math.isinf(v):
+        raise NumericValueOutOfRange("value out of range: overflow")
+    if r == 0.0 and v != 0.0:
+        raise NumericValueOutOfRange("value out of range: underflow")
+    return r
+
+
 def _int_div(a: int, b: int) -> int:
     if b == 0:
         raise DivisionByZero("division by zero")
@@ -326,6 +347,7 @@ class ParamTypes:
 class _Env:
     params: Sequence[object]
     ctx: EvalContext
+    row: Sequence[object] = ()
 
     @property
     def fmt(self) -> FormatContext:
@@ -474,6 +496,8 @@ def _cast_converter(src: int, dst: int) -> Converter | None:
         return each
     if dst in _INT_TYPES or dst == OID:
         return _int_from(dst, src) if src != JSONB else _jsonb_scalar(dst)
+    if dst == FLOAT4 and src == FLOAT8:
+        return lambda v, env: _float8_to_float4(v)
     if dst in (FLOAT4, FLOAT8):
         if src in _NUMERIC_LADDER or src == OID:
             return lambda v, env: _check_float(dst, float(v))
@@ -852,11 +876,18 @@ def _apply(
 
 
 def _position(sql: str, location: int | None) -> int | None:
-    """1-based character position of a pglast byte location."""
+    """1-based character position of a pglast location (pglast counts characters)."""
     if location is None or location < 0:
         return None
+    return location + 1
+
+
+def _chars_at_bytes(sql: str, locations: dict[int, int]) -> dict[int, int]:
+    """Turn libpg_query's byte offsets (in its JSON tree) into character offsets."""
+    if sql.isascii():
+        return locations
     raw = sql.encode()
-    return len(raw[:location].decode(errors="ignore")) + 1
+    return {k: len(raw[:v].decode(errors="ignore")) if v >= 0 else v for k, v in locations.items()}
 
 
 @dataclass
@@ -866,6 +897,10 @@ class _Compiler:
     used_params: set[int] = field(default_factory=set)
     # pglast's A_Const carries no location: recovered from the JSON parse tree.
     const_locations: dict[int, int] = field(default_factory=dict)
+    # Over rows: ColumnRefs resolve through `scope`; nodes whose id() is in
+    # `slots` read that row slot instead (aggregates, GROUP BY expressions).
+    scope: Scope | None = None
+    slots: dict[int, int] = field(default_factory=dict)
 
     # -- errors
     def pos(self, location: int | None) -> int | None:
@@ -891,10 +926,19 @@ class _Compiler:
 
     # -- dispatch
     def expr(self, node: Any) -> Expr:
+        if self.slots and id(node) in self.slots:
+            return self.slot_expr(self.slots[id(node)], self.loc(node))
         handler = _NODE_COMPILERS.get(type(node))
         if handler is None:
             raise self.unsupported(f"expression {type(node).__name__}", _location(node))
         return handler(self, node)
+
+    def slot_expr(self, index: int, location: int | None) -> Expr:
+        """The value at `index` of the current row (typed by the scope)."""
+        if self.scope is None or not 0 <= index < len(self.scope.columns):
+            raise RuntimeError(f"row slot {index} is outside the scope")
+        col = self.scope.columns[index]
+        return Expr(col.type_oid, lambda env: env.row[index], location, col.typmod)
 
     # -- coercion
     def coerce(
@@ -1228,11 +1272,16 @@ def _c_typecast(c: _Compiler, node: Any) -> Expr:
 @_compiles(ast.ColumnRef)
 def _c_columnref(c: _Compiler, node: Any) -> Expr:
     fields = node.fields or ()
-    if any(isinstance(f, ast.A_Star) for f in fields):
+    if c.scope is None and any(isinstance(f, ast.A_Star) for f in fields):
         raise PgSyntaxError(
             "SELECT * with no tables specified is not valid", position=c.pos(node.location)
         )
     names = [f.sval for f in fields if isinstance(f, ast.String)]
+    if c.scope is not None:
+        if any(isinstance(f, ast.A_Star) for f in fields):
+            raise c.unsupported('row expansion via "*"', node.location)
+        index = c.scope.resolve(tuple(str(n) for n in names), node.location)
+        return c.slot_expr(index, node.location)
     if len(names) > 1:
         raise make_error(
             "42P01",
@@ -2075,13 +2124,35 @@ def _cast_time_iv(t: dt.time) -> Any:
 # --- comparisons
 
 
+def _jsonb_key(v: Any, top: bool = False) -> Any:
+    """jsonb's btree order: null < string < number < boolean < array < object.
+
+    Arrays and objects compare by size first; a top-level scalar is a one-element
+    "raw scalar" array that sorts before real arrays of one element.
+    """
+    if isinstance(v, list):
+        return (4, len(v), 1, [_jsonb_key(x) for x in v])
+    if isinstance(v, dict):
+        keys = sorted(v, key=lambda k: (len(k.encode()), k.encode()))
+        return (5, len(v), [(k, _jsonb_key(v[k])) for k in keys])
+    if v is None:
+        scalar: Any = (0, 0)
+    elif isinstance(v, bool):
+        scalar = (3, v)
+    elif isinstance(v, Decimal):
+        scalar = (2, v)
+    else:
+        scalar = (1, v)
+    return (4, 1, 0, [scalar]) if top else scalar
+
+
 def _cmp_key(oid: int) -> Callable[[Any], Any]:
     if oid == BPCHAR:
         return lambda v: v.rstrip(" ")
     if oid == INTERVAL:
         return _iv_key
-    if oid in (JSONB,):
-        return lambda v: v
+    if oid == JSONB:
+        return lambda v: _jsonb_key(parse_json(v), True)
     if oid == TIMETZ:
         return lambda v: (
             dt.datetime.combine(dt.date(2000, 1, 1), v) - (v.utcoffset() or dt.timedelta(0)),
@@ -2453,8 +2524,11 @@ _function("length", (BYTEA,), INT4, _simple(len))
 _function("octet_length", (TEXT,), INT4, _simple(lambda s: len(s.encode())))
 _function("octet_length", (BYTEA,), INT4, _simple(len))
 _function("bit_length", (TEXT,), INT4, _simple(lambda s: 8 * len(s.encode())))
-_function("lower", (TEXT,), TEXT, _simple(str.lower))
-_function("upper", (TEXT,), TEXT, _simple(str.upper))
+# Collation "C": case mapping touches ASCII letters only (PostgreSQL's asc_tolower).
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_function("lower", (TEXT,), TEXT, _simple(lambda s: s.translate(_ASCII_LOWER)))
+_function("upper", (TEXT,), TEXT, _simple(lambda s: s.translate(_ASCII_UPPER)))
 _function(
     "initcap",
     (TEXT,),
@@ -3328,7 +3402,7 @@ def _const_locations(stmt: ast.Node, sql: str) -> dict[int, int]:
     for raw in data.get("stmts", ()):
         out: dict[int, int] = {}
         if _walk_json(stmt, raw.get("stmt"), out):
-            return out
+            return _chars_at_bytes(sql, out)
     return {}
 
 
@@ -3360,3 +3434,834 @@ def _walk_json(node: Any, js: Any, out: dict[int, int]) -> bool:
 def _with_location(clause: ast.WithClause) -> int | None:
     ctes = clause.ctes or ()
     return _location(ctes[0]) if ctes else _location(clause)
+
+
+# ---------------------------------------------------------------------------
+# Expressions over rows (the residual engine's interface)
+
+
+@dataclass(frozen=True)
+class ScopeColumn:
+    """One slot of a row: the range variable it belongs to, its name and type."""
+
+    relation: str | None
+    name: str
+    type_oid: int
+    typmod: int = -1
+    hidden: bool = False
+
+
+def _error_position(location: int | None) -> int | None:
+    # pglast locations count characters from 0; PostgreSQL positions from 1.
+    if location is None or location < 0:
+        return None
+    return location + 1
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The columns a row carries (index i of a row is `columns[i]`), for name resolution."""
+
+    columns: tuple[ScopeColumn, ...]
+    outer: Scope | None = None
+
+    def resolve(self, names: tuple[str, ...], location: int | None) -> int:
+        """The row index `names` (`x`, `t.x`, `s.t.x`) refers to, as PostgreSQL resolves it.
+
+        `location` is pglast's location of the reference (reported as
+        PostgreSQL's 1-based position). Raises 42703 (no such column), 42P01 (no such range variable) or 42702
+        (ambiguous).
+        """
+        position = _error_position(location)
+        if not names:
+            raise RuntimeError("empty column reference")
+        column = names[-1]
+        if len(names) == 1:
+            hits = [i for i, c in enumerate(self.columns) if c.name == column]
+            if not hits:
+                if any(c.relation == column for c in self.columns):
+                    raise FeatureNotSupported(
+                        "whole-row references are not supported yet", position=position
+                    )
+                raise UndefinedColumn(f'column "{column}" does not exist', position=position)
+            if len(hits) > 1:
+                raise AmbiguousColumn(
+                    f'column reference "{column}" is ambiguous', position=position
+                )
+            return hits[0]
+        relation = names[-2]
+        if not any(c.relation == relation for c in self.columns):
+            raise UndefinedTable(
+                f'missing FROM-clause entry for table "{relation}"', position=position
+            )
+        hits = [
+            i for i, c in enumerate(self.columns) if c.relation == relation and c.name == column
+        ]
+        if not hits:
+            raise UndefinedColumn(f"column {relation}.{column} does not exist", position=position)
+        if len(hits) > 1:
+            raise AmbiguousColumn(
+                f'column reference "{relation}.{column}" is ambiguous', position=position
+            )
+        return hits[0]
+
+    def star(self, relation: str | None, location: int | None = None) -> list[int]:
+        """Row indexes `*` (relation None) or `relation.*` expands to (hidden columns left out)."""
+        position = _error_position(location)
+        if relation is None:
+            if not self.columns:
+                raise PgSyntaxError(
+                    "SELECT * with no tables specified is not valid", position=position
+                )
+            return [i for i, c in enumerate(self.columns) if not c.hidden]
+        if not any(c.relation == relation for c in self.columns):
+            raise UndefinedTable(
+                f'missing FROM-clause entry for table "{relation}"', position=position
+            )
+        return [i for i, c in enumerate(self.columns) if c.relation == relation and not c.hidden]
+
+
+class RowExpr(Protocol):
+    """A compiled expression over rows of a `Scope`."""
+
+    @property
+    def type_oid(self) -> int: ...
+
+    @property
+    def typmod(self) -> int: ...
+
+    def evaluate(self, row: Sequence[object], params: Sequence[object], ctx: EvalContext) -> object:
+        """The value of the expression for `row` (values in the proxy's value model)."""
+        ...
+
+
+@dataclass(frozen=True)
+class CompiledExpr:
+    """The `RowExpr` compile_expr() returns."""
+
+    type_oid: int
+    typmod: int
+    _fn: Fn = field(repr=False)
+
+    def evaluate(self, row: Sequence[object], params: Sequence[object], ctx: EvalContext) -> object:
+        """The value of the expression for `row`."""
+        return self._fn(_Env(params, ctx, row))
+
+
+# Assignment casts beyond the implicit ones (pg_cast castcontext 'a'); any type
+# also converts to a string type by I/O conversion in assignment.
+_ASSIGNMENT: set[tuple[int, int]] = set()
+for _i, _a in enumerate(_NUMERIC_LADDER):
+    for _b in _NUMERIC_LADDER[:_i]:
+        _ASSIGNMENT.add((_a, _b))
+_ASSIGNMENT |= {
+    (OID, INT4),
+    (OID, INT8),
+    (JSON, JSONB),
+    (JSONB, JSON),
+    (TIMESTAMP, DATE),
+    (TIMESTAMP, TIME),
+    (TIMESTAMPTZ, DATE),
+    (TIMESTAMPTZ, TIME),
+    (TIMESTAMPTZ, TIMESTAMP),
+    (INTERVAL, TIME),
+    (TIMETZ, TIME),
+}
+
+
+def _can_assign(src: int, dst: int) -> bool:
+    if _can_implicit(src, dst) or (src, dst) in _ASSIGNMENT:
+        return True
+    if dst in (TEXT, VARCHAR, BPCHAR) and src in TYPES_BY_OID:
+        return True
+    s, d = TYPES_BY_OID.get(src), TYPES_BY_OID.get(dst)
+    if s and d and s.elem_oid and d.elem_oid:
+        return _can_assign(s.elem_oid, d.elem_oid)
+    return False
+
+
+@lru_cache(maxsize=64)
+def _parse_tree_json(sql: str) -> Any:
+    from pglast import parser
+
+    try:
+        return json.loads(parser.parse_sql_json(sql))
+    except Exception:  # noqa: BLE001 - positions are best effort
+        return None
+
+
+def _node_const_locations(node: ast.Node, sql: str) -> dict[int, int]:
+    """Like _const_locations() for a node inside the statement `sql` was parsed from."""
+    data = _parse_tree_json(sql)
+    if data is None:
+        return {}
+    name = type(node).__name__
+    want = _location(node)
+    if want is not None:
+        want = len(sql[:want].encode())
+    stack: list[Any] = [data]
+    while stack:
+        js = stack.pop()
+        if isinstance(js, dict):
+            body = js.get(name)
+            if (
+                isinstance(body, dict)
+                and (want is None or body.get("location") == want)
+                and _const_matches(node, body)
+            ):
+                out: dict[int, int] = {}
+                if _walk_json(node, js, out):
+                    return _chars_at_bytes(sql, out)
+            stack.extend(reversed(list(js.values())))
+        elif isinstance(js, list):
+            stack.extend(reversed(js))
+    return {}
+
+
+def _const_matches(node: ast.Node, body: dict[str, Any]) -> bool:
+    """Whether the JSON body of an A_Const holds the same value as `node`."""
+    if not isinstance(node, ast.A_Const):
+        return True
+    if node.isnull:
+        return bool(body.get("isnull"))
+    val = node.val
+    if isinstance(val, ast.String):
+        return bool(body.get("sval", {}).get("sval", "") == val.sval)
+    if isinstance(val, ast.Integer):
+        return bool(body.get("ival", {}).get("ival", 0) == val.ival)
+    if isinstance(val, ast.Float):
+        return bool(body.get("fval", {}).get("fval") == val.fval)
+    return True
+
+
+def _row_compiler(
+    node: ast.Node, sql: str, params: ParamTypes, scope: Scope | None, slots: dict[int, int] | None
+) -> _Compiler:
+    return _Compiler(
+        sql,
+        params,
+        const_locations=_node_const_locations(node, sql),
+        scope=scope,
+        slots=dict(slots or {}),
+    )
+
+
+def compile_expr(
+    node: ast.Node,
+    sql: str,
+    params: ParamTypes,
+    scope: Scope | None,
+    *,
+    expected_oid: int | None = None,
+    expected_typmod: int = -1,
+    target_name: str | None = None,
+    slots: dict[int, int] | None = None,
+) -> RowExpr:
+    """Compile the expression `node` (from the statement text `sql`) over rows of `scope`.
+
+    ColumnRefs read the row slot `scope.resolve()` names; `slots` maps id() of
+    AST nodes (aggregate calls, GROUP BY expressions) to row slots to read
+    instead of compiling them. With `expected_oid` (and `expected_typmod`) the
+    result is coerced with assignment-cast rules, as for INSERT values and
+    UPDATE SET (`target_name` is the column named in 42804 errors); without it
+    an unknown-typed result becomes text. Parameter types are fixed as a side
+    effect on `params`, like compile_select().
+    """
+    c = _row_compiler(node, sql, params, scope, slots)
+    e = c.expr(node)
+    if expected_oid is None:
+        e = c.finalize(e)
+        return CompiledExpr(e.type, e.typmod, e.fn)
+    if e.type != UNKNOWN and not _can_assign(e.type, expected_oid):
+        raise DatatypeMismatch(
+            f'column "{target_name or "?column?"}" is of type {format_type(expected_oid)}'
+            f" but expression is of type {format_type(e.type)}",
+            hint="You will need to rewrite or cast the expression.",
+            position=c.pos(e.location),
+        )
+    if e.type != UNKNOWN and e.type != expected_oid and not _can_implicit(e.type, expected_oid):
+        # An assignment cast: convert as an explicit cast would, but keep the
+        # length checks of an implicit one (varchar(n) raises 22001).
+        e = c.coerce(e, expected_oid, explicit=True, location=e.location)
+    out = c.coerce(e, expected_oid, expected_typmod, location=e.location)
+    return CompiledExpr(out.type, expected_typmod if expected_typmod >= 0 else out.typmod, out.fn)
+
+
+def compile_condition(
+    node: ast.Node,
+    sql: str,
+    params: ParamTypes,
+    scope: Scope | None,
+    *,
+    clause: str = "WHERE",
+    slots: dict[int, int] | None = None,
+) -> RowExpr:
+    """Compile a WHERE/HAVING/ON/FILTER condition: boolean (or unknown), else 42804."""
+    c = _row_compiler(node, sql, params, scope, slots)
+    e = _condition(c, c.expr(node), clause)
+    return CompiledExpr(BOOL, -1, e.fn)
+
+
+def _condition(c: _Compiler, e: Expr, clause: str) -> Expr:
+    if e.type not in (BOOL, UNKNOWN):
+        raise DatatypeMismatch(
+            f"argument of {clause} must be type boolean, not type {format_type(e.type)}",
+            position=c.pos(e.location),
+        )
+    return c.coerce(e, BOOL, location=e.location)
+
+
+def column_label(node: ast.Node) -> str:
+    """PostgreSQL's output column name for a target (ResTarget) or an expression."""
+    if isinstance(node, ast.ResTarget):
+        if node.name:
+            return str(node.name)
+        return _figure_colname(node.val)[0] or "?column?"
+    return _figure_colname(node)[0] or "?column?"
+
+
+def is_aggregate_call(node: object) -> bool:
+    """Whether `node` is a call of an aggregate kuzugres knows (not a window call)."""
+    if not isinstance(node, ast.FuncCall) or node.over is not None:
+        return False
+    names = [n.sval for n in node.funcname or ()]
+    if len(names) > 1 and names[0] != "pg_catalog":
+        return False
+    return bool(names) and (names[-1] in _AGGREGATES or bool(node.agg_star))
+
+
+# ---------------------------------------------------------------------------
+# Aggregates over rows
+
+_NO_STATE: Any = None
+
+
+@dataclass(frozen=True)
+class _AggImpl:
+    """One aggregate's transition: `trans(state, args, env)`, `final(state, env)`.
+
+    Strict aggregates skip rows where any argument is NULL (like a strict
+    transition function); the initial state is `init()`.
+    """
+
+    init: Callable[[], Any]
+    trans: Callable[[Any, tuple[Any, ...], _Env], Any]
+    final: Callable[[Any, _Env], Any]
+    strict: bool = True
+
+
+def _binary(c: _Compiler, op: str, left: int, right: int) -> Callable[[Any, Any, _Env], Any]:
+    """PostgreSQL's operator `op` on (left, right) values, with its overflow checks."""
+    a = Expr(left, lambda env: env.row[0])
+    b = Expr(right, lambda env: env.row[1])
+    fn = c.operator(op, a, b, -1).fn
+    return lambda x, y, env: fn(_Env(env.params, env.ctx, (x, y)))
+
+
+def _agg_count(c: _Compiler, types: tuple[int, ...], result: int) -> _AggImpl:
+    return _AggImpl(lambda: 0, lambda s, a, env: s + 1, lambda s, env: s)
+
+
+def _agg_sum(c: _Compiler, types: tuple[int, ...], result: int) -> _AggImpl:
+    t = types[0]
+    if t in _INT_TYPES:
+
+        def int_sum(s: Any, a: tuple[Any, ...], env: _Env) -> Any:
+            v = a[0] if s is None else s + a[0]
+            return _check_int(INT8, v) if result == INT8 else v
+
+        final: Callable[[Any, _Env], Any] = (
+            (lambda s, env: s)
+            if result == INT8
+            else (lambda s, env: None if s is None else Decimal(s))
+        )
+        return _AggImpl(lambda: None, int_sum, final)
+    plus = _binary(c, "+", t, t)
+    return _AggImpl(
+        lambda: None,
+        lambda s, a, env: a[0] if s is None else plus(s, a[0], env),
+        lambda s, env: s,
+    )
+
+
+def _agg_avg(c: _Compiler, types: tuple[int, ...], result: int) -> _AggImpl:
+    t = types[0]
+    if t in (FLOAT4, FLOAT8):
+
+        def float_avg(s: Any, a: tuple[Any, ...], env: _Env) -> Any:
+            total, n = s
+            v = float(a[0])
+            return (_check_float(FLOAT8, total + v, total, v), n + 1)
+
+        return _AggImpl(
+            lambda: (0.0, 0), float_avg, lambda s, env: None if s[1] == 0 else s[0] / s[1]
+        )
+    if t == INTERVAL:
+        plus = _binary(c, "+", INTERVAL, INTERVAL)
+        div = _binary(c, "/", INTERVAL, FLOAT8)
+        return _AggImpl(
+            lambda: (None, 0),
+            lambda s, a, env: (a[0] if s[0] is None else plus(s[0], a[0], env), s[1] + 1),
+            lambda s, env: None if s[1] == 0 else div(s[0], float(s[1]), env),
+        )
+    plus = _binary(c, "+", NUMERIC, NUMERIC)
+
+    def numeric_avg(s: Any, a: tuple[Any, ...], env: _Env) -> Any:
+        total, n = s
+        v = a[0] if t == NUMERIC else Decimal(a[0])
+        return (v if total is None else plus(total, v, env), n + 1)
+
+    def numeric_final(s: Any, env: _Env) -> Any:
+        total, n = s
+        if n == 0:
+            return None
+        if not total.is_finite():
+            return total
+        return _numeric_div(total, Decimal(n))
+
+    return _AggImpl(lambda: (None, 0), numeric_avg, numeric_final)
+
+
+def _agg_minmax(op: str) -> Callable[[_Compiler, tuple[int, ...], int], _AggImpl]:
+    def build(c: _Compiler, types: tuple[int, ...], result: int) -> _AggImpl:
+        better = _binary(c, op, types[0], types[0])
+        return _AggImpl(
+            lambda: None,
+            lambda s, a, env: a[0] if s is None or better(a[0], s, env) else s,
+            lambda s, env: s,
+        )
+
+    return build
+
+
+def _agg_bool(is_and: bool) -> Callable[[_Compiler, tuple[int, ...], int], _AggImpl]:
+    def build(c: _Compiler, types: tuple[int, ...], result: int) -> _AggImpl:
+        def trans(s: Any, a: tuple[Any, ...], env: _Env) -> Any:
+            if s is None:
+                return bool(a[0])
+            return (s and a[0]) if is_and else (s or a[0])
+
+        return _AggImpl(lambda: None, trans, lambda s, env: s)
+
+    return build
+
+
+def _agg_string(c: _Compiler, types: tuple[int, ...], result: int) -> _AggImpl:
+    def trans(s: Any, a: tuple[Any, ...], env: _Env) -> Any:
+        value, sep = a
+        if value is None:
+            return s
+        if s is None:
+            return [value]
+        if sep is not None:
+            s.append(sep)
+        s.append(value)
+        return s
+
+    empty = b"" if types[0] == BYTEA else ""
+    return _AggImpl(
+        lambda: None,
+        trans,
+        lambda s, env: None if s is None else empty.join(s),  # type: ignore[attr-defined]
+        strict=False,
+    )
+
+
+def _agg_array(c: _Compiler, types: tuple[int, ...], result: int) -> _AggImpl:
+    nested = _is_array(types[0])
+
+    def trans(s: Any, a: tuple[Any, ...], env: _Env) -> Any:
+        v = a[0]
+        if nested:
+            if v is None:
+                raise make_error("22004", "cannot accumulate null arrays")
+            if not v:
+                raise make_error("2202E", "cannot accumulate empty arrays")
+            if s and _dims(s[0]) != _dims(v):
+                raise make_error("2202E", "cannot accumulate arrays of different dimensionality")
+        s.append(v)
+        return s
+
+    return _AggImpl(list, trans, lambda s, env: s or None, strict=False)
+
+
+def _agg_json(binary: bool) -> Callable[[_Compiler, tuple[int, ...], int], _AggImpl]:
+    def build(c: _Compiler, types: tuple[int, ...], result: int) -> _AggImpl:
+        t = types[0]
+
+        def trans(s: Any, a: tuple[Any, ...], env: _Env) -> Any:
+            v = a[0]
+            s.append("null" if v is None else _to_json(_Call(env, (t,), JSON), v))
+            return s
+
+        def final(s: Any, env: _Env) -> Any:
+            if not s:
+                return None
+            text = "[" + ", ".join(s) + "]"
+            return normalize_jsonb(text) if binary else text
+
+        return _AggImpl(list, trans, final, strict=False)
+
+    return build
+
+
+AggBuilder = Callable[[_Compiler, tuple[int, ...], int], _AggImpl]
+_AGGREGATE_OVERLOADS: dict[str, list[Overload]] = {}
+_AGGREGATE_BUILDERS: dict[int, AggBuilder] = {}
+
+
+def _aggregate(name: str, args: tuple[int, ...], result: int, build: AggBuilder) -> None:
+    """Register one signature of aggregate `name`."""
+    ov = Overload(args, result, lambda call, *values: None)
+    _AGGREGATE_OVERLOADS.setdefault(name, []).append(ov)
+    _AGGREGATE_BUILDERS[id(ov)] = build
+
+
+_aggregate("count", (ANY,), INT8, _agg_count)
+for _t, _r in ((INT2, INT8), (INT4, INT8), (INT8, NUMERIC), (NUMERIC, NUMERIC)):
+    _aggregate("sum", (_t,), _r, _agg_sum)
+for _t in (FLOAT4, FLOAT8, INTERVAL):
+    _aggregate("sum", (_t,), _t, _agg_sum)
+for _t in (INT2, INT4, INT8, NUMERIC):
+    _aggregate("avg", (_t,), NUMERIC, _agg_avg)
+for _t in (FLOAT4, FLOAT8):
+    _aggregate("avg", (_t,), FLOAT8, _agg_avg)
+_aggregate("avg", (INTERVAL,), INTERVAL, _agg_avg)
+for _t in (
+    INT2,
+    INT4,
+    INT8,
+    OID,
+    FLOAT4,
+    FLOAT8,
+    NUMERIC,
+    TEXT,
+    BPCHAR,
+    DATE,
+    TIME,
+    TIMETZ,
+    TIMESTAMP,
+    TIMESTAMPTZ,
+    INTERVAL,
+    ANYARRAY,
+):
+    _aggregate("min", (_t,), _t, _agg_minmax("<"))
+    _aggregate("max", (_t,), _t, _agg_minmax(">"))
+_aggregate("bool_and", (BOOL,), BOOL, _agg_bool(True))
+_aggregate("every", (BOOL,), BOOL, _agg_bool(True))
+_aggregate("bool_or", (BOOL,), BOOL, _agg_bool(False))
+_aggregate("string_agg", (TEXT, TEXT), TEXT, _agg_string)
+_aggregate("string_agg", (BYTEA, BYTEA), BYTEA, _agg_string)
+_aggregate("array_agg", (ANYNONARRAY,), ANYARRAY, _agg_array)
+_aggregate("array_agg", (ANYARRAY,), ANYARRAY, _agg_array)
+_aggregate("json_agg", (ANYELEMENT,), JSON, _agg_json(False))
+_aggregate("jsonb_agg", (ANYELEMENT,), JSONB, _agg_json(True))
+
+
+@dataclass(frozen=True)
+class _AggOrder:
+    fn: Fn
+    type: int
+    descending: bool
+    nulls_first: bool | None
+
+
+@dataclass(frozen=True)
+class AggregateSpec:
+    """A compiled aggregate call: feed rows with step(), read the result with final().
+
+    The state is opaque; `step` returns the new state (keep using what it returns).
+    """
+
+    type_oid: int
+    name: str
+    typmod: int = -1
+    _impl: _AggImpl = field(
+        repr=False, default=_AggImpl(lambda: None, lambda s, a, e: s, lambda s, e: s)
+    )
+    _args: tuple[Fn, ...] = field(repr=False, default=())
+    _arg_types: tuple[int, ...] = field(repr=False, default=())
+    _filter: Fn | None = field(repr=False, default=None)
+    _distinct: bool = field(repr=False, default=False)
+    _order: tuple[_AggOrder, ...] = field(repr=False, default=())
+
+    @property
+    def _collects(self) -> bool:
+        return self._distinct or bool(self._order)
+
+    def new_state(self) -> object:
+        """The state before any row."""
+        return [] if self._collects else self._impl.init()
+
+    def step(
+        self, state: object, row: Sequence[object], params: Sequence[object], ctx: EvalContext
+    ) -> object:
+        """Account for one input row (FILTER, NULL skipping, DISTINCT and ORDER BY honoured)."""
+        env = _Env(params, ctx, row)
+        if self._filter is not None and not self._filter(env):
+            return state
+        args = tuple(f(env) for f in self._args)
+        if self._collects:
+            keys = tuple(o.fn(env) for o in self._order)
+            assert isinstance(state, list)
+            state.append((args, keys))
+            return state
+        if self._impl.strict and any(v is None for v in args):
+            return state
+        return self._impl.trans(state, args, env)
+
+    def final(self, state: object, params: Sequence[object], ctx: EvalContext) -> object:
+        """The aggregate's value for the rows stepped into `state`."""
+        env = _Env(params, ctx)
+        if self._collects:
+            assert isinstance(state, list)
+            items = state
+            if self._impl.strict:
+                items = [it for it in items if not any(v is None for v in it[0])]
+            if self._distinct:
+                items = sorted(
+                    items,
+                    key=lambda it: tuple(
+                        sort_key(t, v, descending=False, nulls_first=None)
+                        for t, v in zip(self._arg_types, it[0], strict=True)
+                    ),
+                )
+            if self._order:
+                items = sorted(
+                    items,
+                    key=lambda it: tuple(
+                        sort_key(o.type, v, descending=o.descending, nulls_first=o.nulls_first)
+                        for o, v in zip(self._order, it[1], strict=True)
+                    ),
+                )
+            if self._distinct:
+                seen: set[Any] = set()
+                kept = []
+                for it in items:
+                    k = tuple(group_key(t, v) for t, v in zip(self._arg_types, it[0], strict=True))
+                    if k not in seen:
+                        seen.add(k)
+                        kept.append(it)
+                items = kept
+            s = self._impl.init()
+            for args, _ in items:
+                s = self._impl.trans(s, args, env)
+            return self._impl.final(s, env)
+        return self._impl.final(state, env)
+
+
+def _nested_aggregate(node: Any) -> ast.FuncCall | None:
+    """The first aggregate call inside `node` (not descending into subqueries)."""
+    if isinstance(node, ast.FuncCall) and is_aggregate_call(node):
+        return node
+    if isinstance(node, ast.SubLink):
+        return None
+    if isinstance(node, tuple):
+        for item in node:
+            found = _nested_aggregate(item)
+            if found is not None:
+                return found
+        return None
+    if isinstance(node, ast.Node):
+        for slot in getattr(node, "__slots__", ()):
+            found = _nested_aggregate(getattr(node, slot, None))
+            if found is not None:
+                return found
+    return None
+
+
+def compile_aggregate(
+    node: ast.FuncCall,
+    sql: str,
+    params: ParamTypes,
+    scope: Scope,
+    *,
+    slots: dict[int, int] | None = None,
+) -> AggregateSpec:
+    """Compile an aggregate call (arguments, FILTER and ORDER BY evaluated over `scope` rows).
+
+    Raises 42883 for a signature PostgreSQL has no aggregate for, 42803 for
+    nested aggregates and 0A000 for aggregates kuzugres does not implement.
+    """
+    c = _row_compiler(node, sql, params, scope, slots)
+    names = [n.sval for n in node.funcname or ()]
+    name = str(names[-1])
+    loc = node.location if node.location is not None else -1
+    for part in (node.args, node.agg_order, node.agg_filter):
+        inner = _nested_aggregate(part)
+        if inner is not None:
+            raise make_error(
+                "42803",
+                "aggregate function calls cannot be nested",
+                position=c.pos(inner.location),
+            )
+    if node.over is not None:
+        raise c.unsupported("window functions", loc, plural=True)
+    if len(names) > 1 and names[0] != "pg_catalog":
+        raise make_error("3F000", f'schema "{names[0]}" does not exist', position=c.pos(loc))
+    if node.agg_within_group:
+        raise c.unsupported("WITHIN GROUP", loc)
+    if node.func_variadic:
+        raise c.unsupported("VARIADIC aggregate arguments", loc, plural=True)
+    label = column_label(node)
+    filter_fn = None
+    if node.agg_filter is not None:
+        filter_fn = _condition(c, c.expr(node.agg_filter), "FILTER").fn
+    if node.agg_star:
+        if name != "count":
+            raise UndefinedFunction(
+                f"function {name}() does not exist",
+                hint="No function matches the given name and argument types. You might need to add explicit type casts.",
+                position=c.pos(loc),
+            )
+        impl = _agg_count(c, (), INT8)
+        return AggregateSpec(INT8, label, -1, impl, (), (), filter_fn)
+    args = [c.expr(a) for a in node.args or ()]
+    actual = [a.type for a in args]
+    candidates = _AGGREGATE_OVERLOADS.get(name)
+    if candidates is None:
+        if name in _AGGREGATES:
+            raise c.unsupported(f"aggregate function {name}()", loc)
+        raise UndefinedFunction(
+            f"function {name}({', '.join(format_type(t) for t in actual)}) does not exist",
+            hint="No function matches the given name and argument types. You might need to add explicit type casts.",
+            position=c.pos(loc),
+        )
+    if name == "count" and not args:
+        raise make_error(
+            "42809",
+            "count(*) must be used to call a parameterless aggregate function",
+            position=c.pos(loc),
+        )
+    chosen = _select_overload(candidates, actual)
+    shown = f"{name}({', '.join(format_type(t) for t in actual)})"
+    if chosen is None:
+        raise UndefinedFunction(
+            f"function {shown} does not exist",
+            hint="No aggregate function matches the given name and argument types. You might need to add explicit type casts.",
+            position=c.pos(loc),
+        )
+    if isinstance(chosen, list):
+        raise AmbiguousFunction(
+            f"function {shown} is not unique",
+            hint="Could not choose a best candidate function. You might need to add explicit type casts.",
+            position=c.pos(loc),
+        )
+    ov, types = chosen
+    coerced = [
+        a
+        if t == ANY and a.type != UNKNOWN
+        else c.coerce(a, TEXT if t == ANY else t, location=a.location)
+        for a, t in zip(args, types, strict=True)
+    ]
+    arg_types = tuple(a.type for a in coerced)
+    result = _result_type(ov, arg_types)
+    impl = _AGGREGATE_BUILDERS[id(ov)](c, arg_types, result)
+    order: list[_AggOrder] = []
+    for sortby in node.agg_order or ():
+        assert isinstance(sortby, ast.SortBy)
+        if sortby.useOp:
+            raise c.unsupported("ORDER BY ... USING", _location(sortby))
+        if node.agg_distinct and not any(sortby.node == a for a in node.args or ()):
+            raise make_error(
+                "42P10",
+                "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list",
+                position=c.pos(c.loc(sortby.node)),
+            )
+        e = c.finalize(c.expr(sortby.node))
+        descending = sortby.sortby_dir == enums.SortByDir.SORTBY_DESC
+        nulls: bool | None = None
+        if sortby.sortby_nulls != enums.SortByNulls.SORTBY_NULLS_DEFAULT:
+            nulls = sortby.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_FIRST
+        _check_orderable(c, e.type, e.location)
+        order.append(_AggOrder(e.fn, e.type, descending, nulls))
+    if node.agg_distinct:
+        for a in coerced:
+            _check_orderable(c, a.type, a.location)
+    return AggregateSpec(
+        result,
+        label,
+        -1,
+        impl,
+        tuple(a.fn for a in coerced),
+        arg_types,
+        filter_fn,
+        bool(node.agg_distinct),
+        tuple(order),
+    )
+
+
+def _check_orderable(c: _Compiler, oid: int, location: int | None) -> None:
+    if oid == JSON or (_is_array(oid) and _elem(oid) == JSON):
+        raise UndefinedFunction(
+            f"could not identify an ordering operator for type {format_type(oid)}",
+            hint="Use an explicit ordering operator or modify the query.",
+            position=c.pos(location),
+        )
+
+
+# ---------------------------------------------------------------------------
+# Ordering and grouping of values (btree default opclasses, collation "C")
+
+
+class _Descending:
+    """Wraps a sort key so that Python sorts it in reverse."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+    def __lt__(self, other: _Descending) -> bool:
+        return bool(other.key < self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Descending) and bool(self.key == other.key)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+@cache
+def _order_key(type_oid: int) -> Callable[[Any], Any]:
+    return _cmp_key(type_oid)
+
+
+def sort_key(type_oid: int, value: object, *, descending: bool, nulls_first: bool | None) -> object:
+    """A Python sort key ordering like PostgreSQL's ORDER BY on `type_oid` (collation "C").
+
+    NULLs sort last ascending and first descending unless `nulls_first` says otherwise.
+    Keys of one column compare with each other; combine columns in a tuple.
+    """
+    first = descending if nulls_first is None else nulls_first
+    if value is None:
+        return (0 if first else 2, None)
+    key = _order_key(type_oid)(value)
+    return (1, _Descending(key) if descending else key)
+
+
+def compare(type_oid: int, a: object, b: object) -> int:
+    """-1, 0 or 1 as PostgreSQL's btree comparison of two non-NULL values of `type_oid`."""
+    key = _order_key(type_oid)
+    ka, kb = key(a), key(b)
+    return -1 if ka < kb else 1 if kb < ka else 0
+
+
+def group_key(type_oid: int, value: object) -> object:
+    """A hashable key equal for values GROUP BY / DISTINCT put together (NULLs included)."""
+    if value is None:
+        return None
+    return _frozen(_order_key(type_oid)(value))
+
+
+def _frozen(key: Any) -> Any:
+    if isinstance(key, list | tuple):
+        return tuple(_frozen(k) for k in key)
+    return key
+
+
+def values_equal_for_grouping(type_oid: int, a: object, b: object) -> bool:
+    """Whether GROUP BY / DISTINCT treat `a` and `b` as the same (NULL equals NULL)."""
+    if a is None or b is None:
+        return a is None and b is None
+    return compare(type_oid, a, b) == 0

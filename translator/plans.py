@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
 from kuzugres.translator.ddl import DdlPlan
+from kuzugres.translator.dml import DeletePlan, InsertPlan, SelectPlan, UpdatePlan
 
 if TYPE_CHECKING:
     from kuzugres.translator.expr import Column, ConstantSelect
@@ -157,6 +158,10 @@ Plan: TypeAlias = (
     | EmptyPlan
     | ErrorPlan
     | DdlPlan
+    | SelectPlan
+    | InsertPlan
+    | UpdatePlan
+    | DeletePlan
 )
 
 

@@ -27,7 +27,7 @@ from kuzugres.errcodes import (
 )
 from kuzugres.errors import PgError
 from kuzugres.proxy.types import type_by_name
-from kuzugres.translator import ddl, expr
+from kuzugres.translator import ddl, dml, expr, query
 from kuzugres.translator.catalog import Catalog
 from kuzugres.translator.expr import Column, ParamTypes
 from kuzugres.translator.plans import (
@@ -89,9 +89,6 @@ def handles(node: type) -> Callable[[Handler], Handler]:
 
 # Names of statements we do not translate yet, for the 0A000 message.
 _CONSTRUCTS: dict[str, str] = {
-    "InsertStmt": "INSERT",
-    "UpdateStmt": "UPDATE",
-    "DeleteStmt": "DELETE",
     "MergeStmt": "MERGE",
     "AlterTableStmt": "ALTER TABLE",
     "IndexStmt": "CREATE INDEX",
@@ -190,6 +187,10 @@ def translate(
 def _plan_columns(plan: Plan) -> tuple[Column, ...] | None:
     if isinstance(plan, ConstantPlan):
         return plan.select.columns
+    if isinstance(plan, dml.SelectPlan):
+        return plan.query.columns
+    if isinstance(plan, dml.InsertPlan | dml.UpdatePlan | dml.DeletePlan):
+        return plan.returning.columns if plan.returning is not None else None
     if isinstance(plan, CypherPlan):
         if plan.projection is None:
             return plan.columns
@@ -323,6 +324,21 @@ def _show(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     return ShowPlan(canonical_name(name))
 
 
+@handles(ast.InsertStmt)
+def _insert(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return dml.compile_insert(node, src.sql, p, src.catalog)
+
+
+@handles(ast.UpdateStmt)
+def _update(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return dml.compile_update(node, src.sql, p, src.catalog)
+
+
+@handles(ast.DeleteStmt)
+def _delete(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return dml.compile_delete(node, src.sql, p, src.catalog)
+
+
 @handles(ast.CreateStmt)
 def _create_table(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     return ddl.create_table(node, src.position(offset))
@@ -371,6 +387,10 @@ def _select(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     rf = _cypher_call(node)
     if rf is not None:
         return _cypher(node, rf, src, offset, p)
+    if node.fromClause:
+        return dml.SelectPlan(
+            query.compile_query(node, src.sql, p, src.catalog), src.catalog.version
+        )
     return ConstantPlan(expr.compile_select(node, src.sql, p), _calls_non_immutable(node))
 
 

@@ -1,0 +1,416 @@
+"""SQL tables on Kuzu at run time: value storage, scans, writes and constraint checks.
+
+Every write of a SQL table goes through `TableWriter`, the one write path: it checks
+NOT NULL, CHECK, UNIQUE/PRIMARY KEY and FOREIGN KEY constraints with PostgreSQL's
+SQLSTATEs and messages, applies the change with parameterized Cypher and returns the
+changed rows (what the events issue turns into events).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kuzugres.errcodes import (
+    CheckViolation,
+    ForeignKeyViolation,
+    NotNullViolation,
+    UniqueViolation,
+)
+from kuzugres.proxy import types as T
+from kuzugres.proxy.types import FormatContext, decode_text, encode_text
+from kuzugres.translator.catalog import ROWID, Catalog, ColumnDef, ConstraintDef, TableDef
+from kuzugres.translator.ddl import quote
+from kuzugres.translator.query import TableScan
+
+RunCypher = Callable[[str, dict[str, Any]], Awaitable[Any]]  # -> KuzuResult
+
+
+def to_kuzu(col: ColumnDef, value: Any, ctx: FormatContext) -> Any:
+    """A PostgreSQL value as the Kuzu property stores it."""
+    if value is None:
+        return None
+    if col.native:
+        if col.type_oid == T.FLOAT4:
+            return float(value)
+        return value
+    return encode_text(col.type_oid, value, ctx).decode("utf-8")
+
+
+def from_kuzu(col: ColumnDef, value: Any, ctx: FormatContext) -> Any:
+    """A stored Kuzu property back as the PostgreSQL value."""
+    if value is None:
+        return None
+    if col.native:
+        if col.type_oid == T.FLOAT4:
+            return T.round_float4(value)
+        return value
+    return decode_text(col.type_oid, value.encode("utf-8"), ctx)
+
+
+def _cast(col: ColumnDef) -> str:
+    return col.kuzu_type
+
+
+def scan_cypher(scan: TableScan) -> str:
+    """The Cypher reading a scan's rows: visible columns, then the key."""
+    table = scan.table
+    where = " AND ".join(
+        f"n.{quote(c.name)} = CAST($p{i} AS {_cast(c)})" for i, (c, _) in enumerate(scan.equals)
+    )
+    ret = ", ".join(
+        [f"n.{quote(c.name)} AS c{i}" for i, c in enumerate(table.columns)]
+        + [f"n.{quote(table.key)} AS k"]
+    )
+    return f"MATCH (n:{quote(table.kuzu_name)}){' WHERE ' + where if where else ''} RETURN {ret}"
+
+
+def rows_from_kuzu(
+    table: TableDef, rows: list[list[Any]], ctx: FormatContext
+) -> list[tuple[Any, ...]]:
+    cols = table.columns
+    return [
+        tuple(from_kuzu(c, v, ctx) for c, v in zip(cols, r, strict=False)) + (r[-1],) for r in rows
+    ]
+
+
+def failing_row(values: Sequence[Any], table: TableDef, ctx: FormatContext) -> str:
+    shown = [
+        "null" if v is None else encode_text(c.type_oid, v, ctx).decode("utf-8")
+        for c, v in zip(table.columns, values, strict=False)
+    ]
+    return f"Failing row contains ({', '.join(shown)})."
+
+
+def _key_text(
+    cols: Sequence[str], values: Sequence[Any], table: TableDef, ctx: FormatContext
+) -> str:
+    shown = []
+    for name, v in zip(cols, values, strict=True):
+        col = table.column(name)
+        assert col is not None
+        shown.append("null" if v is None else encode_text(col.type_oid, v, ctx).decode())
+    return f"({', '.join(cols)})=({', '.join(shown)})"
+
+
+@dataclass
+class TableWriter:
+    """Applies checked writes to one table inside the caller's Kuzu write transaction."""
+
+    catalog: Catalog
+    table: TableDef
+    run: RunCypher
+    ctx: FormatContext
+
+    # ---------------------------------------------------------------- checks
+    def check_row(
+        self,
+        values: Sequence[Any],
+        checks: Sequence[tuple[ConstraintDef, Any]],
+        params: Sequence[Any],
+        eval_ctx: Any,
+    ) -> None:
+        """NOT NULL and CHECK constraints of one new row version."""
+        t = self.table
+        for col, v in zip(t.columns, values, strict=False):
+            if v is None and col.not_null:
+                raise NotNullViolation(
+                    f'null value in column "{col.name}" of relation "{t.name}" violates '
+                    "not-null constraint",
+                    detail=failing_row(values, t, self.ctx),
+                )
+        for con, expr in checks:
+            if expr.evaluate(tuple(values) + (None,), params, eval_ctx) is False:
+                raise CheckViolation(
+                    f'new row for relation "{t.name}" violates check constraint "{con.name}"',
+                    detail=failing_row(values, t, self.ctx),
+                )
+
+    async def check_unique(
+        self, new_rows: Sequence[Sequence[Any]], replaced_keys: set[Any]
+    ) -> None:
+        """PRIMARY KEY/UNIQUE: no two rows (new or existing, except replaced ones) collide."""
+        t = self.table
+        for con in t.constraints:
+            if con.kind not in ("p", "u"):
+                continue
+            idx = [self._index(c) for c in con.columns]
+            seen: dict[tuple[Any, ...], int] = {}
+            for row in new_rows:
+                key = tuple(row[i] for i in idx)
+                if any(v is None for v in key):
+                    continue
+                if key in seen:
+                    raise self._duplicate(con, key)
+                seen[key] = 1
+            if not seen:
+                continue
+            existing = await self._existing(con.columns, list(seen))
+            for key, row_key in existing:
+                if key in seen and row_key not in replaced_keys:
+                    raise self._duplicate(con, key)
+
+    def _duplicate(self, con: ConstraintDef, key: tuple[Any, ...]) -> UniqueViolation:
+        return UniqueViolation(
+            f'duplicate key value violates unique constraint "{con.name}"',
+            detail=f"Key {_key_text(con.columns, key, self.table, self.ctx)} already exists.",
+        )
+
+    async def _existing(
+        self, columns: Sequence[str], keys: list[tuple[Any, ...]]
+    ) -> list[tuple[tuple[Any, ...], Any]]:
+        """Existing rows whose `columns` equal one of `keys`: (values, row key)."""
+        t = self.table
+        first = t.column(columns[0])
+        assert first is not None
+        ret = ", ".join(f"n.{quote(c)} AS c{i}" for i, c in enumerate(columns))
+        if first.native and first.type_oid not in (T.FLOAT4, T.FLOAT8):
+            cypher = (
+                f"MATCH (n:{quote(t.kuzu_name)}) WHERE n.{quote(first.name)} IN "
+                f"CAST($vals AS {first.kuzu_type}[]) RETURN {ret}, n.{quote(t.key)} AS k"
+            )
+            params = {"vals": list({to_kuzu(first, k[0], self.ctx) for k in keys})}
+        else:
+            cypher = f"MATCH (n:{quote(t.kuzu_name)}) RETURN {ret}, n.{quote(t.key)} AS k"
+            params = {}
+        result = await self.run(cypher, params)
+        cols = [t.column(c) for c in columns]
+        out = []
+        for r in result.rows:
+            vals = tuple(from_kuzu(c, v, self.ctx) for c, v in zip(cols, r, strict=False))  # type: ignore[arg-type]
+            out.append((vals, r[-1]))
+        return out
+
+    async def check_references(self, new_rows: Sequence[Sequence[Any]]) -> None:
+        """FOREIGN KEY (child side): every non-null key must exist in the parent."""
+        t = self.table
+        for con in t.constraints:
+            if con.kind != "f" or con.ref_table is None:
+                continue
+            idx = [self._index(c) for c in con.columns]
+            keys = {
+                tuple(row[i] for i in idx)
+                for row in new_rows
+                if all(row[i] is not None for i in idx)
+            }
+            if not keys:
+                continue
+            schema, _, name = con.ref_table.partition(".")
+            parent = self.catalog.lookup(name, schema)
+            if parent.qualified == t.qualified:
+                present = {
+                    k
+                    for k in keys
+                    if any(tuple(r[self._index(c)] for c in con.ref_columns) == k for r in new_rows)
+                }
+            else:
+                present = set()
+            found = await TableWriter(self.catalog, parent, self.run, self.ctx)._existing(
+                con.ref_columns, list(keys)
+            )
+            present |= {k for k, _ in found}
+            for k in keys:
+                if k not in present:
+                    raise ForeignKeyViolation(
+                        f'insert or update on table "{t.name}" violates foreign key '
+                        f'constraint "{con.name}"',
+                        detail=f"Key {_key_text(con.columns, k, t, self.ctx)} is not present "
+                        f'in table "{parent.name}".',
+                    )
+
+    def _index(self, name: str) -> int:
+        for i, c in enumerate(self.table.columns):
+            if c.name == name:
+                return i
+        raise KeyError(name)
+
+    # ---------------------------------------------------------------- writes
+    def _props(self) -> list[ColumnDef]:
+        return list(self.table.columns)
+
+    async def insert(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
+        """CREATE the rows; returns their Kuzu keys (assigned for hidden row ids)."""
+        t = self.table
+        cols = self._props()
+        sets = ", ".join(f"{quote(c.name)}: CAST(r.c{i} AS {_cast(c)})" for i, c in enumerate(cols))
+        cypher = (
+            f"UNWIND $rows AS r CREATE (n:{quote(t.kuzu_name)} {{{sets}}}) RETURN n.{quote(t.key)}"
+        )
+        keys: list[Any] = []
+        for start in range(0, len(rows), 2000):
+            batch = [
+                {
+                    f"c{i}": to_kuzu(c, v, self.ctx)
+                    for i, (c, v) in enumerate(zip(cols, row, strict=False))
+                }
+                for row in rows[start : start + 2000]
+            ]
+            result = await self.run(cypher, {"rows": batch})
+            keys.extend(r[0] for r in result.rows)
+        return keys
+
+    async def update(self, changes: Sequence[tuple[Any, Sequence[Any]]]) -> None:
+        """SET every column of the rows with the given keys (key columns never change here)."""
+        t = self.table
+        cols = [c for c in self._props() if c.name != t.key]
+        if not cols:
+            return
+        sets = ", ".join(
+            f"n.{quote(c.name)} = CAST(r.c{i} AS {_cast(c)})" for i, c in enumerate(cols)
+        )
+        key_col = t.column(t.key)
+        key_cast = "INT64" if t.key == ROWID or key_col is None else _cast(key_col)
+        cypher = (
+            f"UNWIND $rows AS r MATCH (n:{quote(t.kuzu_name)}) "
+            f"WHERE n.{quote(t.key)} = CAST(r.k AS {key_cast}) SET {sets}"
+        )
+        index = {c.name: i for i, c in enumerate(t.columns)}
+        for start in range(0, len(changes), 2000):
+            batch = []
+            for key, row in changes[start : start + 2000]:
+                rec = {
+                    f"c{i}": to_kuzu(c, row[index[c.name]], self.ctx) for i, c in enumerate(cols)
+                }
+                rec["k"] = key
+                batch.append(rec)
+            await self.run(cypher, {"rows": batch})
+
+    async def delete(self, keys: Sequence[Any]) -> None:
+        """DETACH DELETE the rows with the given keys."""
+        t = self.table
+        key_col = t.column(t.key)
+        key_cast = "INT64" if t.key == ROWID or key_col is None else _cast(key_col)
+        cypher = (
+            f"MATCH (n:{quote(t.kuzu_name)}) WHERE n.{quote(t.key)} IN "
+            f"CAST($keys AS {key_cast}[]) DETACH DELETE n"
+        )
+        for start in range(0, len(keys), 2000):
+            await self.run(cypher, {"keys": list(keys[start : start + 2000])})
+
+    # ---------------------------------------------------------------- higher-level writes
+    async def without_conflicts(
+        self, rows: list[list[Any]], target: Sequence[str]
+    ) -> list[list[Any]]:
+        """ON CONFLICT DO NOTHING: drop rows that collide with existing or earlier rows."""
+        t = self.table
+        cons = [
+            c
+            for c in t.constraints
+            if c.kind in ("p", "u") and (not target or set(c.columns) == set(target))
+        ]
+        if target and not cons:
+            from kuzugres.errcodes import InvalidColumnReference
+
+            raise InvalidColumnReference(
+                "there is no unique or exclusion constraint matching the ON CONFLICT specification"
+            )
+        taken: dict[str, set[tuple[Any, ...]]] = {}
+        for con in cons:
+            idx = [self._index(c) for c in con.columns]
+            keys = [tuple(r[i] for i in idx) for r in rows]
+            found = await self._existing(con.columns, [k for k in keys if None not in k])
+            taken[con.name] = {k for k, _ in found}
+        kept = []
+        for row in rows:
+            clash = False
+            for con in cons:
+                key = tuple(row[self._index(c)] for c in con.columns)
+                if None not in key and key in taken[con.name]:
+                    clash = True
+            if clash:
+                continue
+            for con in cons:
+                key = tuple(row[self._index(c)] for c in con.columns)
+                if None not in key:
+                    taken[con.name].add(key)
+            kept.append(row)
+        return kept
+
+    async def _children(
+        self, child: TableDef, con: ConstraintDef, keys: set[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """Rows of `child` whose foreign key `con` points at one of `keys`."""
+        result = await self.run(scan_cypher(TableScan(child, child.name)), {})
+        rows = rows_from_kuzu(child, result.rows, self.ctx)
+        idx = [next(i for i, c in enumerate(child.columns) if c.name == n) for n in con.columns]
+        return [r for r in rows if tuple(r[i] for i in idx) in keys]
+
+    async def check_referenced_update(
+        self, old_rows: Sequence[Sequence[Any]], new_rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """FOREIGN KEY (parent side) on UPDATE: a referenced key may not change (NO ACTION)."""
+        t = self.table
+        for child, con in self.catalog.referencing(t.qualified):
+            idx = [self._index(c) for c in con.ref_columns]
+            changed = {
+                tuple(o[i] for i in idx)
+                for o, n in zip(old_rows, new_rows, strict=True)
+                if tuple(o[i] for i in idx) != tuple(n[i] for i in idx)
+            }
+            changed.discard(tuple(None for _ in idx))
+            if not changed:
+                continue
+            children = await self._children(child, con, changed)
+            if children:
+                key = next(iter(changed))
+                raise ForeignKeyViolation(
+                    f'update or delete on table "{t.name}" violates foreign key constraint '
+                    f'"{con.name}" on table "{child.name}"',
+                    detail=f"Key {_key_text(con.ref_columns, key, t, self.ctx)} is still "
+                    f'referenced from table "{child.name}".',
+                )
+
+    async def replace(self, changes: list[tuple[Any, list[Any]]]) -> None:
+        """Write new versions of rows; a changed Kuzu key means delete and re-create."""
+        t = self.table
+        if t.key == ROWID:
+            await self.update(changes)
+            return
+        ki = self._index(t.key)
+        same = [(k, r) for k, r in changes if r[ki] == k]
+        moved = [(k, r) for k, r in changes if r[ki] != k]
+        await self.update(same)
+        if moved:
+            await self.delete([k for k, _ in moved])
+            await self.insert([r for _, r in moved])
+
+    async def delete_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        """DELETE with the parent side of foreign keys: NO ACTION/RESTRICT, CASCADE, SET NULL."""
+        t = self.table
+        if not rows:
+            return
+        deleting = {r[-1] for r in rows}
+        for child, con in self.catalog.referencing(t.qualified):
+            idx = [self._index(c) for c in con.ref_columns]
+            keys = {tuple(r[i] for i in idx) for r in rows}
+            children = await self._children(child, con, keys)
+            if child.qualified == t.qualified:
+                children = [c for c in children if c[-1] not in deleting]
+            if not children:
+                continue
+            writer = TableWriter(self.catalog, child, self.run, self.ctx)
+            if con.on_delete == "c":
+                await writer.delete_rows(children)
+            elif con.on_delete in ("n", "d"):
+                cidx = [writer._index(c) for c in con.columns]
+                changes = []
+                for ch in children:
+                    new = list(ch[:-1])
+                    for i in cidx:
+                        new[i] = None
+                    changes.append((ch[-1], new))
+                for _, new in changes:
+                    writer.check_row(new, (), (), None)
+                await writer.replace(changes)
+            else:
+                first = children[0]
+                cidx = [writer._index(c) for c in con.columns]
+                key = tuple(first[i] for i in cidx)
+                raise ForeignKeyViolation(
+                    f'update or delete on table "{t.name}" violates foreign key constraint '
+                    f'"{con.name}" on table "{child.name}"',
+                    detail=f"Key {_key_text(con.ref_columns, key, t, self.ctx)} is still "
+                    f'referenced from table "{child.name}".',
+                )
+        await self.delete([r[-1] for r in rows])

@@ -1,0 +1,237 @@
+-- setup
+CREATE TABLE customers (
+  id integer PRIMARY KEY,
+  name text NOT NULL,
+  email varchar(100) UNIQUE,
+  country char(2),
+  created date,
+  vip boolean DEFAULT false
+);
+CREATE TABLE products (
+  id serial PRIMARY KEY,
+  sku varchar(12) NOT NULL UNIQUE,
+  name text NOT NULL,
+  category text,
+  price numeric(10,2) NOT NULL CHECK (price >= 0),
+  stock integer NOT NULL DEFAULT 0
+);
+CREATE TABLE orders (
+  id integer PRIMARY KEY,
+  customer_id integer REFERENCES customers (id) ON DELETE CASCADE,
+  ordered_at timestamp NOT NULL,
+  status text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'paid', 'shipped', 'cancelled')),
+  note text
+);
+CREATE TABLE order_items (
+  order_id integer REFERENCES orders (id) ON DELETE CASCADE,
+  product_id integer REFERENCES products (id) ON DELETE RESTRICT,
+  quantity integer NOT NULL CHECK (quantity > 0),
+  unit_price numeric(10,2) NOT NULL,
+  PRIMARY KEY (order_id, product_id)
+);
+INSERT INTO customers VALUES
+  (1, 'Ada Lovelace', 'ada@example.org', 'GB', '2024-01-02', true),
+  (2, 'Grace Hopper', 'grace@example.com', 'US', '2024-01-15', false),
+  (3, 'Alan Turing', 'alan@example.org', 'GB', '2024-02-01', false),
+  (4, 'Edsger Dijkstra', NULL, 'NL', '2024-02-20', NULL),
+  (5, 'Barbara Liskov', 'barbara@example.com', 'US', NULL, true),
+  (6, 'donald knuth', 'knuth@example.com', NULL, '2024-03-05', false);
+INSERT INTO products (sku, name, category, price, stock) VALUES
+  ('KB-01', 'Keyboard', 'peripherals', 49.90, 10),
+  ('MS-01', 'Mouse', 'peripherals', 19.99, 25),
+  ('MN-27', 'Monitor 27"', 'displays', 299.00, 3),
+  ('CB-USB', 'USB-C Cable', 'accessories', 9.50, 100),
+  ('LP-14', 'Laptop 14', 'computers', 1299.00, 0),
+  ('HD-01', 'Headset', NULL, 89.00, 7);
+INSERT INTO orders VALUES
+  (100, 1, '2024-03-01 10:00:00', 'paid', 'gift wrap'),
+  (101, 1, '2024-03-03 12:30:00', 'shipped', NULL),
+  (102, 2, '2024-03-03 09:15:00', 'new', NULL),
+  (103, 3, '2024-03-10 18:45:10', 'cancelled', 'customer asked'),
+  (104, 5, '2024-04-01 08:00:00', 'paid', NULL),
+  (105, 2, '2024-04-02 23:59:59', 'paid', 'urgent');
+INSERT INTO order_items VALUES
+  (100, 1, 1, 49.90), (100, 2, 2, 19.99),
+  (101, 3, 1, 299.00), (101, 4, 3, 9.50),
+  (102, 5, 1, 1249.00),
+  (103, 2, 1, 19.99),
+  (104, 4, 10, 9.00), (104, 1, 1, 45.00), (104, 6, 2, 89.00),
+  (105, 3, 2, 289.00);
+
+-- case: insert_single_row_tag
+-- category: dml
+INSERT INTO customers VALUES (7, 'Frances Allen', 'fran@example.org', 'US', '2024-04-01', false);
+
+-- case: insert_multi_row_tag
+-- category: dml
+INSERT INTO customers (id, name, country) VALUES (8, 'Ken Thompson', 'US'), (9, 'Dennis Ritchie', 'US'), (10, 'Niklaus Wirth', 'CH');
+
+-- case: insert_column_subset_defaults
+-- category: dml
+SELECT id, name, email, country, created, vip FROM customers WHERE id >= 8 ORDER BY id;
+
+-- case: insert_default_keyword
+-- category: dml
+INSERT INTO products (id, sku, name, category, price, stock) VALUES (DEFAULT, 'WC-01', 'Webcam', 'peripherals', 59.00, DEFAULT);
+SELECT id, sku, stock FROM products WHERE sku = 'WC-01';
+
+-- case: insert_default_values
+-- category: dml
+CREATE TABLE audit (id serial PRIMARY KEY, action text DEFAULT 'noop', ok boolean DEFAULT true);
+INSERT INTO audit DEFAULT VALUES;
+INSERT INTO audit DEFAULT VALUES;
+SELECT id, action, ok FROM audit ORDER BY id;
+
+-- case: insert_returning_star
+-- category: dml
+INSERT INTO products (sku, name, category, price) VALUES ('SP-02', 'Speakers', 'audio', 120.50) RETURNING *;
+
+-- case: insert_returning_expressions
+-- category: dml
+INSERT INTO products (sku, name, price, stock) VALUES ('MIC-1', 'Microphone', 75.25, 4), ('MIC-2', 'Mic Arm', 30.00, 9) RETURNING id, upper(sku) AS code, price * stock AS inventory_value;
+
+-- case: insert_select
+-- category: dml
+CREATE TABLE customer_archive (id integer PRIMARY KEY, name text, country char(2));
+INSERT INTO customer_archive SELECT id, name, country FROM customers WHERE country = 'US';
+
+-- case: insert_select_contents
+-- category: dml
+SELECT id, name, country FROM customer_archive ORDER BY id;
+
+-- case: insert_select_with_expressions
+-- category: dml
+CREATE TABLE order_totals (order_id integer PRIMARY KEY, total numeric(12,2));
+INSERT INTO order_totals SELECT order_id, sum(quantity * unit_price) FROM order_items GROUP BY order_id;
+SELECT order_id, total FROM order_totals ORDER BY order_id;
+
+-- case: insert_select_returning
+-- category: dml
+INSERT INTO customer_archive SELECT id, name, country FROM customers WHERE country = 'GB' RETURNING id, name;
+
+-- case: on_conflict_do_nothing
+-- category: dml
+INSERT INTO customers (id, name) VALUES (1, 'Ignored'), (11, 'Barbara Walker') ON CONFLICT DO NOTHING;
+
+-- case: on_conflict_do_nothing_target
+-- category: dml
+INSERT INTO customers (id, name) VALUES (11, 'Ignored again') ON CONFLICT (id) DO NOTHING RETURNING id;
+
+-- case: on_conflict_do_update_excluded
+-- category: dml
+INSERT INTO products (sku, name, price, stock) VALUES ('KB-01', 'Keyboard', 44.90, 5)
+  ON CONFLICT (sku) DO UPDATE SET stock = products.stock + EXCLUDED.stock, price = EXCLUDED.price
+  RETURNING sku, price, stock;
+
+-- case: on_conflict_do_update_where_false
+-- category: dml
+INSERT INTO products (sku, name, price, stock) VALUES ('MS-01', 'Mouse', 25.00, 1)
+  ON CONFLICT (sku) DO UPDATE SET price = EXCLUDED.price WHERE products.price > 100
+  RETURNING sku, price;
+
+-- case: on_conflict_do_update_insert_path
+-- category: dml
+INSERT INTO products (sku, name, price, stock) VALUES ('TB-01', 'Tablet', 399.00, 2)
+  ON CONFLICT (sku) DO UPDATE SET stock = products.stock + 1
+  RETURNING sku, name, stock;
+
+-- case: on_conflict_same_row_twice
+-- category: dml
+INSERT INTO products (sku, name, price) VALUES ('DUP-1', 'A', 1.00), ('DUP-1', 'B', 2.00)
+  ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name;
+
+-- case: on_conflict_no_matching_constraint
+-- category: dml
+INSERT INTO products (sku, name, price) VALUES ('NM-1', 'Nope', 1.00) ON CONFLICT (name) DO NOTHING;
+
+-- case: update_tag_count
+-- category: dml
+UPDATE products SET stock = stock + 1 WHERE category = 'peripherals';
+
+-- case: update_no_rows
+-- category: dml
+UPDATE products SET stock = 0 WHERE id < 0;
+
+-- case: update_multiple_columns_returning
+-- category: dml
+UPDATE orders SET status = 'shipped', note = coalesce(note, '') || ' [shipped]' WHERE id IN (100, 104) RETURNING id, status, note;
+
+-- case: update_uses_old_values
+-- category: dml
+CREATE TABLE pairs (a integer, b integer);
+INSERT INTO pairs VALUES (1, 2), (3, 4);
+UPDATE pairs SET a = b, b = a;
+SELECT a, b FROM pairs ORDER BY a;
+
+-- case: update_with_subquery
+-- category: dml
+UPDATE customers SET vip = true WHERE id IN (SELECT customer_id FROM orders GROUP BY customer_id HAVING count(*) >= 2) RETURNING id, vip;
+
+-- case: update_from
+-- category: dml
+UPDATE order_items i SET unit_price = p.price FROM products p WHERE p.id = i.product_id AND i.order_id = 104 RETURNING i.order_id, i.product_id, i.unit_price;
+
+-- case: update_from_aggregate
+-- category: dml
+UPDATE order_totals t SET total = s.total FROM (SELECT order_id, sum(quantity * unit_price) AS total FROM order_items GROUP BY order_id) s WHERE s.order_id = t.order_id AND s.total <> t.total;
+SELECT order_id, total FROM order_totals WHERE order_id = 104;
+
+-- case: update_set_default
+-- category: dml
+UPDATE orders SET status = DEFAULT WHERE id = 105 RETURNING id, status;
+
+-- case: update_numeric_arithmetic
+-- category: dml
+UPDATE products SET price = price * 1.1 WHERE id = 2 RETURNING price;
+
+-- case: delete_tag
+-- category: dml
+DELETE FROM order_items WHERE quantity >= 10;
+
+-- case: delete_returning
+-- category: dml
+DELETE FROM customer_archive WHERE country = 'GB' RETURNING id, name;
+
+-- case: delete_using
+-- category: dml
+DELETE FROM order_items i USING orders o WHERE o.id = i.order_id AND o.status = 'cancelled' RETURNING i.order_id, i.product_id;
+
+-- case: delete_with_subquery
+-- category: dml
+DELETE FROM customers WHERE id NOT IN (SELECT customer_id FROM orders WHERE customer_id IS NOT NULL) AND id > 3 RETURNING id;
+
+-- case: delete_all_rows
+-- category: dml
+DELETE FROM customer_archive;
+
+-- case: truncate_table
+-- category: dml
+TRUNCATE order_totals;
+SELECT count(*) FROM order_totals;
+
+-- case: truncate_cascade
+-- category: dml
+TRUNCATE orders CASCADE;
+SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM order_items) AS items;
+
+-- case: insert_into_missing_table
+-- category: dml
+INSERT INTO nowhere VALUES (1);
+
+-- case: insert_missing_column
+-- category: dml
+INSERT INTO customers (id, nickname) VALUES (70, 'x');
+
+-- case: insert_too_many_values
+-- category: dml
+INSERT INTO customers (id, name) VALUES (71, 'a', 'b');
+
+-- case: insert_text_into_date
+-- category: dml
+INSERT INTO customers (id, name, created) VALUES (72, 'Bad Date', '2024-02-30');
+
+-- case: insert_after_all_changes
+-- category: dml
+INSERT INTO orders VALUES (300, 2, '2024-06-01 12:00:00', 'new', NULL);
+INSERT INTO order_items VALUES (300, 1, 2, 44.90);
+SELECT o.id, o.status, i.product_id, i.quantity FROM orders o JOIN order_items i ON i.order_id = o.id ORDER BY o.id, i.product_id;

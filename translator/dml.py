@@ -1,0 +1,394 @@
+"""INSERT, UPDATE and DELETE on tables: compiled against the catalog, executed by the
+executor through the one write path (kuzugres.tables.TableWriter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pglast import ast, enums, parse_sql
+
+from kuzugres.errcodes import (
+    FeatureNotSupported,
+    GeneratedAlways,
+    PgSyntaxError,
+    UndefinedColumn,
+)
+from kuzugres.errors import PgError
+from kuzugres.translator.catalog import Catalog, ConstraintDef, TableDef
+from kuzugres.translator.expr import (
+    Column,
+    ParamTypes,
+    RowExpr,
+    Scope,
+    ScopeColumn,
+    column_label,
+    compile_condition,
+    compile_expr,
+)
+from kuzugres.translator.query import QueryPlan, TableScan, _push_down, compile_query, table_scope
+
+DEFAULT = object()  # marks a DEFAULT in a VALUES row
+
+
+@dataclass(frozen=True)
+class ColumnDefault:
+    """How a column gets its value when the statement does not give one."""
+
+    expr: RowExpr | None = None  # a constant-ish expression
+    sequence: str | None = None  # nextval('<sequence>')
+
+
+@dataclass(frozen=True)
+class Returning:
+    """RETURNING targets over the written rows (table scope: columns, then the key)."""
+
+    exprs: tuple[RowExpr, ...]
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class InsertPlan:
+    table: TableDef
+    positions: tuple[int, ...]  # column index of each supplied value
+    values: tuple[tuple[Any, ...], ...] = ()  # RowExpr or DEFAULT per supplied value
+    query: QueryPlan | None = None  # INSERT ... SELECT
+    query_casts: tuple[RowExpr, ...] = ()  # assignment casts of the query's columns
+    defaults: tuple[ColumnDefault | None, ...] = ()
+    checks: tuple[tuple[ConstraintDef, RowExpr], ...] = ()
+    returning: Returning | None = None
+    on_conflict: str | None = None  # 'nothing'
+    conflict_columns: tuple[str, ...] = ()
+    catalog_version: int = 0
+
+
+@dataclass(frozen=True)
+class UpdatePlan:
+    table: TableDef
+    scan: TableScan
+    where: RowExpr | None
+    sets: tuple[tuple[int, Any], ...]  # (column index, RowExpr or DEFAULT)
+    defaults: tuple[ColumnDefault | None, ...] = ()
+    checks: tuple[tuple[ConstraintDef, RowExpr], ...] = ()
+    returning: Returning | None = None
+    catalog_version: int = 0
+
+
+@dataclass(frozen=True)
+class DeletePlan:
+    table: TableDef
+    scan: TableScan
+    where: RowExpr | None
+    returning: Returning | None = None
+    catalog_version: int = 0
+
+
+@dataclass(frozen=True)
+class SelectPlan:
+    """A SELECT over tables (see translator.query)."""
+
+    query: QueryPlan
+    catalog_version: int = 0
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def _pos(node: Any) -> int | None:
+    loc = getattr(node, "location", None)
+    return loc + 1 if isinstance(loc, int) and loc >= 0 else None
+
+
+def _table(catalog: Catalog, rel: Any) -> TableDef:
+    return catalog.lookup(rel.relname, rel.schemaname, position=_pos(rel))
+
+
+def _scope(table: TableDef, alias: str) -> Scope:
+    return Scope(tuple(table_scope(table, alias)))
+
+
+def _defaults(table: TableDef, params: ParamTypes) -> tuple[ColumnDefault | None, ...]:
+    out: list[ColumnDefault | None] = []
+    for col in table.columns:
+        if col.default is None:
+            out.append(None)
+            continue
+        text = col.default
+        if text.startswith("nextval('") and text.endswith("')"):
+            out.append(ColumnDefault(sequence=text[len("nextval('") : -2]))
+            continue
+        node = parse_sql(f"SELECT {text}")[0].stmt.targetList[0].val
+        out.append(
+            ColumnDefault(
+                expr=compile_expr(
+                    node,
+                    f"SELECT {text}",
+                    ParamTypes([]),
+                    None,
+                    expected_oid=col.type_oid,
+                    expected_typmod=col.typmod,
+                    target_name=col.name,
+                )
+            )
+        )
+    return tuple(out)
+
+
+def _checks(table: TableDef) -> tuple[tuple[ConstraintDef, RowExpr], ...]:
+    out = []
+    scope = _scope(table, table.name)
+    for con in table.constraints:
+        if con.kind == "c" and con.check is not None:
+            sql = f"SELECT {con.check}"
+            node = parse_sql(sql)[0].stmt.targetList[0].val
+            out.append((con, compile_condition(node, sql, ParamTypes([]), scope, clause="CHECK")))
+    return tuple(out)
+
+
+def _returning(
+    clause: Any, table: TableDef, alias: str, sql: str, params: ParamTypes
+) -> Returning | None:
+    if clause is None:
+        return None
+    targets = clause.exprs if hasattr(clause, "exprs") else clause
+    scope = _scope(table, alias)
+    exprs: list[RowExpr] = []
+    cols: list[Column] = []
+    for rt in targets:
+        val = rt.val
+        if isinstance(val, ast.ColumnRef) and isinstance(val.fields[-1], ast.A_Star):
+            for i, c in enumerate(table.columns):
+                exprs.append(_Slot(i, c.type_oid, c.typmod))
+                cols.append(Column(c.name, c.type_oid, c.typmod))
+            continue
+        e = compile_expr(val, sql, params, scope)
+        exprs.append(e)
+        cols.append(Column(column_label(rt), e.type_oid, e.typmod))
+    return Returning(tuple(exprs), tuple(cols))
+
+
+@dataclass(frozen=True)
+class _Slot:
+    slot: int
+    type_oid: int
+    typmod: int
+
+    def evaluate(self, row: Any, params: Any, ctx: Any) -> Any:
+        return row[self.slot]
+
+
+def compile_insert(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> InsertPlan:
+    """INSERT INTO t [(cols)] VALUES ... | SELECT ... | DEFAULT VALUES [ON CONFLICT] [RETURNING]."""
+    if node.withClause:
+        raise FeatureNotSupported("WITH in INSERT is not supported yet")
+    table = _table(catalog, node.relation)
+    alias = node.relation.alias.aliasname if node.relation.alias else table.name
+    names = [c.name for c in table.columns]
+    if node.cols:
+        positions = []
+        for rt in node.cols:
+            if rt.name not in names:
+                raise UndefinedColumn(
+                    f'column "{rt.name}" of relation "{table.name}" does not exist',
+                    position=_pos(rt),
+                )
+            if rt.indirection:
+                raise FeatureNotSupported(
+                    "INSERT into subfields or array elements is not supported yet",
+                    position=_pos(rt),
+                )
+            positions.append(names.index(rt.name))
+        if len(set(positions)) != len(positions):
+            raise PgError("column specified more than once", sqlstate="42701")
+    else:
+        positions = list(range(len(names)))
+    overriding = node.override == enums.OverridingKind.OVERRIDING_SYSTEM_VALUE
+    values: list[tuple[Any, ...]] = []
+    query: QueryPlan | None = None
+    casts: list[RowExpr] = []
+    sel = node.selectStmt
+    if sel is None:
+        positions = []
+        values = [()]
+    elif sel.valuesLists:
+        for vl in sel.valuesLists:
+            if len(vl) > len(positions):
+                raise PgSyntaxError(
+                    "INSERT has more expressions than target columns",
+                    position=_pos(vl[len(positions)]),
+                )
+            row: list[Any] = []
+            for i, v in enumerate(vl):
+                col = table.columns[positions[i]]
+                if isinstance(v, ast.SetToDefault):
+                    row.append(DEFAULT)
+                    continue
+                if col.identity == "a" and not overriding:
+                    raise GeneratedAlways(
+                        f'cannot insert a non-DEFAULT value into column "{col.name}"',
+                        detail=f'Column "{col.name}" is an identity column defined as '
+                        "GENERATED ALWAYS.",
+                        hint="Use OVERRIDING SYSTEM VALUE to override.",
+                    )
+                row.append(
+                    compile_expr(
+                        v,
+                        sql,
+                        params,
+                        None,
+                        expected_oid=col.type_oid,
+                        expected_typmod=col.typmod,
+                        target_name=col.name,
+                    )
+                )
+            values.append(tuple(row))
+        if node.cols is None:
+            positions = positions[: max(len(v) for v in values)]
+        elif any(len(v) < len(positions) for v in values):
+            raise PgSyntaxError("INSERT has more target columns than expressions")
+    else:
+        query = compile_query(sel, sql, params, catalog)
+        if len(query.columns) > len(positions):
+            raise PgSyntaxError("INSERT has more expressions than target columns")
+        if node.cols is None:
+            positions = positions[: len(query.columns)]
+        elif len(query.columns) < len(positions):
+            raise PgSyntaxError("INSERT has more target columns than expressions")
+        for i, qc in enumerate(query.columns):
+            col = table.columns[positions[i]]
+            ref = ast.ParamRef(number=0)  # placeholder: cast applied on the value directly
+            del ref
+            casts.append(_AssignCast(qc.type_oid, col.type_oid, col.typmod, col.name))
+    on_conflict = None
+    conflict_cols: tuple[str, ...] = ()
+    if node.onConflictClause is not None:
+        occ = node.onConflictClause
+        if occ.action != enums.OnConflictAction.ONCONFLICT_NOTHING:
+            raise FeatureNotSupported("ON CONFLICT DO UPDATE is not supported yet")
+        on_conflict = "nothing"
+        if occ.infer is not None and occ.infer.indexElems:
+            conflict_cols = tuple(e.name for e in occ.infer.indexElems)
+    returning = _returning(node.returningClause, table, alias, sql, params)
+    return InsertPlan(
+        table,
+        tuple(positions),
+        tuple(values),
+        query,
+        tuple(casts),
+        _defaults(table, params),
+        _checks(table),
+        returning,
+        on_conflict,
+        conflict_cols,
+        catalog.version,
+    )
+
+
+@dataclass(frozen=True)
+class _AssignCast:
+    """Assignment cast of an INSERT ... SELECT column to the target column type."""
+
+    from_oid: int
+    type_oid: int
+    typmod: int
+    name: str
+
+    def evaluate(self, value: Any, params: Any, ctx: Any) -> Any:
+        if value is None or self.from_oid == self.type_oid:
+            return value
+        from kuzugres.proxy.types import FormatContext, decode_text, encode_text
+
+        fmt = FormatContext(timezone=getattr(ctx, "timezone", "UTC"))
+        return decode_text(self.type_oid, encode_text(self.from_oid, value, fmt), fmt)
+
+
+def compile_update(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> UpdatePlan:
+    """UPDATE t SET col = expr, ... [WHERE ...] [RETURNING ...]."""
+    if node.fromClause:
+        raise FeatureNotSupported("UPDATE ... FROM is not supported yet")
+    if node.withClause:
+        raise FeatureNotSupported("WITH in UPDATE is not supported yet")
+    table = _table(catalog, node.relation)
+    alias = node.relation.alias.aliasname if node.relation.alias else table.name
+    scope = _scope(table, alias)
+    names = [c.name for c in table.columns]
+    sets: list[tuple[int, Any]] = []
+    for rt in node.targetList:
+        if rt.name not in names:
+            raise UndefinedColumn(
+                f'column "{rt.name}" of relation "{table.name}" does not exist',
+                position=_pos(rt),
+            )
+        if rt.indirection:
+            raise FeatureNotSupported(
+                "UPDATE of subfields or array elements is not supported yet", position=_pos(rt)
+            )
+        i = names.index(rt.name)
+        col = table.columns[i]
+        if isinstance(rt.val, ast.SetToDefault):
+            sets.append((i, DEFAULT))
+            continue
+        if isinstance(rt.val, ast.MultiAssignRef):
+            raise FeatureNotSupported("UPDATE SET (a, b) = ... is not supported yet")
+        if col.identity == "a":
+            raise GeneratedAlways(
+                f'column "{col.name}" can only be updated to DEFAULT',
+                detail=f'Column "{col.name}" is an identity column defined as GENERATED ALWAYS.',
+            )
+        sets.append(
+            (
+                i,
+                compile_expr(
+                    rt.val,
+                    sql,
+                    params,
+                    scope,
+                    expected_oid=col.type_oid,
+                    expected_typmod=col.typmod,
+                    target_name=col.name,
+                ),
+            )
+        )
+    where = (
+        compile_condition(node.whereClause, sql, params, scope)
+        if node.whereClause is not None
+        else None
+    )
+    scan = _push_down(
+        [TableScan(table, alias)], node.whereClause, list(scope.columns), sql, params
+    )[0]
+    returning = _returning(node.returningClause, table, alias, sql, params)
+    return UpdatePlan(
+        table,
+        scan,
+        where,
+        tuple(sets),
+        _defaults(table, params),
+        _checks(table),
+        returning,
+        catalog.version,
+    )
+
+
+def compile_delete(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> DeletePlan:
+    """DELETE FROM t [WHERE ...] [RETURNING ...]."""
+    if node.usingClause:
+        raise FeatureNotSupported("DELETE ... USING is not supported yet")
+    if node.withClause:
+        raise FeatureNotSupported("WITH in DELETE is not supported yet")
+    table = _table(catalog, node.relation)
+    alias = node.relation.alias.aliasname if node.relation.alias else table.name
+    scope = _scope(table, alias)
+    where = (
+        compile_condition(node.whereClause, sql, params, scope)
+        if node.whereClause is not None
+        else None
+    )
+    scan = _push_down(
+        [TableScan(table, alias)], node.whereClause, list(scope.columns), sql, params
+    )[0]
+    returning = _returning(node.returningClause, table, alias, sql, params)
+    return DeletePlan(table, scan, where, returning, catalog.version)
+
+
+def select_columns(scope_cols: list[ScopeColumn]) -> list[Column]:
+    return [Column(c.name, c.type_oid, c.typmod) for c in scope_cols if not c.hidden]
