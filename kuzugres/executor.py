@@ -27,8 +27,10 @@ from kuzugres.catalogstore import CatalogStore
 from kuzugres.engine import Engine, EngineConnection, KuzuResult
 from kuzugres.errcodes import (
     ActiveSqlTransaction,
+    CardinalityViolation,
     FeatureNotSupported,
     InFailedSqlTransaction,
+    InvalidColumnReference,
     InvalidParameterValue,
     InvalidTransactionState,
     NoActiveSqlTransaction,
@@ -675,17 +677,96 @@ class SessionExecutor:
             writer.check_row(row, plan.checks, params, ctx)
         if plan.on_conflict == "nothing":
             rows = await writer.without_conflicts(rows, plan.conflict_columns)
-        await writer.check_unique(rows, set())
-        await writer.check_references(rows)
+        updated: list[tuple[Any, list[Any]]] = []
+        if plan.on_conflict == "update":
+            rows, updated = await self._upsert(plan, writer, rows, params)
+            for _, new in updated:
+                writer.check_row(new, plan.checks, params, ctx)
+        await writer.check_unique(rows + [n for _, n in updated], {k for k, _ in updated})
+        await writer.check_references(rows + [n for _, n in updated])
         keys = await writer.insert(rows)
+        if updated:
+            await writer.replace(updated)
         written = [tuple(r) + (k,) for r, k in zip(rows, keys, strict=True)]
+        written += [tuple(n) + (k,) for k, n in updated]
         return self._returning(plan, written, params)
 
-    async def _matching(self, plan: UpdatePlan | DeletePlan, params: Sequence[Any]) -> list[Any]:
+    async def _upsert(
+        self, plan: InsertPlan, writer: TableWriter, rows: list[list[Any]], params: Sequence[Any]
+    ) -> tuple[list[list[Any]], list[tuple[Any, list[Any]]]]:
+        """ON CONFLICT (cols) DO UPDATE: split proposed rows into inserts and updates."""
         ctx = _EvalContext(self)
-        rows = await self._scan(plan.scan, params)
+        table = writer.table
+        cons = [
+            c
+            for c in table.constraints
+            if c.kind in ("p", "u") and set(c.columns) == set(plan.conflict_columns)
+        ]
+        if not cons:
+            raise InvalidColumnReference(
+                "there is no unique or exclusion constraint matching the ON CONFLICT specification"
+            )
+        idx = [writer._index(c) for c in cons[0].columns]
+        existing = await self._scan(TableScan(table, table.name), params)
+        current: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
+        for row in existing:
+            key = tuple(row[i] for i in idx)
+            if None not in key:
+                current[key] = row
+        inserts: list[list[Any]] = []
+        updates: list[tuple[Any, list[Any]]] = []
+        touched: set[Any] = set()
+        for proposed in rows:
+            key = tuple(proposed[i] for i in idx)
+            if None in key or key not in current:
+                inserts.append(proposed)
+                if None not in key:
+                    current[key] = None  # inserted by this command
+                continue
+            old = current[key]
+            if old is None or old[-1] in touched:
+                raise CardinalityViolation(
+                    "ON CONFLICT DO UPDATE command cannot affect row a second time",
+                    hint="Ensure that no rows proposed for insertion within the same command "
+                    "have duplicate constrained values.",
+                )
+            touched.add(old[-1])
+            combined = tuple(old) + tuple(proposed)
+            if plan.conflict_where is not None and (
+                plan.conflict_where.evaluate(combined, params, ctx) is not True
+            ):
+                continue
+            new = list(old[:-1])
+            for ci, expr in plan.conflict_sets:
+                if expr is DEFAULT:
+                    default = plan.defaults[ci]
+                    new[ci] = None
+                    if default is not None:
+                        await self._apply_defaults(
+                            [new], [[i == ci for i in range(len(new))]], plan.defaults, params
+                        )
+                else:
+                    new[ci] = expr.evaluate(combined, params, ctx)
+            updates.append((old[-1], new))
+        return inserts, updates
+
+    async def _matching(self, plan: UpdatePlan | DeletePlan, params: Sequence[Any]) -> list[Any]:
+        """The target rows a WHERE selects; with FROM/USING, each target row's first match
+        (its slots followed by the joined items' slots)."""
+        ctx = _EvalContext(self)
+        if plan.joined is None:
+            rows = await self._scan(plan.scan, params)
+        else:
+            scanned = [await self._scan(s, params) for s in plan.joined.scans]
+            rows = plan.joined.rows(scanned, params, ctx)
         if plan.where is not None:
             rows = [r for r in rows if plan.where.evaluate(r, params, ctx) is True]
+        if plan.joined is not None:
+            first: dict[Any, Any] = {}
+            width = plan.joined.width
+            for r in rows:
+                first.setdefault(r[width - 1], r)
+            rows = list(first.values())
         return rows
 
     async def _update(self, plan: UpdatePlan, params: Sequence[Any]) -> ResultSet:
@@ -693,8 +774,9 @@ class SessionExecutor:
         old_rows = await self._matching(plan, params)
         writer = self._writer(plan.table)
         new_rows: list[list[Any]] = []
+        width = plan.joined.width if plan.joined is not None else None
         for old in old_rows:
-            new = list(old[:-1])
+            new = list(old[: (width - 1) if width else -1])
             defaults_needed = [False] * len(new)
             for ci, expr in plan.sets:
                 if expr is DEFAULT:
@@ -707,6 +789,8 @@ class SessionExecutor:
                 await self._apply_defaults([new], [defaults_needed], plan.defaults, params)
         for new in new_rows:
             writer.check_row(new, plan.checks, params, ctx)
+        if width:
+            old_rows = [tuple(o[:width]) for o in old_rows]
         keys = [old[-1] for old in old_rows]
         await writer.check_unique(new_rows, set(keys))
         await writer.check_references(new_rows)
@@ -717,6 +801,8 @@ class SessionExecutor:
 
     async def _delete(self, plan: DeletePlan, params: Sequence[Any]) -> ResultSet:
         rows = await self._matching(plan, params)
+        if plan.joined is not None:
+            rows = [tuple(r[: plan.joined.width]) for r in rows]
         writer = self._writer(plan.table)
         await writer.delete_rows(rows)
         return self._returning(plan, rows, params)

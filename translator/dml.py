@@ -58,9 +58,25 @@ class InsertPlan:
     defaults: tuple[ColumnDefault | None, ...] = ()
     checks: tuple[tuple[ConstraintDef, RowExpr], ...] = ()
     returning: Returning | None = None
-    on_conflict: str | None = None  # 'nothing'
+    on_conflict: str | None = None  # 'nothing' or 'update'
     conflict_columns: tuple[str, ...] = ()
     catalog_version: int = 0
+    # ON CONFLICT DO UPDATE: SET and WHERE over (existing row, key, EXCLUDED row)
+    conflict_sets: tuple[tuple[int, Any], ...] = ()
+    conflict_where: RowExpr | None = None
+
+
+@dataclass(frozen=True)
+class JoinedTarget:
+    """UPDATE ... FROM / DELETE ... USING: the target joined with other FROM items.
+
+    Rows are the target's slots (columns, then key; `width` of them) followed by the other
+    items' slots; `scans[0]` reads the target.
+    """
+
+    scans: tuple[TableScan, ...]
+    rows: Any = field(compare=False)  # (scanned, params, ctx) -> rows
+    width: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,7 @@ class UpdatePlan:
     checks: tuple[tuple[ConstraintDef, RowExpr], ...] = ()
     returning: Returning | None = None
     catalog_version: int = 0
+    joined: JoinedTarget | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,7 @@ class DeletePlan:
     where: RowExpr | None
     returning: Returning | None = None
     catalog_version: int = 0
+    joined: JoinedTarget | None = None
 
 
 @dataclass(frozen=True)
@@ -260,13 +278,63 @@ def compile_insert(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
             casts.append(_AssignCast(qc.type_oid, col.type_oid, col.typmod, col.name))
     on_conflict = None
     conflict_cols: tuple[str, ...] = ()
+    conflict_sets: list[tuple[int, Any]] = []
+    conflict_where: RowExpr | None = None
     if node.onConflictClause is not None:
         occ = node.onConflictClause
-        if occ.action != enums.OnConflictAction.ONCONFLICT_NOTHING:
-            raise FeatureNotSupported("ON CONFLICT DO UPDATE is not supported yet")
-        on_conflict = "nothing"
         if occ.infer is not None and occ.infer.indexElems:
             conflict_cols = tuple(e.name for e in occ.infer.indexElems)
+        if occ.infer is not None and occ.infer.conname:
+            con = next((c for c in table.constraints if c.name == occ.infer.conname), None)
+            if con is None:
+                raise PgError(
+                    f'constraint "{occ.infer.conname}" for table "{table.name}" does not exist',
+                    sqlstate="42704",
+                )
+            conflict_cols = con.columns
+        if occ.action == enums.OnConflictAction.ONCONFLICT_NOTHING:
+            on_conflict = "nothing"
+        else:
+            if not conflict_cols:
+                raise PgSyntaxError(
+                    "ON CONFLICT DO UPDATE requires inference specification or constraint name",
+                    hint="For example, ON CONFLICT (column_name).",
+                    position=_pos(occ),
+                )
+            on_conflict = "update"
+            scope = Scope(
+                tuple(table_scope(table, alias))
+                + tuple(
+                    ScopeColumn("excluded", c.name, c.type_oid, c.typmod) for c in table.columns
+                )
+            )
+            for rt in occ.targetList:
+                if rt.name not in names:
+                    raise UndefinedColumn(
+                        f'column "{rt.name}" of relation "{table.name}" does not exist',
+                        position=_pos(rt),
+                    )
+                i = names.index(rt.name)
+                col = table.columns[i]
+                if isinstance(rt.val, ast.SetToDefault):
+                    conflict_sets.append((i, DEFAULT))
+                    continue
+                conflict_sets.append(
+                    (
+                        i,
+                        compile_expr(
+                            rt.val,
+                            sql,
+                            params,
+                            scope,
+                            expected_oid=col.type_oid,
+                            expected_typmod=col.typmod,
+                            target_name=col.name,
+                        ),
+                    )
+                )
+            if occ.whereClause is not None:
+                conflict_where = compile_condition(occ.whereClause, sql, params, scope)
     returning = _returning(node.returningClause, table, alias, sql, params)
     return InsertPlan(
         table,
@@ -280,6 +348,8 @@ def compile_insert(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
         on_conflict,
         conflict_cols,
         catalog.version,
+        tuple(conflict_sets),
+        conflict_where,
     )
 
 
@@ -303,13 +373,14 @@ class _AssignCast:
 
 def compile_update(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> UpdatePlan:
     """UPDATE t SET col = expr, ... [WHERE ...] [RETURNING ...]."""
-    if node.fromClause:
-        raise FeatureNotSupported("UPDATE ... FROM is not supported yet")
     if node.withClause:
         raise FeatureNotSupported("WITH in UPDATE is not supported yet")
     table = _table(catalog, node.relation)
     alias = node.relation.alias.aliasname if node.relation.alias else table.name
     scope = _scope(table, alias)
+    joined = None
+    if node.fromClause:
+        joined, scope = _joined(node.relation, node.fromClause, sql, params, catalog)
     names = [c.name for c in table.columns]
     sets: list[tuple[int, Any]] = []
     for rt in node.targetList:
@@ -366,18 +437,32 @@ def compile_update(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
         _checks(table),
         returning,
         catalog.version,
+        joined,
     )
+
+
+def _joined(
+    relation: Any, others: Any, sql: str, params: ParamTypes, catalog: Catalog
+) -> tuple[JoinedTarget, Scope]:
+    from kuzugres.translator import query
+
+    b = query._Builder(sql, params, catalog)
+    target = b.from_item(relation)
+    rest = b.from_list(others)
+    both = query._cross(target, rest)
+    return JoinedTarget(tuple(b.scans), both.rows, len(target.columns)), Scope(tuple(both.columns))
 
 
 def compile_delete(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> DeletePlan:
     """DELETE FROM t [WHERE ...] [RETURNING ...]."""
-    if node.usingClause:
-        raise FeatureNotSupported("DELETE ... USING is not supported yet")
     if node.withClause:
         raise FeatureNotSupported("WITH in DELETE is not supported yet")
     table = _table(catalog, node.relation)
     alias = node.relation.alias.aliasname if node.relation.alias else table.name
     scope = _scope(table, alias)
+    joined = None
+    if node.usingClause:
+        joined, scope = _joined(node.relation, node.usingClause, sql, params, catalog)
     where = (
         compile_condition(node.whereClause, sql, params, scope)
         if node.whereClause is not None
@@ -387,7 +472,7 @@ def compile_delete(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
         [TableScan(table, alias)], node.whereClause, list(scope.columns), sql, params
     )[0]
     returning = _returning(node.returningClause, table, alias, sql, params)
-    return DeletePlan(table, scan, where, returning, catalog.version)
+    return DeletePlan(table, scan, where, returning, catalog.version, joined)
 
 
 def select_columns(scope_cols: list[ScopeColumn]) -> list[Column]:

@@ -50,7 +50,7 @@ Command line
 ------------
 ``python -m tests.differential.runner [--update] [FILE_STEM ...]`` starts both
 servers, runs every file (or the named ones), prints pass counts by category
-and exits 1 on a broken case. ``--update`` (whole suite only) rewrites
+and exits 1 on a broken case. ``--update`` rewrites (with file stems: only those files' entries)
 `known_failures.txt`, `report.json` and the generated section of
 docs/compatibility.md (via tools/gen_differential_report.py).
 """
@@ -496,6 +496,23 @@ def load_report_tool() -> ModuleType:
     return module
 
 
+def previous_results(exclude: set[str]) -> list[CaseResult]:
+    """The last recorded verdicts (report.json) of every case outside `exclude` files, so
+    `--update FILE ...` refreshes only the files it ran."""
+    failing = json.loads(REPORT_JSON.read_text(encoding="utf-8"))["failing"]
+    return [
+        CaseResult(
+            case.file,
+            case.name,
+            case.category,
+            "fail" if case.id in failing else "pass",
+            failing.get(case.id, ""),
+        )
+        for case in all_cases()
+        if case.file not in exclude
+    ]
+
+
 def write_update(results: list[CaseResult]) -> None:
     """Rewrite known_failures.txt, report.json and the docs section from a whole run."""
     report = build_report(results)
@@ -523,8 +540,6 @@ def main(argv: list[str] | None = None) -> int:
     paths = case_files()
     if args.files:
         paths = [p for p in paths if p.stem in set(args.files)]
-        if args.update:
-            parser.error("--update needs the whole suite")
     start = time.monotonic()
     engines = Engines()
     results: list[CaseResult] = []
@@ -556,6 +571,8 @@ def main(argv: list[str] | None = None) -> int:
     if broken:
         return 1
     if args.update:
+        if args.files:
+            results += previous_results(exclude={p.stem for p in paths})
         write_update(results)
         print("updated known_failures.txt, report.json and docs/compatibility.md")
     return 0
