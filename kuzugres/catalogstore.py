@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kuzugres.engine import Engine, KuzuResult
+from kuzugres.sequences import SequenceState
 from kuzugres.translator.catalog import CATALOG_TABLE, SEQUENCE_TABLE, Catalog
 
 
@@ -19,8 +20,8 @@ class CatalogStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.catalog = Catalog()
-        #: Last value handed out per sequence (sequences are not transactional).
-        self.sequence_last: dict[str, int] = {}
+        #: Every sequence's current value (sequences are not transactional).
+        self.sequences = SequenceState()
 
     async def load(self) -> None:
         """Read the catalog at start-up, creating its tables in a new database."""
@@ -42,6 +43,10 @@ class CatalogStore:
             )
             if found.rows:
                 self.catalog = Catalog.from_json(found.rows[0][0])
+            values: KuzuResult = await conn.run(
+                f"MATCH (s:{SEQUENCE_TABLE}) RETURN s.name, s.value, s.called"
+            )
+            self.sequences.load([(r[0], r[1], r[2]) for r in values.rows])
         finally:
             self.engine.release(conn)
 
@@ -56,17 +61,29 @@ class CatalogStore:
         ]
 
     @staticmethod
-    def create_sequence_statements(
-        names: tuple[str, ...], catalog: Catalog
+    def sequence_save_statements(
+        values: dict[str, tuple[int, bool]],
     ) -> list[tuple[str, dict[str, Any]]]:
-        out = []
-        for name in names:
-            seq = catalog.sequences[name]
-            out.append(
-                (
-                    f"MERGE (s:{SEQUENCE_TABLE} {{name: CAST($name AS STRING)}}) "
-                    "SET s.value = CAST($value AS INT64), s.called = false",
-                    {"name": name, "value": seq.start},
-                )
+        """Cypher storing sequences' (value, is_called), from `SequenceState.dirty()`."""
+        if not values:
+            return []
+        rows = [{"n": n, "v": v, "c": c} for n, (v, c) in sorted(values.items())]
+        return [
+            (
+                f"UNWIND $rows AS r MERGE (s:{SEQUENCE_TABLE} {{name: CAST(r.n AS STRING)}}) "
+                "SET s.value = CAST(r.v AS INT64), s.called = CAST(r.c AS BOOL)",
+                {"rows": rows},
             )
-        return out
+        ]
+
+    @staticmethod
+    def sequence_drop_statements(names: list[str]) -> list[tuple[str, dict[str, Any]]]:
+        """Cypher forgetting dropped sequences' stored values."""
+        if not names:
+            return []
+        return [
+            (
+                f"MATCH (s:{SEQUENCE_TABLE}) WHERE s.name IN CAST($names AS STRING[]) DELETE s",
+                {"names": sorted(names)},
+            )
+        ]

@@ -18,12 +18,14 @@ import datetime as dt
 import functools
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from kuzugres import PG_SERVER_VERSION, __version__
 from kuzugres.catalogstore import CatalogStore
+from kuzugres.ddldata import DataSteps
 from kuzugres.engine import Engine, EngineConnection, KuzuResult
 from kuzugres.errcodes import (
     ActiveSqlTransaction,
@@ -48,11 +50,15 @@ from kuzugres.proxy.types import (
     python_type_oid,
     value_from_kuzu,
 )
+from kuzugres.sequences import SessionSequences, currval, lastval, resolve_sequence
 from kuzugres.settings import SessionSettings, parse_duration_ms
-from kuzugres.tables import TableWriter, rows_from_kuzu, scan_cypher, to_kuzu
-from kuzugres.translator.catalog import SEQUENCE_TABLE, Catalog, TableDef
+from kuzugres.tables import TableWriter, pad_row, rows_from_kuzu, to_kuzu
+from kuzugres.translator.catalog import Catalog, TableDef, search_path_schemas
 from kuzugres.translator.ddl import DdlPlan, DdlResult
 from kuzugres.translator.dml import DEFAULT, DeletePlan, InsertPlan, SelectPlan, UpdatePlan
+from kuzugres.translator.dml import table_checks as dml_checks
+from kuzugres.translator.dml import table_defaults as dml_defaults
+from kuzugres.translator.explain import explain_lines, plan_scans, scan_cypher
 from kuzugres.translator.expr import Column
 from kuzugres.translator.plans import (
     ConstantPlan,
@@ -62,6 +68,7 @@ from kuzugres.translator.plans import (
     DiscardPlan,
     EmptyPlan,
     ErrorPlan,
+    ExplainPlan,
     Plan,
     ResetAllPlan,
     SetPlan,
@@ -70,7 +77,7 @@ from kuzugres.translator.plans import (
     Statement,
     TransactionPlan,
 )
-from kuzugres.translator.query import TableScan
+from kuzugres.translator.query import TableScan, evaluation
 from kuzugres.translator.statements import Translator
 
 TEXT_OID = 25
@@ -108,6 +115,7 @@ class CopyInRequest:
     kuzu_types: tuple[str, ...]
     parser: CopyParser
     rows: list[list[str | None]] = field(default_factory=list)
+    sql_table: TableDef | None = None  # a SQL table: rows go through the checked write path
 
 
 Outcome = ResultSet | CopyOutResult | CopyInRequest
@@ -144,6 +152,7 @@ class SessionExecutor:
         self.store = store if store is not None else CatalogStore(engine)
         self._tx_catalog: Catalog | None = None  # DDL of the open transaction, unpublished
         self.notices: list[PgError] = []
+        self.session_sequences = SessionSequences()  # currval/lastval of this session
         self.in_block = False  # inside BEGIN ... COMMIT, or an implicit transaction
         self.implicit = False  # the block is a multi-statement Query's implicit transaction
         self.failed = False
@@ -209,9 +218,14 @@ class SessionExecutor:
         """The schema this session sees: its transaction's DDL, else the committed one."""
         return self._tx_catalog if self._tx_catalog is not None else self.store.catalog
 
+    def translation_catalog(self) -> Catalog:
+        """The catalog snapshot statements are translated against: with search_path."""
+        path = search_path_schemas(self.settings.get("search_path") or "", self.info.user)
+        return self.catalog().with_search_path(path)
+
     def prepare(self, sql: str, param_types: Sequence[int] = ()) -> list[Statement]:
         """Translate `sql` against the current catalog (cached per catalog version)."""
-        return self.translator.translate(sql, param_types, self.catalog())
+        return self.translator.translate(sql, param_types, self.translation_catalog())
 
     def statement_timeout_ms(self) -> int:
         return parse_duration_ms("statement_timeout", self.settings.get("statement_timeout") or "0")
@@ -232,7 +246,9 @@ class SessionExecutor:
             )
         if self._tx_start is None or not self.in_block:
             self._tx_start = self._stmt_start
-        return await self._dispatch(plan, stmt, params)
+        outcome = await self._dispatch(plan, stmt, params)
+        await self._save_sequences()
+        return outcome
 
     async def _dispatch(self, plan: Plan, stmt: Statement, params: Sequence[Any]) -> Outcome:
         if isinstance(plan, ConstantPlan):
@@ -264,10 +280,14 @@ class SessionExecutor:
             raise plan.error
         if isinstance(plan, DdlPlan):
             return await self._ddl(plan)
+        if isinstance(plan, ExplainPlan):
+            return await self._explain(plan, stmt, params)
         if isinstance(plan, SelectPlan | InsertPlan | UpdatePlan | DeletePlan):
             if plan.catalog_version != self.catalog().version:
                 # The schema changed since this statement was prepared: plan it again.
-                fresh = self.translator.translate(stmt.sql, stmt.param_types, self.catalog())
+                fresh = self.translator.translate(
+                    stmt.sql, stmt.param_types, self.translation_catalog()
+                )
                 return await self._dispatch(fresh[0].plan, fresh[0], params)
             if isinstance(plan, SelectPlan):
                 return await self._select(plan, params)
@@ -527,16 +547,24 @@ class SessionExecutor:
             result = plan.apply(self.catalog())
             for cypher in result.cypher:
                 await self.run_cypher(cypher, {}, write=True)
+            state = self.store.sequences
+            for name in result.sequences:
+                state.restart(name, result.catalog.sequences[name].start)
+            for name, value in result.restarts:
+                state.restart(name, value)
+            if result.data:
+                await self._ddl_data(result)
+            steps = CatalogStore.sequence_save_statements(state.dirty())
             if result.catalog is not self.catalog():
-                steps = CatalogStore.create_sequence_statements(
-                    result.sequences, result.catalog
-                ) + CatalogStore.save_statements(result.catalog)
-                for cypher, params in steps:
-                    await self.run_cypher(cypher, params, write=True)
+                dropped = [n for n in state.values if n not in result.catalog.sequences]
+                for name in dropped:
+                    state.forget(name)
+                steps += CatalogStore.sequence_drop_statements(dropped)
+                steps += CatalogStore.save_statements(result.catalog)
                 self._tx_catalog = result.catalog
-                for name in list(self.store.sequence_last):
-                    if name in result.sequences or name not in result.catalog.sequences:
-                        del self.store.sequence_last[name]
+            for cypher, params in steps:
+                await self.run_cypher(cypher, params, write=True)
+            state.saved(state.dirty())
             return result
 
         result = await self.write_atomically(work)
@@ -573,43 +601,50 @@ class SessionExecutor:
         return TableWriter(self.catalog(), current, run, self.format_context())
 
     async def _nextvals(self, sequence: str, count: int) -> list[int]:
-        """Reserve `count` values of a sequence.
+        """Reserve `count` values of a sequence (column defaults, in a write transaction).
 
         Like PostgreSQL's, sequences are not transactional: values handed out stay used
-        when the transaction rolls back. The node keeps the last value in memory (writers
-        are serialized, so this is race-free) and stores the high-water mark in the
-        writing transaction.
+        when the transaction rolls back (kuzugres.sequences). The high-water mark is
+        stored in the writing transaction.
         """
         seq = self.catalog().sequences.get(sequence)
         if seq is None:
             raise UndefinedTable(f'relation "{sequence}" does not exist')
-        last = self.store.sequence_last.get(sequence)
-        if last is None:
-            result = await self.run_cypher(
-                f"MATCH (s:{SEQUENCE_TABLE}) WHERE s.name = CAST($n AS STRING) "
-                "RETURN s.value, s.called",
-                {"n": sequence},
-                write=True,
-            )
-            if not result.rows:
-                raise UndefinedTable(f'relation "{sequence}" does not exist')
-            value, called = result.rows[0]
-            last = int(value) if called else int(value) - seq.increment
-        values = [last + seq.increment * (i + 1) for i in range(count)]
-        if values and not seq.min_value <= values[-1] <= seq.max_value:
-            raise PgError(
-                f'nextval: reached maximum value of sequence "{seq.name}" ({seq.max_value})',
-                sqlstate="2200H",
-            )
-        self.store.sequence_last[sequence] = values[-1]
-        await self.run_cypher(
-            f"MATCH (s:{SEQUENCE_TABLE}) WHERE s.name = CAST($n AS STRING) "
-            "SET s.value = CASE WHEN s.called AND s.value > CAST($v AS INT64) THEN s.value "
-            "ELSE CAST($v AS INT64) END, s.called = true",
-            {"n": sequence, "v": values[-1]},
-            write=True,
-        )
+        values = self.store.sequences.nextvals(seq, count)
+        if values:
+            self.session_sequences.got(seq.qualified, values[-1])
+        await self._save_sequences()
         return values
+
+    async def _save_sequences(self) -> None:
+        """Store the high-water marks of sequences changed by nextval/setval.
+
+        In a write transaction (or outside a block) now; inside a block that has not
+        written yet they stay pending until the node's next write.
+        """
+        state = self.store.sequences
+        dirty = state.dirty()
+        if not dirty:
+            return
+        if self.in_block and self._kuzu_tx != "write":
+            return
+        if self.in_block and self.tx_read_only:
+            return
+        for cypher, params in CatalogStore.sequence_save_statements(dirty):
+            await self.run_cypher(cypher, params, write=True)
+        state.saved(dirty)
+
+    async def _ddl_data(self, result: DdlResult) -> None:
+        """Backfill and validate existing rows for ALTER TABLE / CREATE UNIQUE INDEX."""
+
+        async def run(cypher: str, kparams: dict[str, Any]) -> KuzuResult:
+            return await self.run_cypher(cypher, kparams, write=True)
+
+        async def nextvals(name: str, count: int) -> list[int]:
+            return self.store.sequences.nextvals(result.catalog.sequences[name], count)
+
+        steps = DataSteps(run, self.format_context(), _EvalContext(self), nextvals)
+        await steps.run_all(result.data)
 
     async def _apply_defaults(
         self,
@@ -656,10 +691,12 @@ class SessionExecutor:
                     ]
                 )
         else:
-            for vrow in plan.values:
-                sources.append(
-                    [DEFAULT if e is DEFAULT else e.evaluate((), params, ctx) for e in vrow]
-                )
+            scanned = [await self._scan(scan, params) for scan in plan.value_scans]
+            with evaluation(scanned, params, ctx):
+                for vrow in plan.values:
+                    sources.append(
+                        [DEFAULT if e is DEFAULT else e.evaluate((), params, ctx) for e in vrow]
+                    )
         rows: list[list[Any]] = []
         missing: list[list[bool]] = []
         for src in sources:
@@ -674,6 +711,7 @@ class SessionExecutor:
         await self._apply_defaults(rows, missing, plan.defaults, params)
         writer = self._writer(table)
         for row in rows:
+            pad_row(table, row)
             writer.check_row(row, plan.checks, params, ctx)
         if plan.on_conflict == "nothing":
             rows = await writer.without_conflicts(rows, plan.conflict_columns)
@@ -750,44 +788,52 @@ class SessionExecutor:
             updates.append((old[-1], new))
         return inserts, updates
 
-    async def _matching(self, plan: UpdatePlan | DeletePlan, params: Sequence[Any]) -> list[Any]:
+    async def _matching(
+        self, plan: UpdatePlan | DeletePlan, params: Sequence[Any]
+    ) -> tuple[list[Any], list[Any]]:
         """The target rows a WHERE selects; with FROM/USING, each target row's first match
-        (its slots followed by the joined items' slots)."""
+        (its slots followed by the joined items' slots). Also returns what was scanned
+        (subqueries in SET need it)."""
         ctx = _EvalContext(self)
+        scanned: list[Any] = []
         if plan.joined is None:
             rows = await self._scan(plan.scan, params)
         else:
             scanned = [await self._scan(s, params) for s in plan.joined.scans]
             rows = plan.joined.rows(scanned, params, ctx)
         if plan.where is not None:
-            rows = [r for r in rows if plan.where.evaluate(r, params, ctx) is True]
+            where = plan.where
+            with evaluation(scanned, params, ctx):
+                rows = [r for r in rows if where.evaluate(r, params, ctx) is True]
         if plan.joined is not None:
             first: dict[Any, Any] = {}
             width = plan.joined.width
             for r in rows:
                 first.setdefault(r[width - 1], r)
             rows = list(first.values())
-        return rows
+        return rows, scanned
 
     async def _update(self, plan: UpdatePlan, params: Sequence[Any]) -> ResultSet:
         ctx = _EvalContext(self)
-        old_rows = await self._matching(plan, params)
+        old_rows, scanned = await self._matching(plan, params)
         writer = self._writer(plan.table)
         new_rows: list[list[Any]] = []
-        width = plan.joined.width if plan.joined is not None else None
-        for old in old_rows:
-            new = list(old[: (width - 1) if width else -1])
-            defaults_needed = [False] * len(new)
-            for ci, expr in plan.sets:
-                if expr is DEFAULT:
-                    defaults_needed[ci] = True
-                    new[ci] = None
-                else:
-                    new[ci] = expr.evaluate(old, params, ctx)
-            new_rows.append(new)
-            if any(defaults_needed):
-                await self._apply_defaults([new], [defaults_needed], plan.defaults, params)
+        with evaluation(scanned, params, ctx):
+            width = plan.joined.width if plan.joined is not None else None
+            for old in old_rows:
+                new = list(old[: (width - 1) if width else -1])
+                defaults_needed = [False] * len(new)
+                for ci, expr in plan.sets:
+                    if expr is DEFAULT:
+                        defaults_needed[ci] = True
+                        new[ci] = None
+                    else:
+                        new[ci] = expr.evaluate(old, params, ctx)
+                new_rows.append(new)
+                if any(defaults_needed):
+                    await self._apply_defaults([new], [defaults_needed], plan.defaults, params)
         for new in new_rows:
+            pad_row(plan.table, new)
             writer.check_row(new, plan.checks, params, ctx)
         if width:
             old_rows = [tuple(o[:width]) for o in old_rows]
@@ -800,12 +846,43 @@ class SessionExecutor:
         return self._returning(plan, written, params)
 
     async def _delete(self, plan: DeletePlan, params: Sequence[Any]) -> ResultSet:
-        rows = await self._matching(plan, params)
+        rows, _ = await self._matching(plan, params)
         if plan.joined is not None:
             rows = [tuple(r[: plan.joined.width]) for r in rows]
         writer = self._writer(plan.table)
         await writer.delete_rows(rows)
         return self._returning(plan, rows, params)
+
+    # ------------------------------------------------------------------ EXPLAIN
+    async def _explain(
+        self, plan: ExplainPlan, stmt: Statement, params: Sequence[Any]
+    ) -> ResultSet:
+        inner = plan.inner
+        if not isinstance(
+            inner, SelectPlan | InsertPlan | UpdatePlan | DeletePlan | CypherPlan | ConstantPlan
+        ):
+            raise FeatureNotSupported(f"EXPLAIN of {type(inner).__name__} is not supported")
+        lines = explain_lines(plan)
+        scans = plan_scans(inner)
+        if plan.analyze:
+            start = time.perf_counter()
+            outcome = await self._dispatch(inner, stmt, params)
+            elapsed = (time.perf_counter() - start) * 1000
+            for scan in scans:
+                ctx = _EvalContext(self)
+                kparams = {}
+                fmt = self.format_context()
+                for i, (col, expr) in enumerate(scan.equals):
+                    kparams[f"p{i}"] = to_kuzu(col, expr.evaluate((), params, ctx), fmt)
+                profile = await self.run_cypher(
+                    "PROFILE " + scan_cypher(scan), kparams, write=False
+                )
+                lines.append(f"Kuzu profile of the scan on {scan.table.name}:")
+                lines += str(profile.rows[0][0]).splitlines()
+            rows = len(outcome.rows) if isinstance(outcome, ResultSet) else 0
+            lines.append(f"Rows: {rows}")
+            lines.append(f"Execution Time: {elapsed:.3f} ms")
+        return ResultSet((Column("QUERY PLAN", TEXT_OID),), [(line,) for line in lines], "EXPLAIN")
 
     # ------------------------------------------------------------------ SET / SHOW
     def _set(self, plan: SetPlan) -> ResultSet:
@@ -895,6 +972,8 @@ class SessionExecutor:
             quote=opts.quote,
             escape=opts.escape,
         )
+        if plan.table is not None and self.catalog().find(plan.table) is not None:
+            return await self._copy_table(plan, fmt, params)
         if plan.table is not None:
             _check_identifier(plan.table)
             all_cols = await self._table_columns(plan.table)
@@ -953,8 +1032,78 @@ class SessionExecutor:
             chunks.append(encode_row(fields, fmt))
         return CopyOutResult(len(columns), chunks, f"COPY {len(rows)}", fmt.format == "csv")
 
+    async def _copy_table(self, plan: CopyPlan, fmt: CopyFormat, params: Sequence[Any]) -> Outcome:
+        """COPY to or from a SQL table (through scans and the checked write path)."""
+        assert plan.table is not None
+        table = self.catalog().lookup(plan.table)
+        names = [c.name for c in table.columns]
+        wanted = list(plan.columns or names)
+        for c in wanted:
+            if c not in names:
+                raise PgError(
+                    f'column "{c}" of relation "{table.name}" does not exist', sqlstate="42703"
+                )
+        cols = [table.columns[names.index(c)] for c in wanted]
+        if plan.direction == "from":
+            return CopyInRequest(
+                table.name,
+                tuple(wanted),
+                tuple(c.type_oid for c in cols),
+                tuple(c.kuzu_type for c in cols),
+                CopyParser(fmt, wanted),
+                sql_table=table,
+            )
+        rows = await self._scan(TableScan(table, table.name), params)
+        idx = [names.index(c) for c in wanted]
+        columns = tuple(Column(c.name, c.type_oid, c.typmod) for c in cols)
+        return self._copy_out(columns, [tuple(r[i] for i in idx) for r in rows], fmt)
+
+    async def _copy_into_table(self, req: CopyInRequest) -> ResultSet:
+        """COPY FROM into a SQL table: defaults, constraints, one write transaction."""
+        table = req.sql_table
+        assert table is not None
+        fmt = self.format_context()
+        names = [c.name for c in table.columns]
+        positions = [names.index(c) for c in req.columns]
+        rows: list[list[Any]] = []
+        missing: list[list[bool]] = []
+        for n, line in enumerate(req.rows, start=1):
+            row: list[Any] = [None] * len(names)
+            miss = [True] * len(names)
+            for pos, oid, text in zip(positions, req.types, line, strict=True):
+                miss[pos] = False
+                if text is not None:
+                    try:
+                        row[pos] = decode_text(oid, text.encode(), fmt)
+                    except PgError as err:
+                        err.detail = (
+                            err.detail
+                            or f'COPY {table.name}, line {n}, column {names[pos]}: "{text}"'
+                        )
+                        raise
+            rows.append(row)
+            missing.append(miss)
+
+        async def work() -> int:
+            await self._apply_defaults(rows, missing, dml_defaults(table), [])
+            writer = self._writer(table)
+            checks = dml_checks(table)
+            ctx = _EvalContext(self)
+            for row in rows:
+                pad_row(table, row)
+                writer.check_row(row, checks, (), ctx)
+            await writer.check_unique(rows, set())
+            await writer.check_references(rows)
+            await writer.insert(rows)
+            return len(rows)
+
+        count = await self.write_atomically(work)
+        return ResultSet(None, [], f"COPY {count}")
+
     async def finish_copy_in(self, req: CopyInRequest) -> ResultSet:
         """Insert the parsed COPY rows into the node table in batches, as one write."""
+        if req.sql_table is not None:
+            return await self._copy_into_table(req)
         ctx = self.format_context()
         batch: list[dict[str, Any]] = []
         keys = [f"c{i}" for i in range(len(req.columns))]
@@ -1120,3 +1269,24 @@ class _EvalContext:
             f"PostgreSQL {PG_SERVER_VERSION} (kuzugres {__version__} on Kuzu) "
             "on x86_64-pc-linux-gnu, compiled by kuzugres, 64-bit"
         )
+
+    # sequences (kuzugres.sequences); the executor stores changed ones after the statement
+    def nextval(self, name: str) -> int:
+        seq = resolve_sequence(self._ex.translation_catalog(), name)
+        value = self._ex.store.sequences.nextvals(seq, 1)[0]
+        self._ex.session_sequences.got(seq.qualified, value)
+        return value
+
+    def currval(self, name: str) -> int:
+        seq = resolve_sequence(self._ex.translation_catalog(), name)
+        return currval(self._ex.session_sequences, seq)
+
+    def setval(self, name: str, value: int, is_called: bool = True) -> int:
+        seq = resolve_sequence(self._ex.translation_catalog(), name)
+        self._ex.store.sequences.setval(seq, value, is_called)
+        if is_called:
+            self._ex.session_sequences.last[seq.qualified] = value
+        return value
+
+    def lastval(self) -> int:
+        return lastval(self._ex.session_sequences, self._ex.catalog())

@@ -22,6 +22,7 @@ from kuzugres.proxy import types as T
 from kuzugres.proxy.types import FormatContext, decode_text, encode_text
 from kuzugres.translator.catalog import ROWID, Catalog, ColumnDef, ConstraintDef, TableDef
 from kuzugres.translator.ddl import quote
+from kuzugres.translator.explain import scan_cypher
 from kuzugres.translator.query import TableScan
 
 RunCypher = Callable[[str, dict[str, Any]], Awaitable[Any]]  # -> KuzuResult
@@ -38,6 +39,13 @@ def to_kuzu(col: ColumnDef, value: Any, ctx: FormatContext) -> Any:
     return encode_text(col.type_oid, value, ctx).decode("utf-8")
 
 
+def pad_row(table: TableDef, row: list[Any]) -> None:
+    """char(n) values are blank-padded to n characters, as PostgreSQL stores them."""
+    for i, col in enumerate(table.columns):
+        if col.type_oid == T.BPCHAR and col.typmod > 4 and isinstance(row[i], str):
+            row[i] = row[i].ljust(col.typmod - 4)
+
+
 def from_kuzu(col: ColumnDef, value: Any, ctx: FormatContext) -> Any:
     """A stored Kuzu property back as the PostgreSQL value."""
     if value is None:
@@ -51,19 +59,6 @@ def from_kuzu(col: ColumnDef, value: Any, ctx: FormatContext) -> Any:
 
 def _cast(col: ColumnDef) -> str:
     return col.kuzu_type
-
-
-def scan_cypher(scan: TableScan) -> str:
-    """The Cypher reading a scan's rows: visible columns, then the key."""
-    table = scan.table
-    where = " AND ".join(
-        f"n.{quote(c.name)} = CAST($p{i} AS {_cast(c)})" for i, (c, _) in enumerate(scan.equals)
-    )
-    ret = ", ".join(
-        [f"n.{quote(c.name)} AS c{i}" for i, c in enumerate(table.columns)]
-        + [f"n.{quote(table.key)} AS k"]
-    )
-    return f"MATCH (n:{quote(table.kuzu_name)}){' WHERE ' + where if where else ''} RETURN {ret}"
 
 
 def rows_from_kuzu(

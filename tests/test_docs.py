@@ -35,3 +35,12 @@ def test_every_setting_is_documented() -> None:
     text = (ROOT / "docs" / "settings.md").read_text()
     missing = [d.name for d in SETTINGS.values() if f"`{d.name}`" not in text]
     assert not missing, f"settings missing from docs/settings.md: {missing}"
+
+
+def test_sql_to_cypher_guide_is_current() -> None:
+    from gen_sql_to_cypher import render
+
+    assert (ROOT / "docs" / "sql-to-cypher.md").read_text() == render(), (
+        "docs/sql-to-cypher.md is stale: run `python tools/gen_sql_to_cypher.py > "
+        "docs/sql-to-cypher.md`"
+    )

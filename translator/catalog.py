@@ -1,5 +1,5 @@
-"""The relational catalog: SQL tables, columns, constraints and sequences, and how each
-table is stored as a Kuzu node table.
+"""The relational catalog: schemas, SQL tables, columns, constraints, sequences, views and
+indexes, and how each table is stored as a Kuzu node table.
 
 A `Catalog` is an immutable snapshot with a version; DDL produces a new one. It is kept
 as one JSON document in the Kuzu database itself (node table `_kuzugres_catalog`), written
@@ -8,12 +8,15 @@ in the same Kuzu transaction as the DDL, so schema and data never disagree.
 
 from __future__ import annotations
 
+import functools
 import json
 import zlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from kuzugres.errcodes import UndefinedTable
+from kuzugres.errcodes import FeatureNotSupported, UndefinedTable
+from kuzugres.errors import PgError
 from kuzugres.proxy import types as T
 
 CATALOG_TABLE = "_kuzugres_catalog"
@@ -52,6 +55,7 @@ class ColumnDef:
     default: str | None = None  # SQL expression text, evaluated at INSERT
     identity: str | None = None  # 'a' ALWAYS, 'd' BY DEFAULT
     attnum: int = 0  # stable column number (pg_attribute.attnum), never reused
+    comment: str | None = None  # COMMENT ON COLUMN
 
     @property
     def kuzu_type(self) -> str:
@@ -75,6 +79,9 @@ class ConstraintDef:
     ref_columns: tuple[str, ...] = ()
     on_delete: str = "a"  # a no action, r restrict, c cascade, n set null, d set default
     on_update: str = "a"
+    #: A UNIQUE ('u') that exists only as a unique index (CREATE UNIQUE INDEX): enforced
+    #: like a constraint, but not a pg_constraint row.
+    index_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,7 @@ class TableDef:
     kuzu_name: str = ""
     key: str = ROWID  # the Kuzu primary-key property: a user column or ROWID
     next_attnum: int = 1
+    comment: str | None = None  # COMMENT ON TABLE
 
     @property
     def qualified(self) -> str:
@@ -123,6 +131,8 @@ class SequenceDef:
     max_value: int = 2**63 - 1
     cycle: bool = False
     owned_by: str | None = None  # "schema.table.column"
+    oid: int = 0
+    comment: str | None = None
 
     @property
     def qualified(self) -> str:
@@ -130,31 +140,151 @@ class SequenceDef:
 
 
 @dataclass(frozen=True)
+class ViewDef:
+    """A view: its defining SELECT (SQL text, expanded where it is used) and columns."""
+
+    schema: str
+    name: str
+    sql: str  # the SELECT, as PostgreSQL SQL text
+    columns: tuple[ColumnDef, ...]  # output columns (names after the view's column list)
+    oid: int = 0
+    depends: tuple[str, ...] = ()  # qualified names of the tables and views it reads
+    comment: str | None = None
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class IndexDef:
+    """An index made by CREATE INDEX: recorded, and enforced when UNIQUE (see ADR 0007)."""
+
+    schema: str
+    name: str
+    table: str  # qualified "schema.name" of the indexed table
+    columns: tuple[str, ...]  # plain column keys ("" for an expression key)
+    unique: bool = False
+    method: str = "btree"
+    definition: str = ""  # CREATE INDEX text, as pg_get_indexdef shows it
+    oid: int = 0
+    comment: str | None = None
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+Relation = TableDef | ViewDef | SequenceDef | IndexDef
+
+RELATION_KIND = {TableDef: "table", ViewDef: "view", SequenceDef: "sequence", IndexDef: "index"}
+
+
+def relation_kind(rel: Relation) -> str:
+    """'table', 'view', 'sequence' or 'index' (PostgreSQL's words in messages)."""
+    return RELATION_KIND[type(rel)]
+
+
+@dataclass(frozen=True)
 class Catalog:
-    """An immutable snapshot of the schema."""
+    """An immutable snapshot of the schema.
+
+    `search_path` is not part of the stored schema: it is the session's, set on the
+    snapshot handed to the translator with `with_search_path` (names without a schema
+    resolve through it, like PostgreSQL's).
+    """
 
     version: int = 0
     tables: dict[str, TableDef] = field(default_factory=dict)  # key: "schema.name"
     sequences: dict[str, SequenceDef] = field(default_factory=dict)
     schemas: tuple[str, ...] = ("public",)
+    views: dict[str, ViewDef] = field(default_factory=dict)
+    indexes: dict[str, IndexDef] = field(default_factory=dict)
+    schema_comments: dict[str, str] = field(default_factory=dict)
+    search_path: tuple[str, ...] = field(default=("public",), compare=False)
+
+    # -- name resolution
+    def with_search_path(self, path: Sequence[str]) -> Catalog:
+        """The same snapshot resolving unqualified names through `path`."""
+        path = tuple(path)
+        if path == self.search_path:
+            return self
+        return replace(self, search_path=path)
+
+    def path_schemas(self) -> tuple[str, ...]:
+        """The schemas of search_path that exist, in order."""
+        return tuple(s for s in self.search_path if s in self.schemas)
+
+    def creation_schema(self) -> str:
+        """Where CREATE puts an object named without a schema (3F000 if nowhere)."""
+        for s in self.search_path:
+            if s in self.schemas:
+                return s
+        raise PgError("no schema has been selected to create in", sqlstate="3F000")
+
+    def relation_at(self, qualified: str) -> Relation | None:
+        """The table, view, sequence or index with this qualified name."""
+        for space in (self.tables, self.views, self.sequences, self.indexes):
+            rel = space.get(qualified)
+            if rel is not None:
+                return rel
+        return None
+
+    def resolve(self, name: str, schema: str | None = None) -> Relation | None:
+        """A relation of any kind, by name: `schema` if given, else the first in search_path."""
+        if schema is not None:
+            return self.relation_at(f"{schema}.{name}")
+        for s in self.path_schemas():
+            rel = self.relation_at(f"{s}.{name}")
+            if rel is not None:
+                return rel
+        return None
 
     def lookup(
         self, name: str, schema: str | None = None, *, position: int | None = None
     ) -> TableDef:
-        """Resolve a table name like PostgreSQL (search_path: public); 42P01 if missing."""
-        table = self.find(name, schema)
-        if table is None:
-            shown = f"{schema}.{name}" if schema else name
-            raise UndefinedTable(f'relation "{shown}" does not exist', position=position)
-        return table
+        """Resolve a table name like PostgreSQL (through search_path); 42P01 if missing."""
+        rel = self.resolve(name, schema)
+        if isinstance(rel, TableDef):
+            return rel
+        if isinstance(rel, ViewDef):
+            raise FeatureNotSupported(f'view "{name}" cannot be used here yet', position=position)
+        shown = f"{schema}.{name}" if schema else name
+        raise UndefinedTable(f'relation "{shown}" does not exist', position=position)
 
     def find(self, name: str, schema: str | None = None) -> TableDef | None:
-        return self.tables.get(f"{schema or 'public'}.{name}")
+        rel = self.resolve(name, schema)
+        return rel if isinstance(rel, TableDef) else None
+
+    def view(self, name: str, schema: str | None = None) -> ViewDef | None:
+        """The view `name` resolves to (None when it names a table, or nothing)."""
+        rel = self.resolve(name, schema)
+        return rel if isinstance(rel, ViewDef) else None
+
+    def sequence(self, name: str, schema: str | None = None) -> SequenceDef | None:
+        rel = self.resolve(name, schema)
+        return rel if isinstance(rel, SequenceDef) else None
+
+    def index(self, name: str, schema: str | None = None) -> IndexDef | None:
+        rel = self.resolve(name, schema)
+        return rel if isinstance(rel, IndexDef) else None
+
+    def in_schema(self, schema: str) -> list[Relation]:
+        """Every relation in `schema` (tables, views, sequences, indexes)."""
+        prefix = schema + "."
+        out: list[Relation] = []
+        for space in (self.tables, self.views, self.sequences, self.indexes):
+            out.extend(r for k, r in space.items() if k.startswith(prefix))  # type: ignore[attr-defined]
+        return out
+
+    # -- changes (each returns the next version)
+    def _next(self, **changes: Any) -> Catalog:
+        return replace(self, version=self.version + 1, **changes)
 
     def with_table(self, table: TableDef) -> Catalog:
         tables = dict(self.tables)
         tables[table.qualified] = table
-        return replace(self, version=self.version + 1, tables=tables)
+        return self._next(tables=tables)
 
     def without_table(self, qualified: str) -> Catalog:
         tables = dict(self.tables)
@@ -164,12 +294,41 @@ class Catalog:
             for k, s in self.sequences.items()
             if not (s.owned_by or "").startswith(qualified + ".")
         }
-        return replace(self, version=self.version + 1, tables=tables, sequences=sequences)
+        indexes = {k: i for k, i in self.indexes.items() if i.table != qualified}
+        return self._next(tables=tables, sequences=sequences, indexes=indexes)
 
     def with_sequence(self, seq: SequenceDef) -> Catalog:
         sequences = dict(self.sequences)
         sequences[seq.qualified] = seq
-        return replace(self, version=self.version + 1, sequences=sequences)
+        return self._next(sequences=sequences)
+
+    def without_sequence(self, qualified: str) -> Catalog:
+        sequences = dict(self.sequences)
+        sequences.pop(qualified, None)
+        return self._next(sequences=sequences)
+
+    def with_view(self, view: ViewDef) -> Catalog:
+        views = dict(self.views)
+        views[view.qualified] = view
+        return self._next(views=views)
+
+    def without_view(self, qualified: str) -> Catalog:
+        views = dict(self.views)
+        views.pop(qualified, None)
+        return self._next(views=views)
+
+    def with_index(self, index: IndexDef) -> Catalog:
+        indexes = dict(self.indexes)
+        indexes[index.qualified] = index
+        return self._next(indexes=indexes)
+
+    def without_index(self, qualified: str) -> Catalog:
+        indexes = dict(self.indexes)
+        indexes.pop(qualified, None)
+        return self._next(indexes=indexes)
+
+    def with_schemas(self, schemas: Sequence[str]) -> Catalog:
+        return self._next(schemas=tuple(schemas))
 
     def referencing(self, qualified: str) -> list[tuple[TableDef, ConstraintDef]]:
         """Foreign keys of other tables (or this one) that point at `qualified`."""
@@ -180,6 +339,10 @@ class Catalog:
                     out.append((t, c))
         return out
 
+    def dependent_views(self, qualified: str) -> list[ViewDef]:
+        """Views that read the table or view `qualified`."""
+        return [v for v in self.views.values() if qualified in v.depends]
+
     # -- persistence
     def to_json(self) -> str:
         return json.dumps(
@@ -188,6 +351,9 @@ class Catalog:
                 "schemas": list(self.schemas),
                 "tables": [asdict(t) for t in self.tables.values()],
                 "sequences": [asdict(s) for s in self.sequences.values()],
+                "views": [asdict(v) for v in self.views.values()],
+                "indexes": [asdict(i) for i in self.indexes.values()],
+                "schema_comments": self.schema_comments,
             },
             sort_keys=True,
         )
@@ -214,7 +380,106 @@ class Catalog:
         for s in doc.get("sequences", []):
             sd = SequenceDef(**s)
             sequences[sd.qualified] = sd
-        return Catalog(doc["version"], tables, sequences, tuple(doc.get("schemas", ["public"])))
+        views = {}
+        for v in doc.get("views", []):
+            vd = ViewDef(
+                **{
+                    **v,
+                    "columns": tuple(ColumnDef(**c) for c in v["columns"]),
+                    "depends": tuple(v["depends"]),
+                }
+            )
+            views[vd.qualified] = vd
+        indexes = {}
+        for i in doc.get("indexes", []):
+            idx = IndexDef(**{**i, "columns": tuple(i["columns"])})
+            indexes[idx.qualified] = idx
+        return Catalog(
+            doc["version"],
+            tables,
+            sequences,
+            tuple(doc.get("schemas", ["public"])),
+            views,
+            indexes,
+            dict(doc.get("schema_comments", {})),
+        )
+
+
+def search_path_schemas(setting: str, user: str) -> tuple[str, ...]:
+    """The schema names of a search_path setting ('"$user", public' -> ('alice', 'public'))."""
+    return _parse_search_path(setting, user)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_search_path(setting: str, user: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for part in _split_list(setting):
+        if part == "$user":
+            part = user
+        if part and part not in out:
+            out.append(part)
+    return tuple(out)
+
+
+def split_dotted(text: str) -> list[str]:
+    """'sch.name' / '"Sch"."N"' -> its parts, unquoted names folded to lower case."""
+    out: list[str] = []
+    buf: list[str] = []
+    quoted = False
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if quoted:
+            if ch == '"':
+                if i + 1 < n and text[i + 1] == '"':
+                    buf.append('"')
+                    i += 1
+                else:
+                    quoted = False
+            else:
+                buf.append(ch)
+        elif ch == '"':
+            quoted = True
+        elif ch == ".":
+            out.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch.lower() if not ch.isspace() else "")
+        i += 1
+    out.append("".join(buf))
+    return out
+
+
+def _split_list(text: str) -> list[str]:
+    """A comma-separated identifier list: unquoted names fold to lower case."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i] in " \t\n,":
+            i += 1
+        if i >= n:
+            break
+        if text[i] == '"':
+            j = i + 1
+            buf = []
+            while j < n:
+                if text[j] == '"':
+                    if j + 1 < n and text[j + 1] == '"':
+                        buf.append('"')
+                        j += 2
+                        continue
+                    break
+                buf.append(text[j])
+                j += 1
+            out.append("".join(buf))
+            i = j + 1
+        else:
+            j = i
+            while j < n and text[j] != ",":
+                j += 1
+            out.append(text[i:j].strip().lower())
+            i = j
+    return out
 
 
 def stable_oid(kind: str, qualified: str) -> int:

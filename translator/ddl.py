@@ -1,8 +1,11 @@
 """DDL: CREATE TABLE, DROP TABLE, TRUNCATE -> a new catalog plus the Kuzu DDL that matches.
 
 A `DdlPlan` is pure: `apply(catalog)` validates against the catalog current at execution
-time and returns the next catalog, the Cypher to run and any notices. The executor runs
-both in one Kuzu write transaction.
+time and returns the next catalog, the Cypher to run, the checks and backfills that need
+the existing rows (`DataStep`s, run by kuzugres.ddldata), sequence restarts and notices.
+The executor runs all of it in one Kuzu write transaction. ALTER TABLE is in
+translator.ddl_alter; schemas, sequences, views, indexes and comments in
+translator.ddl_objects. docs/decisions/0007-ddl-on-kuzu.md says what each does to Kuzu.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pglast import ast, enums
+from pglast import ast, enums, parse_sql
 from pglast.stream import RawStream
 
 from kuzugres.errcodes import (
@@ -33,8 +36,51 @@ from kuzugres.translator.catalog import (
     TableDef,
     keyable,
     kuzu_table_name,
+    relation_kind,
+    split_dotted,
     stable_oid,
 )
+
+
+def _isa(node: Any, cls: type) -> bool:
+    """isinstance() without narrowing (pglast's stubs make every field Optional)."""
+    return isinstance(node, cls)
+
+
+@dataclass(frozen=True)
+class Backfill:
+    """ADD COLUMN with a DEFAULT: existing rows get the default (volatile: one per row)."""
+
+    table: TableDef
+    column: ColumnDef
+
+
+@dataclass(frozen=True)
+class RequireNotNull:
+    """SET NOT NULL / ADD COLUMN NOT NULL / ADD PRIMARY KEY: no existing row may be null."""
+
+    table: TableDef
+    column: ColumnDef
+
+
+@dataclass(frozen=True)
+class ValidateConstraint:
+    """ADD CONSTRAINT CHECK/UNIQUE/PRIMARY KEY/FOREIGN KEY, CREATE UNIQUE INDEX."""
+
+    table: TableDef
+    constraint: ConstraintDef
+    catalog: Catalog  # for a foreign key's parent
+
+
+@dataclass(frozen=True)
+class ValidateLength:
+    """ALTER COLUMN TYPE to a shorter varchar/char: existing values must fit (22001)."""
+
+    table: TableDef
+    column: ColumnDef
+
+
+DataStep = Backfill | RequireNotNull | ValidateConstraint | ValidateLength
 
 
 @dataclass(frozen=True)
@@ -44,7 +90,65 @@ class DdlResult:
     catalog: Catalog
     cypher: tuple[str, ...] = ()
     notices: tuple[PgError, ...] = ()
-    sequences: tuple[str, ...] = ()  # sequences to create in the sequence table
+    sequences: tuple[str, ...] = ()  # new sequences (their next value is their start)
+    data: tuple[DataStep, ...] = ()  # run after `cypher`, in the same transaction
+    restarts: tuple[tuple[str, int], ...] = ()  # (sequence, next value) to set
+
+
+def notice(message: str, sqlstate: str = "00000") -> PgError:
+    """A NOTICE sent with the statement's result."""
+    return PgError(message, sqlstate=sqlstate, severity="NOTICE")
+
+
+def scoped(
+    path: tuple[str, ...], inner: Callable[[Catalog], DdlResult]
+) -> Callable[[Catalog], DdlResult]:
+    """`inner` resolving names through the session's search_path; the catalog it returns
+    keeps the executor's (path-less) view."""
+
+    def apply(catalog: Catalog) -> DdlResult:
+        view = catalog.with_search_path(path)
+        result = inner(view)
+        if result.catalog is view:
+            return replace(result, catalog=catalog)
+        return replace(result, catalog=result.catalog.with_search_path(catalog.search_path))
+
+    return apply
+
+
+def parse_expr(text: str) -> Any:
+    """The expression of stored SQL text (a DEFAULT or CHECK)."""
+    stmt: Any = parse_sql(f"SELECT {text}")[0].stmt
+    return stmt.targetList[0].val
+
+
+def parse_select(text: str) -> Any:
+    stmt: Any = parse_sql(text)[0].stmt
+    return stmt
+
+
+def normalize_default(text: str, catalog: Catalog) -> str:
+    """A stored DEFAULT: nextval('seq'[::regclass]) becomes nextval('schema.seq')."""
+    if "nextval" not in text:
+        return text
+    node = parse_expr(text)
+    if not _isa(node, ast.FuncCall) or node.funcname[-1].sval != "nextval":
+        return text
+    args: Any = node.args or ()
+    if len(args) != 1:
+        return text
+    arg = args[0]
+    if _isa(arg, ast.TypeCast):
+        arg = arg.arg
+    if not (_isa(arg, ast.A_Const) and _isa(arg.val, ast.String)):
+        return text
+    parts = split_dotted(arg.val.sval)
+    schema, name = (parts[0], parts[1]) if len(parts) == 2 else (None, parts[-1])
+    seq = catalog.sequence(name, schema)
+    if seq is None:
+        shown = f"{schema}.{name}" if schema else name
+        raise UndefinedTable(f'relation "{shown}" does not exist')
+    return f"nextval('{seq.qualified}')"
 
 
 @dataclass(frozen=True)
@@ -105,10 +209,9 @@ def deparse(node: Any) -> str:
 _FK_ACTIONS = {"a": "a", "r": "r", "c": "c", "n": "n", "d": "d"}
 
 
-def create_table(node: Any, position: int) -> DdlPlan:
+def create_table(node: Any, position: int, path: tuple[str, ...] = ("public",)) -> DdlPlan:
     """CREATE TABLE: parse once now, validate and build at execution."""
     rel = node.relation
-    schema = rel.schemaname or "public"
     name = rel.relname
     if node.inhRelations or node.partspec or node.ofTypename:
         raise FeatureNotSupported(
@@ -116,73 +219,40 @@ def create_table(node: Any, position: int) -> DdlPlan:
         )
     if rel.relpersistence == "t":
         raise FeatureNotSupported("temporary tables are not supported yet", position=position)
-    columns: list[ColumnDef] = []
-    constraints: list[ConstraintDef] = []
-    sequences: list[SequenceDef] = []
-    pending_pk: list[tuple[str, ...]] = []
-    attnum = 0
-    for elt in node.tableElts or ():
-        if isinstance(elt, ast.ColumnDef):
-            attnum += 1
-            oid, typmod, serial = _type_of(elt.typeName)
-            col = ColumnDef(elt.colname, oid, typmod, attnum=attnum)
-            if serial:
-                seq = SequenceDef(
-                    schema, f"{name}_{elt.colname}_seq", owned_by=f"{schema}.{name}.{elt.colname}"
-                )
-                sequences.append(seq)
-                col = replace(col, not_null=True, default=f"nextval('{seq.qualified}')")
-            for con in elt.constraints or ():
-                col = _column_constraint(con, col, name, schema, constraints, sequences, pending_pk)
-            if any(c.name == col.name for c in columns):
-                raise PgError(
-                    f'column "{col.name}" specified more than once',
-                    sqlstate="42701",
-                    position=position,
-                )
-            columns.append(col)
-        elif isinstance(elt, ast.Constraint):
-            _table_constraint(elt, name, constraints, pending_pk)
-        else:
+    elts = node.tableElts or ()
+    for elt in elts:
+        if not isinstance(elt, ast.ColumnDef | ast.Constraint):
             raise FeatureNotSupported(
                 f"{type(elt).__name__} in CREATE TABLE is not supported", position=position
             )
-    if len(pending_pk) > 1:
-        raise InvalidTableDefinition(
-            f'multiple primary keys for table "{name}" are not allowed', position=position
-        )
-    names = {c.name for c in columns}
-    for con in constraints:
-        for cn in con.columns:
-            if cn not in names:
-                raise UndefinedColumn(
-                    f'column "{cn}" named in key does not exist', position=position
-                )
-    if pending_pk:
-        pk_cols = set(pending_pk[0])
-        columns = [replace(c, not_null=True) if c.name in pk_cols else c for c in columns]
 
-    def apply(catalog: Catalog) -> DdlResult:
-        qualified = f"{schema}.{name}"
+    def inner(catalog: Catalog) -> DdlResult:
+        schema = rel.schemaname or catalog.creation_schema()
         if schema not in catalog.schemas:
             raise PgError(f'schema "{schema}" does not exist', sqlstate="3F000")
-        if qualified in catalog.tables:
+        qualified = f"{schema}.{name}"
+        if relation_taken(catalog, schema, name):
             if node.if_not_exists:
-                notice = PgError(
-                    f'relation "{name}" already exists, skipping',
-                    sqlstate="42P07",
-                    severity="NOTICE",
+                return DdlResult(
+                    catalog, (), (notice(f'relation "{name}" already exists, skipping', "42P07"),)
                 )
-                return DdlResult(catalog, (), (notice,))
             raise DuplicateTable(f'relation "{name}" already exists')
+        columns, constraints, sequences, attnum = _build_columns(elts, schema, name, position)
         # foreign keys must point at a unique key of an existing table (or this one)
         resolved = [
             replace(
-                con, ref_columns=_check_fk_target(catalog, con, qualified, columns, constraints)
+                con,
+                ref_table=resolve_fk_table(catalog, con, qualified, name),
             )
             if con.kind == "f"
             else con
             for con in constraints
+        ]
+        resolved = [
+            replace(con, ref_columns=_check_fk_target(catalog, con, qualified, columns, resolved))
+            if con.kind == "f"
+            else con
+            for con in resolved
         ]
         pk = next((c for c in resolved if c.kind == "p"), None)
         key = ROWID
@@ -197,6 +267,13 @@ def create_table(node: Any, position: int) -> DdlPlan:
         cypher = [
             f"CREATE NODE TABLE {quote(kuzu_name)}({', '.join(props)}, PRIMARY KEY({quote(key)}))"
         ]
+        cat = catalog
+        for seq in sequences:
+            cat = cat.with_sequence(replace(seq, oid=stable_oid("sequence", seq.qualified)))
+        columns = [
+            replace(c, default=normalize_default(c.default, cat)) if c.default else c
+            for c in columns
+        ]
         table = TableDef(
             schema=schema,
             name=name,
@@ -207,12 +284,104 @@ def create_table(node: Any, position: int) -> DdlPlan:
             key=key,
             next_attnum=attnum + 1,
         )
-        cat = catalog.with_table(table)
-        for seq in sequences:
-            cat = cat.with_sequence(seq)
+        cat = cat.with_table(table)
         return DdlResult(cat, tuple(cypher), (), tuple(s.qualified for s in sequences))
 
-    return DdlPlan("CREATE TABLE", apply)
+    return DdlPlan("CREATE TABLE", scoped(path, inner))
+
+
+def _build_columns(
+    elts: Sequence[Any], schema: str, name: str, position: int
+) -> tuple[list[ColumnDef], list[ConstraintDef], list[SequenceDef], int]:
+    columns: list[ColumnDef] = []
+    constraints: list[ConstraintDef] = []
+    sequences: list[SequenceDef] = []
+    pending_pk: list[tuple[str, ...]] = []
+    attnum = 0
+    for elt in elts:
+        if isinstance(elt, ast.ColumnDef):
+            attnum += 1
+            col = column_def(elt, attnum, schema, name, constraints, sequences, pending_pk)
+            if any(c.name == col.name for c in columns):
+                raise PgError(
+                    f'column "{col.name}" specified more than once',
+                    sqlstate="42701",
+                    position=position,
+                )
+            columns.append(col)
+        else:
+            _table_constraint(elt, name, constraints, pending_pk)
+    if len(pending_pk) > 1:
+        raise InvalidTableDefinition(
+            f'multiple primary keys for table "{name}" are not allowed', position=position
+        )
+    names = {c.name for c in columns}
+    for con in constraints:
+        for cn in con.columns:
+            if cn not in names:
+                raise UndefinedColumn(
+                    f'column "{cn}" named in key does not exist', position=position
+                )
+    if pending_pk:
+        pk_cols = set(pending_pk[0])
+        columns = [replace(c, not_null=True) if c.name in pk_cols else c for c in columns]
+    return columns, constraints, sequences, attnum
+
+
+def column_def(
+    elt: Any,
+    attnum: int,
+    schema: str,
+    table: str,
+    constraints: list[ConstraintDef],
+    sequences: list[SequenceDef],
+    pending_pk: list[tuple[str, ...]],
+) -> ColumnDef:
+    """One column of CREATE TABLE / ALTER TABLE ADD COLUMN, with its column constraints."""
+    oid, typmod, serial = _type_of(elt.typeName)
+    col = ColumnDef(elt.colname, oid, typmod, attnum=attnum)
+    if serial:
+        seq = SequenceDef(
+            schema, f"{table}_{elt.colname}_seq", owned_by=f"{schema}.{table}.{elt.colname}"
+        )
+        if oid == 23:
+            seq = replace(seq, max_value=2**31 - 1)
+        elif oid == 21:
+            seq = replace(seq, max_value=2**15 - 1)
+        sequences.append(seq)
+        col = replace(col, not_null=True, default=f"nextval('{seq.qualified}')")
+    for con in elt.constraints or ():
+        col = _column_constraint(con, col, table, schema, constraints, sequences, pending_pk)
+    return col
+
+
+def relation_taken(catalog: Catalog, schema: str, name: str) -> bool:
+    """Whether `schema.name` names a relation (tables, views, sequences, indexes, and the
+    indexes behind PRIMARY KEY/UNIQUE constraints share one namespace)."""
+    if catalog.relation_at(f"{schema}.{name}") is not None:
+        return True
+    return any(
+        c.name == name and c.kind in ("p", "u")
+        for t in catalog.tables.values()
+        if t.schema == schema
+        for c in t.constraints
+    )
+
+
+def resolve_fk_table(catalog: Catalog, con: ConstraintDef, qualified: str, name: str) -> str:
+    """The qualified parent of a foreign key ('?.name' is resolved via search_path)."""
+    assert con.ref_table is not None
+    if not con.ref_table.startswith("?."):
+        return con.ref_table
+    ref = con.ref_table[2:]
+    if ref == name and catalog.find(ref) is None:
+        return qualified
+    found = catalog.find(ref)
+    if found is None:
+        if ref == name:
+            return qualified
+        raise UndefinedTable(f'relation "{ref}" does not exist')
+    return found.qualified
 
 
 def _check_fk_target(
@@ -271,7 +440,7 @@ def _fk(
         name,
         "f",
         cols,
-        ref_table=f"{ref.schemaname or 'public'}.{ref.relname}",
+        ref_table=f"{ref.schemaname or '?'}.{ref.relname}",
         ref_columns=tuple(s.sval for s in con.pk_attrs or ()),
         on_delete=_FK_ACTIONS.get(con.fk_del_action, "a"),
         on_update=_FK_ACTIONS.get(con.fk_upd_action, "a"),
@@ -351,70 +520,117 @@ def _table_constraint(
         raise FeatureNotSupported(f"table constraint {kind.name} is not supported yet")
 
 
-def drop_table(node: Any, position: int) -> DdlPlan:
+def object_names(obj: Any) -> tuple[str | None, str]:
+    """(schema or None, name) of a DROP/COMMENT object name list."""
+    names = [s.sval for s in obj] if isinstance(obj, list | tuple) else [obj.sval]
+    return (names[-2] if len(names) > 1 else None, names[-1])
+
+
+_DROP_HINTS = {
+    "table": "Use DROP TABLE to remove a table.",
+    "view": "Use DROP VIEW to remove a view.",
+    "sequence": "Use DROP SEQUENCE to remove a sequence.",
+    "index": "Use DROP INDEX to remove an index.",
+}
+
+
+def wrong_kind(name: str, want: str, found: str) -> PgError:
+    """42809: DROP VIEW on a table and the like."""
+    article = "an" if want == "index" else "a"
+    return PgError(
+        f'"{name}" is not {article} {want}', sqlstate="42809", hint=_DROP_HINTS.get(found)
+    )
+
+
+def drop_table(node: Any, position: int, path: tuple[str, ...] = ("public",)) -> DdlPlan:
     """DROP TABLE [IF EXISTS] a, b [CASCADE | RESTRICT]."""
-    if node.removeType != enums.ObjectType.OBJECT_TABLE:
-        raise FeatureNotSupported(
-            f"DROP {node.removeType.name.removeprefix('OBJECT_')} is not supported yet",
-            position=position,
-        )
-    targets = []
-    for obj in node.objects:
-        names = [s.sval for s in obj]
-        targets.append((names[0] if len(names) > 1 else "public", names[-1]))
+    targets = [object_names(obj) for obj in node.objects]
     cascade = node.behavior == enums.DropBehavior.DROP_CASCADE
 
-    def apply(catalog: Catalog) -> DdlResult:
+    def inner(catalog: Catalog) -> DdlResult:
         cat = catalog
         cypher: list[str] = []
         notices: list[PgError] = []
-        dropping = {f"{s}.{n}" for s, n in targets}
+        tables: list[TableDef] = []
         for schema, name in targets:
-            table = cat.find(name, schema)
-            if table is None:
+            rel = cat.resolve(name, schema)
+            if rel is None:
+                shown = f"{schema}.{name}" if schema else name
                 if node.missing_ok:
-                    notices.append(
-                        PgError(
-                            f'table "{name}" does not exist, skipping',
-                            sqlstate="00000",
-                            severity="NOTICE",
-                        )
-                    )
+                    notices.append(notice(f'table "{shown}" does not exist, skipping'))
                     continue
-                raise UndefinedTable(f'table "{name}" does not exist')
-            for other, con in cat.referencing(table.qualified):
-                if other.qualified in dropping:
-                    continue
-                if not cascade:
-                    raise DependentObjectsStillExist(
-                        f"cannot drop table {name} because other objects depend on it",
-                        detail=f"constraint {con.name} on table {other.name} depends on "
-                        f"table {name}",
-                        hint="Use DROP ... CASCADE to drop the dependent objects too.",
-                    )
-                notices.append(
-                    PgError(
-                        f"drop cascades to constraint {con.name} on table {other.name}",
-                        sqlstate="00000",
-                        severity="NOTICE",
-                    )
-                )
-                cat = cat.with_table(
-                    replace(other, constraints=tuple(c for c in other.constraints if c is not con))
-                )
-            cypher.append(f"DROP TABLE {quote(table.kuzu_name)}")
-            cat = cat.without_table(table.qualified)
+                raise UndefinedTable(f'table "{shown}" does not exist')
+            if not isinstance(rel, TableDef):
+                raise wrong_kind(name, "table", relation_kind(rel))
+            tables.append(rel)
+        dropping = {t.qualified for t in tables}
+        for table in tables:
+            cat, more_cypher, more = drop_table_from(cat, table, cascade, dropping)
+            cypher.extend(more_cypher)
+            notices.extend(more)
         return DdlResult(cat, tuple(cypher), tuple(notices))
 
-    return DdlPlan("DROP TABLE", apply)
+    return DdlPlan("DROP TABLE", scoped(path, inner))
 
 
-def truncate(node: Any, position: int) -> DdlPlan:
-    """TRUNCATE [TABLE] a, b [CASCADE]: delete every row (and its foreign-key edges)."""
-    targets = [(r.schemaname or "public", r.relname) for r in node.relations]
+def drop_table_from(
+    cat: Catalog, table: TableDef, cascade: bool, dropping: set[str]
+) -> tuple[Catalog, list[str], list[PgError]]:
+    """Drop one table: foreign keys and views depending on it go with CASCADE (2BP01
+    without), its indexes and owned sequences always."""
+    notices: list[PgError] = []
+    name = table.name
+    dependents: list[tuple[str, Any]] = []
+    for other, con in cat.referencing(table.qualified):
+        if other.qualified in dropping:
+            continue
+        dependents.append((f"constraint {con.name} on table {other.name}", (other, con)))
+    for view in cat.dependent_views(table.qualified):
+        if view.qualified not in dropping:
+            dependents.append((f"view {view.name}", view))
+    if dependents and not cascade:
+        raise DependentObjectsStillExist(
+            f"cannot drop table {name} because other objects depend on it",
+            detail="\n".join(f"{what} depends on table {name}" for what, _ in dependents),
+            hint="Use DROP ... CASCADE to drop the dependent objects too.",
+        )
+    if len(dependents) == 1:
+        notices.append(notice(f"drop cascades to {dependents[0][0]}"))
+    elif dependents:
+        notices.append(
+            PgError(
+                f"drop cascades to {len(dependents)} other objects",
+                sqlstate="00000",
+                severity="NOTICE",
+                detail="\n".join(f"drop cascades to {what}" for what, _ in dependents),
+            )
+        )
+    for _, dep in dependents:
+        if isinstance(dep, tuple):
+            other, con = dep
+            current = cat.tables[other.qualified]
+            cat = cat.with_table(
+                replace(current, constraints=tuple(c for c in current.constraints if c != con))
+            )
+        else:
+            cat = drop_view_from(cat, dep)
+    return cat.without_table(table.qualified), [f"DROP TABLE {quote(table.kuzu_name)}"], notices
+
+
+def drop_view_from(cat: Catalog, view: Any) -> Catalog:
+    """Drop a view and, recursively, the views reading it."""
+    for dep in cat.dependent_views(view.qualified):
+        cat = drop_view_from(cat, dep)
+    return cat.without_view(view.qualified)
+
+
+def truncate(node: Any, position: int, path: tuple[str, ...] = ("public",)) -> DdlPlan:
+    """TRUNCATE [TABLE] a, b [RESTART IDENTITY] [CASCADE]: delete every row (and its
+    foreign-key edges); RESTART IDENTITY restarts the sequences the tables own."""
+    targets = [(r.schemaname, r.relname) for r in node.relations]
     cascade = node.behavior == enums.DropBehavior.DROP_CASCADE
 
-    def apply(catalog: Catalog) -> DdlResult:
+    def inner(catalog: Catalog) -> DdlResult:
         tables = [catalog.lookup(n, s) for s, n in targets]
         names = {t.qualified for t in tables}
         if cascade:
@@ -437,10 +653,16 @@ def truncate(node: Any, position: int) -> DdlPlan:
                             "TRUNCATE ... CASCADE.",
                         )
         cypher = tuple(f"MATCH (n:{quote(t.kuzu_name)}) DETACH DELETE n" for t in tables)
-        return DdlResult(catalog, cypher)
+        restarts: list[tuple[str, int]] = []
+        if node.restart_seqs:
+            for seq in catalog.sequences.values():
+                owner = (seq.owned_by or "").rpartition(".")[0]
+                if owner in names:
+                    restarts.append((seq.qualified, seq.start))
+        return DdlResult(catalog, cypher, restarts=tuple(restarts))
 
-    return DdlPlan("TRUNCATE TABLE", apply)
+    return DdlPlan("TRUNCATE TABLE", scoped(path, inner))
 
 
 def _is_const(node: Any) -> bool:
-    return isinstance(node, ast.A_Const)
+    return _isa(node, ast.A_Const)

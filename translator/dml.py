@@ -4,7 +4,7 @@ executor through the one write path (kuzugres.tables.TableWriter).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pglast import ast, enums, parse_sql
@@ -64,6 +64,7 @@ class InsertPlan:
     # ON CONFLICT DO UPDATE: SET and WHERE over (existing row, key, EXCLUDED row)
     conflict_sets: tuple[tuple[int, Any], ...] = ()
     conflict_where: RowExpr | None = None
+    value_scans: tuple[TableScan, ...] = ()  # tables read by subqueries in VALUES
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ def _scope(table: TableDef, alias: str) -> Scope:
     return Scope(tuple(table_scope(table, alias)))
 
 
-def _defaults(table: TableDef, params: ParamTypes) -> tuple[ColumnDefault | None, ...]:
+def table_defaults(table: TableDef) -> tuple[ColumnDefault | None, ...]:
+    """How each column of `table` gets its value when none is given."""
     out: list[ColumnDefault | None] = []
     for col in table.columns:
         if col.default is None:
@@ -151,7 +153,8 @@ def _defaults(table: TableDef, params: ParamTypes) -> tuple[ColumnDefault | None
     return tuple(out)
 
 
-def _checks(table: TableDef) -> tuple[tuple[ConstraintDef, RowExpr], ...]:
+def table_checks(table: TableDef) -> tuple[tuple[ConstraintDef, RowExpr], ...]:
+    """The CHECK constraints of `table`, compiled over its row scope."""
     out = []
     scope = _scope(table, table.name)
     for con in table.constraints:
@@ -221,6 +224,7 @@ def compile_insert(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
         positions = list(range(len(names)))
     overriding = node.override == enums.OverridingKind.OVERRIDING_SYSTEM_VALUE
     values: list[tuple[Any, ...]] = []
+    value_scans: tuple[TableScan, ...] = ()
     query: QueryPlan | None = None
     casts: list[RowExpr] = []
     sel = node.selectStmt
@@ -228,6 +232,12 @@ def compile_insert(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
         positions = []
         values = [()]
     elif sel.valuesLists:
+        hook = None
+        if _has_sublink(sel.valuesLists):
+            from kuzugres.translator.query import _Builder
+
+            value_builder = _Builder(sql, params, catalog)
+            hook = value_builder.subquery
         for vl in sel.valuesLists:
             if len(vl) > len(positions):
                 raise PgSyntaxError(
@@ -256,9 +266,12 @@ def compile_insert(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
                         expected_oid=col.type_oid,
                         expected_typmod=col.typmod,
                         target_name=col.name,
+                        subquery=hook,
                     )
                 )
             values.append(tuple(row))
+        if hook is not None:
+            value_scans = tuple(value_builder.scans)
         if node.cols is None:
             positions = positions[: max(len(v) for v in values)]
         elif any(len(v) < len(positions) for v in values):
@@ -342,14 +355,15 @@ def compile_insert(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
         tuple(values),
         query,
         tuple(casts),
-        _defaults(table, params),
-        _checks(table),
+        table_defaults(table),
+        table_checks(table),
         returning,
         on_conflict,
         conflict_cols,
         catalog.version,
         tuple(conflict_sets),
         conflict_where,
+        value_scans,
     )
 
 
@@ -379,8 +393,10 @@ def compile_update(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
     alias = node.relation.alias.aliasname if node.relation.alias else table.name
     scope = _scope(table, alias)
     joined = None
-    if node.fromClause:
-        joined, scope = _joined(node.relation, node.fromClause, sql, params, catalog)
+    hook = None
+    if node.fromClause or _has_sublink(node.whereClause, node.targetList):
+        joined, scope, builder = _joined(node.relation, node.fromClause, sql, params, catalog)
+        hook = builder.subquery
     names = [c.name for c in table.columns]
     sets: list[tuple[int, Any]] = []
     for rt in node.targetList:
@@ -416,25 +432,28 @@ def compile_update(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
                     expected_oid=col.type_oid,
                     expected_typmod=col.typmod,
                     target_name=col.name,
+                    subquery=hook,
                 ),
             )
         )
     where = (
-        compile_condition(node.whereClause, sql, params, scope)
+        compile_condition(node.whereClause, sql, params, scope, subquery=hook)
         if node.whereClause is not None
         else None
     )
     scan = _push_down(
         [TableScan(table, alias)], node.whereClause, list(scope.columns), sql, params
     )[0]
+    if joined is not None:
+        joined = replace(joined, scans=tuple(builder.scans))  # subqueries added scans
     returning = _returning(node.returningClause, table, alias, sql, params)
     return UpdatePlan(
         table,
         scan,
         where,
         tuple(sets),
-        _defaults(table, params),
-        _checks(table),
+        table_defaults(table),
+        table_checks(table),
         returning,
         catalog.version,
         joined,
@@ -443,14 +462,21 @@ def compile_update(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
 
 def _joined(
     relation: Any, others: Any, sql: str, params: ParamTypes, catalog: Catalog
-) -> tuple[JoinedTarget, Scope]:
+) -> tuple[JoinedTarget, Scope, Any]:
+    """The target (scan 0) joined with FROM/USING items; also used for subqueries."""
     from kuzugres.translator import query
 
     b = query._Builder(sql, params, catalog)
     target = b.from_item(relation)
-    rest = b.from_list(others)
-    both = query._cross(target, rest)
-    return JoinedTarget(tuple(b.scans), both.rows, len(target.columns)), Scope(tuple(both.columns))
+    both = query._cross(target, b.from_list(others)) if others else target
+    joined = JoinedTarget(tuple(b.scans), both.rows, len(target.columns))
+    return joined, Scope(tuple(both.columns)), b
+
+
+def _has_sublink(*nodes: Any) -> bool:
+    from kuzugres.translator import query
+
+    return any(isinstance(n, ast.SubLink) for n in query._walk(nodes))
 
 
 def compile_delete(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> DeletePlan:
@@ -461,16 +487,20 @@ def compile_delete(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
     alias = node.relation.alias.aliasname if node.relation.alias else table.name
     scope = _scope(table, alias)
     joined = None
-    if node.usingClause:
-        joined, scope = _joined(node.relation, node.usingClause, sql, params, catalog)
+    hook = None
+    if node.usingClause or _has_sublink(node.whereClause):
+        joined, scope, builder = _joined(node.relation, node.usingClause, sql, params, catalog)
+        hook = builder.subquery
     where = (
-        compile_condition(node.whereClause, sql, params, scope)
+        compile_condition(node.whereClause, sql, params, scope, subquery=hook)
         if node.whereClause is not None
         else None
     )
     scan = _push_down(
         [TableScan(table, alias)], node.whereClause, list(scope.columns), sql, params
     )[0]
+    if joined is not None:
+        joined = replace(joined, scans=tuple(builder.scans))  # subqueries added scans
     returning = _returning(node.returningClause, table, alias, sql, params)
     return DeletePlan(table, scan, where, returning, catalog.version, joined)
 

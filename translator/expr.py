@@ -318,6 +318,22 @@ class EvalContext(Protocol):
         """The text version() returns."""
         ...
 
+    def nextval(self, name: str) -> int:
+        """nextval(): the sequence's next value (kuzugres.sequences)."""
+        ...
+
+    def currval(self, name: str) -> int:
+        """currval(): this session's last nextval of the sequence (55000 before one)."""
+        ...
+
+    def setval(self, name: str, value: int, is_called: bool = True) -> int:
+        """setval(): set the sequence's current value; returns `value`."""
+        ...
+
+    def lastval(self) -> int:
+        """lastval(): this session's last nextval of any sequence."""
+        ...
+
 
 @dataclass(frozen=True)
 class Column:
@@ -901,6 +917,8 @@ class _Compiler:
     # `slots` read that row slot instead (aggregates, GROUP BY expressions).
     scope: Scope | None = None
     slots: dict[int, int] = field(default_factory=dict)
+    # Compiles the subquery of a SubLink over rows of `scope` (query.py supplies it).
+    subquery: SubqueryHook | None = None
 
     # -- errors
     def pos(self, location: int | None) -> int | None:
@@ -935,9 +953,9 @@ class _Compiler:
 
     def slot_expr(self, index: int, location: int | None) -> Expr:
         """The value at `index` of the current row (typed by the scope)."""
-        if self.scope is None or not 0 <= index < len(self.scope.columns):
+        if self.scope is None:
             raise RuntimeError(f"row slot {index} is outside the scope")
-        col = self.scope.columns[index]
+        col = self.scope.column_at(index)
         return Expr(col.type_oid, lambda env: env.row[index], location, col.typmod)
 
     # -- coercion
@@ -1291,9 +1309,139 @@ def _c_columnref(c: _Compiler, node: Any) -> Expr:
     raise UndefinedColumn(f'column "{names[0]}" does not exist', position=c.pos(node.location))
 
 
+@dataclass(frozen=True)
+class SubqueryRows:
+    """A compiled subquery, as the `subquery` hook of compile_expr() returns it.
+
+    `rows(outer_row, params, ctx)` runs it for the row the enclosing expression
+    is evaluated on (correlated references read that row).
+    """
+
+    types: tuple[int, ...]
+    rows: Callable[[Sequence[object], Sequence[object], EvalContext], list[tuple[object, ...]]]
+
+
+SubqueryHook = Callable[[ast.SubLink, "Scope | None"], SubqueryRows]
+
+
 @_compiles(ast.SubLink)
 def _c_sublink(c: _Compiler, node: Any) -> Expr:
-    raise c.unsupported("subqueries", node.location, plural=True)
+    kinds = enums.SubLinkType
+    kind = node.subLinkType
+    if c.subquery is None or kind not in (
+        kinds.EXISTS_SUBLINK,
+        kinds.EXPR_SUBLINK,
+        kinds.ARRAY_SUBLINK,
+        kinds.ANY_SUBLINK,
+        kinds.ALL_SUBLINK,
+    ):
+        raise c.unsupported("subqueries", node.location, plural=True)
+    op = node.operName[-1].sval if node.operName else "="
+    row_test = isinstance(node.testexpr, ast.RowExpr)
+    if kind in (kinds.ANY_SUBLINK, kinds.ALL_SUBLINK) and row_test and op != "=":
+        raise c.unsupported("row comparisons with subqueries", node.location, plural=True)
+    sub = c.subquery(node, c.scope)
+    rows_fn = sub.rows
+    loc = node.location
+    if kind == kinds.EXISTS_SUBLINK:
+        return Expr(BOOL, lambda env: bool(rows_fn(env.row, env.params, env.ctx)), loc)
+    if row_test and kind in (kinds.ANY_SUBLINK, kinds.ALL_SUBLINK):
+        return _row_sublink(c, node, sub, kind == kinds.ANY_SUBLINK)
+    if len(sub.types) != 1:
+        raise PgSyntaxError(
+            "subquery must return only one column" if sub.types else "subquery has too few columns",
+            position=c.pos(loc),
+        )
+    t = sub.types[0]
+    if kind == kinds.EXPR_SUBLINK:
+
+        def scalar(env: _Env) -> Any:
+            rows = rows_fn(env.row, env.params, env.ctx)
+            if not rows:
+                return None
+            if len(rows) > 1:
+                raise make_error(
+                    "21000", "more than one row returned by a subquery used as an expression"
+                )
+            return rows[0][0]
+
+        return Expr(t, scalar, loc)
+    if kind == kinds.ARRAY_SUBLINK:
+        return Expr(
+            _array_of(t), lambda env: [r[0] for r in rows_fn(env.row, env.params, env.ctx)], loc
+        )
+    left = c.expr(node.testexpr)
+    if left.type == UNKNOWN:
+        left = c.coerce(left, t, location=left.location)
+    holder: list[Any] = [None, None]
+    cmp = c.operator(
+        op,
+        Expr(left.type, lambda env: holder[0], left.location, left.typmod),
+        Expr(t, lambda env: holder[1], loc),
+        loc,
+    )
+    left_fn, cmp_fn, is_any = left.fn, cmp.fn, kind == kinds.ANY_SUBLINK
+
+    def quantified(env: _Env) -> Any:
+        value = left_fn(env)
+        saw_null = False
+        for r in rows_fn(env.row, env.params, env.ctx):
+            holder[0], holder[1] = value, r[0]
+            res = cmp_fn(env)
+            if res is None:
+                saw_null = True
+            elif bool(res) is is_any:
+                return is_any
+        return None if saw_null else not is_any
+
+    return Expr(BOOL, quantified, loc)
+
+
+def _row_sublink(c: _Compiler, node: Any, sub: SubqueryRows, is_any: bool) -> Expr:
+    """`(a, b) = ANY/ALL (SELECT x, y ...)`: rows equal when every pair is (3-valued AND)."""
+    lefts = [c.expr(a) for a in node.testexpr.args or ()]
+    if len(lefts) != len(sub.types):
+        raise PgSyntaxError(
+            "subquery has too many columns"
+            if len(sub.types) > len(lefts)
+            else "subquery has too few columns",
+            position=c.pos(node.location),
+        )
+    holder: list[Any] = [None, None]
+    cmps = []
+    for i, (left, t) in enumerate(zip(lefts, sub.types, strict=True)):
+        if left.type == UNKNOWN:
+            lefts[i] = left = c.coerce(left, t, location=left.location)
+        cmps.append(
+            c.operator(
+                "=",
+                Expr(left.type, lambda env: holder[0], left.location, left.typmod),
+                Expr(t, lambda env: holder[1], node.location),
+                node.location,
+            ).fn
+        )
+    rows_fn = sub.rows
+
+    def run(env: _Env) -> Any:
+        values = [f.fn(env) for f in lefts]
+        saw_null = False
+        for r in rows_fn(env.row, env.params, env.ctx):
+            res: Any = True
+            for cmp, lv, rv in zip(cmps, values, r, strict=True):
+                holder[0], holder[1] = lv, rv
+                v = cmp(env)
+                if v is False:
+                    res = False
+                    break
+                if v is None:
+                    res = None
+            if res is None:
+                saw_null = True
+            elif res is is_any:
+                return is_any
+        return None if saw_null else not is_any
+
+    return Expr(BOOL, run, node.location)
 
 
 @_compiles(ast.CollateClause)
@@ -1834,7 +1982,7 @@ for _svf_op in (_SVF.SVFOP_LOCALTIMESTAMP, _SVF.SVFOP_LOCALTIMESTAMP_N):
 
 _AGGREGATES = frozenset(
     "count sum avg min max array_agg string_agg bool_and bool_or every json_agg jsonb_agg json_object_agg "
-    "jsonb_object_agg stddev variance".split()
+    "jsonb_object_agg stddev variance stddev_pop stddev_samp var_pop var_samp".split()
 )
 
 
@@ -2500,6 +2648,17 @@ def _set_config(call: _Call, name: str | None, value: str | None, is_local: bool
 
 
 _function("set_config", (TEXT, TEXT, BOOL), TEXT, _set_config, strict=False)
+# Sequence functions are volatile: every call goes to the session (kuzugres.sequences).
+_function("nextval", (TEXT,), INT8, lambda call, name: call.env.ctx.nextval(name))
+_function("currval", (TEXT,), INT8, lambda call, name: call.env.ctx.currval(name))
+_function("lastval", (), INT8, _ctx_call(lambda ctx: ctx.lastval()))
+_function("setval", (TEXT, INT8), INT8, lambda call, name, value: call.env.ctx.setval(name, value))
+_function(
+    "setval",
+    (TEXT, INT8, BOOL),
+    INT8,
+    lambda call, name, value, is_called: call.env.ctx.setval(name, value, bool(is_called)),
+)
 _function(
     "pg_encoding_to_char",
     (INT4,),
@@ -2523,6 +2682,7 @@ _function("length", (BPCHAR,), INT4, _simple(lambda s: len(s.rstrip(" "))))
 _function("length", (BYTEA,), INT4, _simple(len))
 _function("octet_length", (TEXT,), INT4, _simple(lambda s: len(s.encode())))
 _function("octet_length", (BYTEA,), INT4, _simple(len))
+_function("octet_length", (BPCHAR,), INT4, _simple(lambda s: len(s.encode())))
 _function("bit_length", (TEXT,), INT4, _simple(lambda s: 8 * len(s.encode())))
 # Collation "C": case mapping touches ASCII letters only (PostgreSQL's asc_tolower).
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -3505,6 +3665,20 @@ class Scope:
             )
         return hits[0]
 
+    def column_at(self, index: int) -> ScopeColumn:
+        """The column of row slot `index`; slots past `columns` continue into `outer`.
+
+        (A correlated subquery's rows are its own row followed by the outer row.)
+        """
+        scope: Scope | None = self
+        i = index
+        while scope is not None:
+            if 0 <= i < len(scope.columns):
+                return scope.columns[i]
+            i -= len(scope.columns)
+            scope = scope.outer
+        raise RuntimeError(f"row slot {index} is outside the scope")
+
     def star(self, relation: str | None, location: int | None = None) -> list[int]:
         """Row indexes `*` (relation None) or `relation.*` expands to (hidden columns left out)."""
         position = _error_position(location)
@@ -3635,7 +3809,12 @@ def _const_matches(node: ast.Node, body: dict[str, Any]) -> bool:
 
 
 def _row_compiler(
-    node: ast.Node, sql: str, params: ParamTypes, scope: Scope | None, slots: dict[int, int] | None
+    node: ast.Node,
+    sql: str,
+    params: ParamTypes,
+    scope: Scope | None,
+    slots: dict[int, int] | None,
+    subquery: SubqueryHook | None = None,
 ) -> _Compiler:
     return _Compiler(
         sql,
@@ -3643,6 +3822,7 @@ def _row_compiler(
         const_locations=_node_const_locations(node, sql),
         scope=scope,
         slots=dict(slots or {}),
+        subquery=subquery,
     )
 
 
@@ -3656,6 +3836,7 @@ def compile_expr(
     expected_typmod: int = -1,
     target_name: str | None = None,
     slots: dict[int, int] | None = None,
+    subquery: SubqueryHook | None = None,
 ) -> RowExpr:
     """Compile the expression `node` (from the statement text `sql`) over rows of `scope`.
 
@@ -3665,9 +3846,10 @@ def compile_expr(
     result is coerced with assignment-cast rules, as for INSERT values and
     UPDATE SET (`target_name` is the column named in 42804 errors); without it
     an unknown-typed result becomes text. Parameter types are fixed as a side
-    effect on `params`, like compile_select().
+    effect on `params`, like compile_select(). `subquery` compiles SubLinks
+    (without it they raise 0A000).
     """
-    c = _row_compiler(node, sql, params, scope, slots)
+    c = _row_compiler(node, sql, params, scope, slots, subquery)
     e = c.expr(node)
     if expected_oid is None:
         e = c.finalize(e)
@@ -3695,11 +3877,28 @@ def compile_condition(
     *,
     clause: str = "WHERE",
     slots: dict[int, int] | None = None,
+    subquery: SubqueryHook | None = None,
 ) -> RowExpr:
     """Compile a WHERE/HAVING/ON/FILTER condition: boolean (or unknown), else 42804."""
-    c = _row_compiler(node, sql, params, scope, slots)
+    c = _row_compiler(node, sql, params, scope, slots, subquery)
     e = _condition(c, c.expr(node), clause)
     return CompiledExpr(BOOL, -1, e.fn)
+
+
+def common_type(
+    type_oids: Sequence[int],
+    context: str,
+    sql: str = "",
+    locations: Sequence[int | None] | None = None,
+) -> int:
+    """select_common_type() for UNION/VALUES columns; UNKNOWN marks an untyped literal.
+
+    Raises 42804 when the types cannot be matched (as PostgreSQL, naming `context`).
+    """
+    c = _Compiler(sql, ParamTypes([]))
+    locs = list(locations) if locations is not None else [None] * len(type_oids)
+    exprs = [Expr(t, lambda env: None, loc) for t, loc in zip(type_oids, locs, strict=True)]
+    return c.unify(exprs, context)[0]
 
 
 def _condition(c: _Compiler, e: Expr, clause: str) -> Expr:
@@ -4077,13 +4276,14 @@ def compile_aggregate(
     scope: Scope,
     *,
     slots: dict[int, int] | None = None,
+    subquery: SubqueryHook | None = None,
 ) -> AggregateSpec:
     """Compile an aggregate call (arguments, FILTER and ORDER BY evaluated over `scope` rows).
 
     Raises 42883 for a signature PostgreSQL has no aggregate for, 42803 for
     nested aggregates and 0A000 for aggregates kuzugres does not implement.
     """
-    c = _row_compiler(node, sql, params, scope, slots)
+    c = _row_compiler(node, sql, params, scope, slots, subquery)
     names = [n.sval for n in node.funcname or ()]
     name = str(names[-1])
     loc = node.location if node.location is not None else -1
@@ -4265,3 +4465,8 @@ def values_equal_for_grouping(type_oid: int, a: object, b: object) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return compare(type_oid, a, b) == 0
+
+
+# More built-in functions live in their own modules; they register into
+# _FUNCTIONS/_OPERATORS on import.
+from . import functions_datetime, functions_extra  # noqa: E402, F401

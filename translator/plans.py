@@ -140,6 +140,15 @@ class ErrorPlan:
 
 
 @dataclass(frozen=True)
+class ExplainPlan:
+    """EXPLAIN [ANALYZE] <statement>: the Kuzu part (Cypher) and the residual part."""
+
+    inner: Plan
+    analyze: bool
+    residual: tuple[str, ...]  # the residual steps, in execution order
+
+
+@dataclass(frozen=True)
 class EmptyPlan:
     """An empty query string (EmptyQueryResponse)."""
 
@@ -162,6 +171,7 @@ Plan: TypeAlias = (
     | InsertPlan
     | UpdatePlan
     | DeletePlan
+    | ExplainPlan
 )
 
 

@@ -2,28 +2,43 @@
 
 The plan is pure: `TableScan`s say what to read from Kuzu (with equality predicates
 pushed down, so a primary-key lookup is an index lookup), and `QueryPlan.run()` finishes
-the query in Python with PostgreSQL's semantics (expr.py): joins, WHERE, GROUP BY and
-aggregates, HAVING, projection, DISTINCT, ORDER BY, OFFSET/LIMIT. See
+the query in Python with PostgreSQL's semantics (expr.py): joins (hash joins on an
+equality), subqueries, WITH [RECURSIVE], WHERE, GROUP BY and aggregates, HAVING, window
+functions, projection, DISTINCT, ORDER BY, OFFSET/LIMIT and set operations. See
 docs/decisions/0006-residual-engine.md for why the residual part is not DuckDB.
+
+Every query level compiles to a `_Query` whose `rows(run, outer)` produces its rows;
+`outer` is the row of the enclosing query level (empty at the top) and is appended to
+this level's rows when expressions are evaluated, so correlated references are plain
+slot reads (`_QScope` resolves names first locally, then in the enclosing scope).
+Subqueries that reference no outer row are evaluated once per execution (memoized).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import copy
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from pglast import ast, enums
 from pglast.stream import RawStream
 
 from kuzugres.errcodes import (
+    DatatypeMismatch,
     FeatureNotSupported,
     GroupingError,
     InvalidColumnReference,
     PgSyntaxError,
+    UndefinedColumn,
+    UndefinedTable,
 )
+from kuzugres.errors import make_error
 from kuzugres.proxy import types as T
-from kuzugres.translator.catalog import Catalog, ColumnDef, TableDef
+from kuzugres.translator.catalog import Catalog, ColumnDef, TableDef, ViewDef
 from kuzugres.translator.expr import (
     AggregateSpec,
     Column,
@@ -32,10 +47,13 @@ from kuzugres.translator.expr import (
     RowExpr,
     Scope,
     ScopeColumn,
+    SubqueryRows,
     column_label,
+    common_type,
     compile_aggregate,
     compile_condition,
     compile_expr,
+    group_key,
     is_aggregate_call,
     sort_key,
 )
@@ -43,6 +61,7 @@ from kuzugres.translator.expr import (
 KEY_SLOT = "__key"  # hidden slot holding a table row's Kuzu primary-key value
 
 Rows = list[tuple[Any, ...]]
+Outer = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,27 @@ def _walk(node: Any) -> Any:
         yield from _walk(getattr(node, name))
 
 
+def _walk_all(node: Any) -> Iterator[Any]:
+    """Every pglast node below `node`, subqueries included."""
+    if isinstance(node, tuple | list):
+        for n in node:
+            yield from _walk_all(n)
+        return
+    if not isinstance(node, ast.Node):
+        return
+    yield node
+    for name in node:
+        yield from _walk_all(getattr(node, name))
+
+
+def needs_query(node: Any) -> bool:
+    """Whether a FROM-less SELECT still reads tables (WITH, subqueries, set operation branches)."""
+    return any(
+        isinstance(n, ast.RangeVar | ast.SubLink | ast.WithClause | ast.RangeSubselect)
+        for n in _walk_all(node)
+    )
+
+
 def table_scope(table: TableDef, alias: str) -> list[ScopeColumn]:
     """The row layout of a scan: the visible columns, then the hidden key."""
     cols = [ScopeColumn(alias, c.name, c.type_oid, c.typmod) for c in table.columns]
@@ -91,16 +131,193 @@ def table_scope(table: TableDef, alias: str) -> list[ScopeColumn]:
     return cols
 
 
+# ---------------------------------------------------------------------------- execution state
+
+
+@dataclass
+class _Run:
+    """One execution: the scanned rows, parameters, session, memoized subquery results."""
+
+    scanned: list[Rows]
+    params: Sequence[Any]
+    ctx: EvalContext
+    memo: dict[Any, Rows] = field(default_factory=dict)
+    work: dict[int, Rows] = field(default_factory=dict)  # recursive CTE working tables
+
+
+_RUN: ContextVar[_Run | None] = ContextVar("kuzugres_query_run", default=None)
+
+
+def _current_run() -> _Run:
+    run = _RUN.get()
+    if run is None:
+        raise RuntimeError("subquery evaluated outside a query run")
+    return run
+
+
+def _with_run(
+    fn: Callable[[_Run], Rows],
+) -> Callable[[list[Rows], Sequence[Any], EvalContext], Rows]:
+    def run(scanned: list[Rows], params: Sequence[Any], ctx: EvalContext) -> Rows:
+        r = _Run(scanned, params, ctx)
+        token = _RUN.set(r)
+        try:
+            return fn(r)
+        finally:
+            _RUN.reset(token)
+
+    return run
+
+
+@contextlib.contextmanager
+def evaluation(scanned: list[Rows], params: Sequence[Any], ctx: EvalContext) -> Iterator[None]:
+    """Evaluate expressions with subqueries outside QueryPlan.run (DML's WHERE and SET)."""
+    token = _RUN.set(_Run(scanned, params, ctx))
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
+
+
+RowsFn = Callable[[_Run, Outer], Rows]
+
+
+@dataclass
+class _Query:
+    """A compiled query level: output columns and a row producer."""
+
+    columns: list[Column]
+    rows: RowsFn
+    unknown: list[bool]  # output column is an untyped literal (for set operation typing)
+    correlated: bool
+
+
+def _memoized(q: _Query) -> RowsFn:
+    if q.correlated:
+        return q.rows
+    key = id(q)
+    inner = q.rows
+
+    def rows(run: _Run, outer: Outer) -> Rows:
+        got = run.memo.get(key)
+        if got is None:
+            got = inner(run, ())
+            run.memo[key] = got
+        return got
+
+    return rows
+
+
+# ---------------------------------------------------------------------------- scopes
+
+
+@dataclass(frozen=True)
+class _QScope(Scope):
+    """Columns of one query level; names not found here resolve in `outer` (correlation).
+
+    Rows evaluated under this scope are `local row + outer row`. `shadowed` slots (the
+    inputs of JOIN ... USING columns) resolve only qualified; `hits` records references
+    that went to the outer scope (the query level is then correlated).
+    """
+
+    shadowed: frozenset[int] = frozenset()
+    hits: list[int] = field(default_factory=list, compare=False, hash=False)
+
+    def local(self, names: tuple[str, ...], location: int | None) -> int:
+        if self.shadowed and len(names) == 1:
+            view = tuple(
+                ScopeColumn(c.relation, "\0" + c.name, c.type_oid) if i in self.shadowed else c
+                for i, c in enumerate(self.columns)
+            )
+            return Scope(view).resolve(names, location)
+        return Scope.resolve(self, names, location)
+
+    def resolve(self, names: tuple[str, ...], location: int | None) -> int:
+        try:
+            return self.local(names, location)
+        except (UndefinedColumn, UndefinedTable):
+            if self.outer is None:
+                raise
+            try:
+                idx = self.outer.resolve(names, location)
+            except (UndefinedColumn, UndefinedTable):
+                pass
+            else:
+                self.hits.append(1)
+                return len(self.columns) + idx
+            raise
+
+
+@dataclass(frozen=True)
+class _GroupedScope(_QScope):
+    """After GROUP BY, a plain column reference must be a grouping key (or outer)."""
+
+    inner: Scope | None = None
+    key_slots: tuple[int | None, ...] = ()
+
+    def resolve(self, names: tuple[str, ...], location: int | None) -> int:
+        inner = self.inner
+        assert inner is not None
+        idx = inner.resolve(names, location)  # 42703/42702/42P01 first, like PostgreSQL
+        n_inner = len(inner.columns)
+        if idx >= n_inner:
+            return len(self.columns) + idx - n_inner
+        if idx in self.key_slots:
+            return self.key_slots.index(idx)
+        shown = ".".join(names)
+        c = inner.columns[idx]
+        if len(names) == 1 and c.relation:
+            shown = f"{c.relation}.{names[0]}"
+        raise GroupingError(
+            f'column "{shown}" must appear in the GROUP BY clause or be used in an '
+            "aggregate function",
+            position=location + 1 if location is not None else None,
+        )
+
+
 # ---------------------------------------------------------------------------- FROM
 
 
 @dataclass
 class _From:
-    """A FROM item while compiling: its scope columns, scans and row producer."""
+    """Legacy FROM item for dml.py (UPDATE ... FROM, DELETE ... USING)."""
 
     columns: list[ScopeColumn]
     scans: list[TableScan]
     rows: Callable[[list[Rows], Sequence[Any], EvalContext], Rows]
+
+
+@dataclass
+class _Src:
+    """A FROM item while compiling: its columns and row producer.
+
+    `rows(run, outer)` gets the enclosing row; for a LATERAL item that is the row of the
+    FROM items to its left followed by the enclosing row.
+    """
+
+    columns: list[ScopeColumn]
+    rows: RowsFn
+    tables: dict[str, TableDef] = field(default_factory=dict)
+    scan_ids: list[int] = field(default_factory=list)
+    shadowed: frozenset[int] = frozenset()
+    lateral: bool = False
+
+
+@dataclass
+class _Cte:
+    name: str
+    node: Any
+    colnames: list[str]
+    recursive: bool
+    outer: Scope | None
+    query: _Query | None = None
+    state: str = ""  # "" | "nonrecursive" | "recursive" while compiling
+    work_columns: list[Column] = field(default_factory=list)
+    work_hits: list[list[int]] = field(default_factory=list)
+
+
+_J = enums.JoinType
+_F = enums  # frame option flags live in enums
 
 
 class _Builder:
@@ -109,112 +326,1492 @@ class _Builder:
         self.params = params
         self.catalog = catalog
         self.scans: list[TableScan] = []
+        self.ctes: list[dict[str, _Cte]] = []
+        self.top_scope: Scope = Scope(())
 
     def pos(self, node: Any) -> int | None:
         loc = getattr(node, "location", None)
         return loc + 1 if isinstance(loc, int) and loc >= 0 else None
 
-    # -- FROM items
+    # -- legacy FROM API (dml.py)
     def from_item(self, node: Any) -> _From:
-        if isinstance(node, ast.RangeVar):
-            table = self.catalog.lookup(node.relname, node.schemaname, position=self.pos(node))
-            alias = node.alias.aliasname if node.alias else node.relname
-            if node.alias and node.alias.colnames:
-                raise FeatureNotSupported(
-                    "column aliases in FROM are not supported yet", position=self.pos(node)
+        return self._legacy(self.item(node, None, [], None))
+
+    def from_list(self, items: Sequence[Any]) -> _From:
+        return self._legacy(self.items(items, None, []))
+
+    def _legacy(self, src: _Src) -> _From:
+        return _From(src.columns, list(self.scans), _with_run(lambda run: src.rows(run, ())))
+
+    # -- subqueries in expressions
+    def subquery(self, node: ast.SubLink, scope: Scope | None) -> SubqueryRows:
+        q = self.query(node.subselect, scope)
+        rows = _memoized(q)
+
+        def run(outer: Sequence[object], params: Sequence[object], ctx: EvalContext) -> Rows:
+            return rows(_current_run(), tuple(outer))
+
+        return SubqueryRows(tuple(c.type_oid for c in q.columns), run)
+
+    # -- query levels
+    def query(self, node: Any, outer: Scope | None, want: list[int | None] | None = None) -> _Query:
+        if not isinstance(node, ast.SelectStmt):
+            raise FeatureNotSupported(
+                f"{type(node).__name__} as a subquery is not supported yet", position=self.pos(node)
+            )
+        if node.withClause is not None:
+            return self.with_query(node, outer, want)
+        if node.op != enums.SetOperation.SETOP_NONE:
+            return self.setop(node, outer, want)
+        if node.valuesLists:
+            return self.values(node, outer, want)
+        return self.select(node, outer, want)
+
+    def with_query(self, node: Any, outer: Scope | None, want: list[int | None] | None) -> _Query:
+        w = node.withClause
+        frame: dict[str, _Cte] = {}
+        self.ctes.append(frame)
+        try:
+            for cte in w.ctes:
+                if not isinstance(cte.ctequery, ast.SelectStmt):
+                    raise FeatureNotSupported(
+                        "data-modifying statements in WITH are not supported yet",
+                        position=self.pos(cte),
+                    )
+                if cte.search_clause is not None or cte.cycle_clause is not None:
+                    raise FeatureNotSupported(
+                        "SEARCH and CYCLE clauses are not supported yet", position=self.pos(cte)
+                    )
+                if cte.ctename in frame:
+                    raise make_error(
+                        "42712",
+                        f'WITH query name "{cte.ctename}" specified more than once',
+                        position=self.pos(cte),
+                    )
+                names = [c.sval for c in cte.aliascolnames or ()]
+                frame[cte.ctename] = _Cte(
+                    cte.ctename, cte.ctequery, names, bool(w.recursive), outer
                 )
-            index = len(self.scans)
-            self.scans.append(TableScan(table, alias))
+            body = copy.copy(node)
+            body.withClause = None
+            return self.query(body, outer, want)
+        finally:
+            self.ctes.pop()
 
-            def rows(scanned: list[Rows], params: Sequence[Any], ctx: EvalContext) -> Rows:
-                return scanned[index]
+    def find_cte(self, name: str) -> tuple[_Cte, int] | None:
+        for depth, frame in enumerate(reversed(self.ctes)):
+            if name in frame:
+                return frame[name], len(self.ctes) - 1 - depth
+        return None
 
-            return _From(table_scope(table, alias), [self.scans[-1]], rows)
+    def compile_cte(self, cte: _Cte, level: int) -> _Query:
+        if cte.query is not None:
+            return cte.query
+        saved = self.ctes
+        self.ctes = saved[: level + 1]  # a CTE sees its WITH and the enclosing ones
+        try:
+            node = cte.node
+            if cte.recursive and _references(node, cte.name):
+                q = self.recursive_cte(cte)
+            else:
+                if not cte.recursive:
+                    # not visible to itself: hide it while compiling its body
+                    self.ctes = saved[:level] + [
+                        {k: v for k, v in saved[level].items() if k != cte.name}
+                    ]
+                q = self.query(node, cte.outer)
+        finally:
+            self.ctes = saved
+        if cte.colnames:
+            if len(cte.colnames) > len(q.columns):
+                raise make_error(
+                    "42P10",
+                    f'WITH query "{cte.name}" has {len(q.columns)} columns available but '
+                    f"{len(cte.colnames)} columns specified",
+                )
+        cte.query = q
+        return q
+
+    def recursive_cte(self, cte: _Cte) -> _Query:
+        node = cte.node
+        if node.op != enums.SetOperation.SETOP_UNION:
+            raise make_error(
+                "42P19",
+                f'recursive query "{cte.name}" does not have the form non-recursive-term '
+                "UNION [ALL] recursive-term",
+            )
+        if node.sortClause:
+            raise FeatureNotSupported("ORDER BY in a recursive query is not implemented")
+        if node.limitCount is not None or node.limitOffset is not None:
+            raise FeatureNotSupported("OFFSET/LIMIT in a recursive query is not implemented")
+        cte.state = "nonrecursive"
+        base = self.query(node.larg, cte.outer)
+        names = cte.colnames or [c.name for c in base.columns]
+        base_cols = [
+            Column(names[i] if i < len(names) else c.name, c.type_oid, c.typmod)
+            for i, c in enumerate(base.columns)
+        ]
+        cte.work_columns = base_cols
+        cte.state = "recursive"
+        mark = len(self.scans)
+        step = self.query(node.rarg, cte.outer)
+        if len(step.columns) != len(base.columns):
+            raise PgSyntaxError("each UNION query must have the same number of columns")
+        want: list[int | None] = []
+        for i, (bc, sc) in enumerate(zip(base_cols, step.columns, strict=True)):
+            if bc.type_oid == sc.type_oid:
+                want.append(None)
+            elif step.unknown[i]:
+                want.append(bc.type_oid)
+            else:
+                raise DatatypeMismatch(
+                    f'recursive query "{cte.name}" column {i + 1} has type '
+                    f"{_type_name(bc.type_oid, bc.typmod)} in non-recursive term but type "
+                    f"{_type_name(sc.type_oid, -1)} overall",
+                    hint="Cast the output of the non-recursive term to the correct type.",
+                )
+        if any(w is not None for w in want):
+            del self.scans[mark:]
+            step = self.query(node.rarg, cte.outer, want)
+        cte.state = ""
+        distinct = not node.all
+        key = id(cte)
+        types = [c.type_oid for c in base_cols]
+        correlated = base.correlated
+        base_rows, step_rows = base.rows, step.rows
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            return _recursive_fixpoint(run, outer, key, base_rows, step_rows, types, distinct)
+
+        return _Query(base_cols, rows, [False] * len(base_cols), correlated)
+
+    def setop(self, node: Any, outer: Scope | None, want: list[int | None] | None) -> _Query:
+        word = {
+            enums.SetOperation.SETOP_UNION: "UNION",
+            enums.SetOperation.SETOP_INTERSECT: "INTERSECT",
+        }.get(node.op, "EXCEPT")
+        mark = len(self.scans)
+        left = self.query(node.larg, outer)
+        right = self.query(node.rarg, outer)
+        if len(left.columns) != len(right.columns):
+            raise PgSyntaxError(
+                f"each {word} query must have the same number of columns",
+                position=_first_target_pos(node.rarg),
+            )
+        types: list[int] = []
+        for i, (lc, rc) in enumerate(zip(left.columns, right.columns, strict=True)):
+            if want is not None and want[i] is not None:
+                types.append(want[i])  # type: ignore[arg-type]
+                continue
+            lt = T.UNKNOWN if left.unknown[i] else lc.type_oid
+            rt = T.UNKNOWN if right.unknown[i] else rc.type_oid
+            types.append(common_type([lt, rt], word, self.sql, [None, _target_loc(node.rarg, i)]))
+        lwant = [t if t != c.type_oid else None for t, c in zip(types, left.columns, strict=True)]
+        rwant = [t if t != c.type_oid else None for t, c in zip(types, right.columns, strict=True)]
+        if any(w is not None for w in lwant + rwant):
+            del self.scans[mark:]
+            left = self.query(node.larg, outer, lwant if any(lwant) else None)
+            right = self.query(node.rarg, outer, rwant if any(rwant) else None)
+        columns = [
+            Column(lc.name, t, lc.typmod if lc.typmod == rc.typmod else -1)
+            for lc, rc, t in zip(left.columns, right.columns, types, strict=True)
+        ]
+        op, all_ = node.op, bool(node.all)
+        lrows, rrows = left.rows, right.rows
+
+        def keyf(row: tuple[Any, ...]) -> Any:
+            return tuple(group_key(t, v) for t, v in zip(types, row, strict=True))
+
+        def rows(run: _Run, outer_row: Outer) -> Rows:
+            return _set_operation(op, all_, lrows(run, outer_row), rrows(run, outer_row), keyf)
+
+        q = _Query(columns, rows, [False] * len(columns), left.correlated or right.correlated)
+        return self.finish_output(q, node, word)
+
+    def finish_output(self, q: _Query, node: Any, word: str) -> _Query:
+        """ORDER BY / OFFSET / LIMIT over output columns (set operations, VALUES)."""
+        names = [c.name for c in q.columns]
+        order: list[tuple[int, bool, bool | None]] = []
+        for sb in node.sortClause or ():
+            n = sb.node
+            col: int | None = None
+            if isinstance(n, ast.A_Const) and isinstance(n.val, ast.Integer):
+                k = n.val.ival
+                if not 1 <= k <= len(names):
+                    raise InvalidColumnReference(
+                        f"ORDER BY position {k} is not in select list", position=self.pos(n)
+                    )
+                col = k - 1
+            elif (
+                isinstance(n, ast.ColumnRef)
+                and len(n.fields) == 1
+                and isinstance(n.fields[0], ast.String)
+                and n.fields[0].sval in names
+            ):
+                col = names.index(n.fields[0].sval)
+            if col is None:
+                raise FeatureNotSupported(
+                    f"invalid {word} ORDER BY clause",
+                    detail="Only result column names can be used, not expressions or functions.",
+                    hint="Add the expression/function to every SELECT, or move the UNION into "
+                    "a FROM clause.",
+                    position=self.pos(n),
+                )
+            nulls = None
+            if sb.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_FIRST:
+                nulls = True
+            elif sb.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_LAST:
+                nulls = False
+            order.append((col, sb.sortby_dir == enums.SortByDir.SORTBY_DESC, nulls))
+        limit = _limit_expr(node.limitCount, self.sql, self.params)
+        offset = _limit_expr(node.limitOffset, self.sql, self.params)
+        if not order and limit is None and offset is None:
+            return q
+        types = [c.type_oid for c in q.columns]
+        inner = q.rows
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            result = inner(run, outer)
+            if order:
+                result = sorted(
+                    result,
+                    key=lambda r: tuple(
+                        sort_key(types[c], r[c], descending=d, nulls_first=nf) for c, d, nf in order
+                    ),
+                )
+            return _slice(result, offset, limit, run)
+
+        return _Query(q.columns, rows, q.unknown, q.correlated)
+
+    def values(self, node: Any, outer: Scope | None, want: list[int | None] | None) -> _Query:
+        hits: list[int] = []
+        scope = _QScope((), outer=outer, hits=hits)
+        lists = node.valuesLists
+        width = len(lists[0])
+        for row in lists:
+            if len(row) != width:
+                raise PgSyntaxError("VALUES lists must all be the same length")
+        types: list[int] = []
+        unknown: list[bool] = []
+        mark = len(self.scans)
+        for i in range(width):
+            if want is not None and want[i] is not None:
+                types.append(want[i])  # type: ignore[arg-type]
+                unknown.append(False)
+                continue
+            col_types = []
+            for row in lists:
+                e = compile_expr(row[i], self.sql, self.params, scope, subquery=self.subquery)
+                col_types.append(T.UNKNOWN if _is_untyped(row[i]) else e.type_oid)
+            del self.scans[mark:]
+            types.append(common_type(col_types, "VALUES", self.sql))
+            unknown.append(all(t == T.UNKNOWN for t in col_types))
+        compiled = [
+            [
+                compile_expr(
+                    row[i],
+                    self.sql,
+                    self.params,
+                    scope,
+                    expected_oid=types[i],
+                    target_name=f"column{i + 1}",
+                    subquery=self.subquery,
+                )
+                for i in range(width)
+            ]
+            for row in lists
+        ]
+        columns = [Column(f"column{i + 1}", t) for i, t in enumerate(types)]
+
+        def rows(run: _Run, outer_row: Outer) -> Rows:
+            return [
+                tuple(e.evaluate(outer_row, run.params, run.ctx) for e in row) for row in compiled
+            ]
+
+        q = _Query(columns, rows, unknown, bool(hits))
+        return self.finish_output(q, node, "VALUES")
+
+    # -- FROM items
+    def items(self, nodes: Sequence[Any], outer: Scope | None, hits: list[int]) -> _Src:
+        acc: _Src | None = None
+        for node in nodes:
+            item = self.item(node, outer, hits, acc)
+            acc = item if acc is None else _combine(acc, item)
+        assert acc is not None
+        return acc
+
+    def lateral_scope(
+        self, left: _Src | None, outer: Scope | None, hits: list[int]
+    ) -> Scope | None:
+        if left is None:
+            return outer
+        return _QScope(tuple(left.columns), outer=outer, shadowed=left.shadowed, hits=hits)
+
+    def item(self, node: Any, outer: Scope | None, hits: list[int], left: _Src | None) -> _Src:
+        if isinstance(node, ast.RangeVar):
+            return self.range_var(node, hits)
         if isinstance(node, ast.JoinExpr):
-            return self.join(node)
+            return self.join(node, outer, hits)
         if isinstance(node, ast.RangeSubselect):
-            raise FeatureNotSupported(
-                "subqueries in FROM are not supported yet", position=self.pos(node.subquery)
-            )
+            if node.alias is None:
+                raise PgSyntaxError(
+                    "subquery in FROM must have an alias",
+                    hint="For example, FROM (SELECT ...) [AS] foo.",
+                    position=self.pos(node.subquery),
+                )
+            lateral = bool(node.lateral) and left is not None
+            enclosing = self.lateral_scope(left, outer, hits) if lateral else outer
+            q = self.query(node.subquery, enclosing)
+            if q.correlated and not lateral:
+                hits.append(1)
+            alias = node.alias.aliasname
+            cols = _renamed(q.columns, node.alias.colnames, alias, self.pos(node))
+            return _Src(cols, _memoized(q), lateral=lateral)
         if isinstance(node, ast.RangeFunction):
-            raise FeatureNotSupported(
-                "functions in FROM are not supported yet", position=self.pos(node)
-            )
+            return self.range_function(node, outer, hits, left)
         raise FeatureNotSupported(f"{type(node).__name__} in FROM is not supported yet")
 
-    def join(self, node: Any) -> _From:
-        if node.isNatural or node.usingClause:
-            raise FeatureNotSupported(
-                "NATURAL joins and JOIN ... USING are not supported yet", position=self.pos(node)
-            )
-        left, right = self.from_item(node.larg), self.from_item(node.rarg)
-        columns = left.columns + right.columns
-        nl, nr = len(left.columns), len(right.columns)
+    def range_var(self, node: Any, hits: list[int]) -> _Src:
+        alias = node.alias.aliasname if node.alias else node.relname
+        colnames = node.alias.colnames if node.alias else None
+        found = self.find_cte(node.relname) if node.schemaname is None else None
+        if found is not None:
+            cte, level = found
+            if cte.state == "nonrecursive":
+                raise make_error(
+                    "42P19",
+                    f'recursive reference to query "{cte.name}" must not appear within its '
+                    "non-recursive term",
+                    position=self.pos(node),
+                )
+            if cte.state == "recursive":
+                hits.append(1)
+                key = id(cte)
+                cols = _renamed(cte.work_columns, colnames, alias, self.pos(node))
+
+                def work(run: _Run, outer: Outer) -> Rows:
+                    return run.work.get(key, [])
+
+                return _Src(cols, work)
+            q = self.compile_cte(cte, level)
+            names = cte.colnames + [c.name for c in q.columns[len(cte.colnames) :]]
+            base = [Column(n, c.type_oid, c.typmod) for n, c in zip(names, q.columns, strict=True)]
+            if q.correlated:
+                hits.append(1)
+            return _Src(_renamed(base, colnames, alias, self.pos(node)), _memoized(q))
+        view = self.catalog.view(node.relname, node.schemaname)
+        if view is not None:
+            return self.view(view, alias, colnames, self.pos(node))
+        table = self.catalog.lookup(node.relname, node.schemaname, position=self.pos(node))
+        index = len(self.scans)
+        self.scans.append(TableScan(table, alias))
+        cols = table_scope(table, alias)
+        if colnames:
+            if len(colnames) > len(table.columns):
+                raise make_error(
+                    "42P10",
+                    f'table "{alias}" has {len(table.columns)} columns available but '
+                    f"{len(colnames)} columns specified",
+                    position=self.pos(node),
+                )
+            cols = [
+                ScopeColumn(c.relation, colnames[i].sval, c.type_oid, c.typmod, c.hidden)
+                if i < len(colnames)
+                else c
+                for i, c in enumerate(cols)
+            ]
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            return run.scanned[index]
+
+        tables = {alias: table} if not colnames else {}
+        return _Src(cols, rows, tables, [index])
+
+    def view(self, view: ViewDef, alias: str, colnames: Any, position: int | None) -> _Src:
+        """A view in FROM: its defining SELECT expanded as a subquery (compiled in its text)."""
+        from pglast import parse_sql
+
+        stmt = parse_sql(view.sql)[0].stmt
+        sub = _Builder(view.sql, self.params, self.catalog)
+        sub.scans = self.scans  # the view's scans are this plan's scans
+        q = sub.query(stmt, None)
+        base = [
+            Column(view.columns[i].name if i < len(view.columns) else c.name, c.type_oid, c.typmod)
+            for i, c in enumerate(q.columns)
+        ]
+        return _Src(_renamed(base, colnames, alias, position), _memoized(q))
+
+    def join(self, node: Any, outer: Scope | None, hits: list[int]) -> _Src:
         kind = node.jointype
-        J = enums.JoinType
+        if kind not in (_J.JOIN_INNER, _J.JOIN_LEFT, _J.JOIN_RIGHT, _J.JOIN_FULL):
+            raise FeatureNotSupported(f"{kind.name} is not supported yet", position=self.pos(node))
+        if node.alias is not None:
+            raise FeatureNotSupported(
+                "aliases on JOIN are not supported yet", position=self.pos(node)
+            )
+        left = self.item(node.larg, outer, hits, None)
+        right = self.item(node.rarg, outer, hits, left)
+        if right.lateral and kind in (_J.JOIN_RIGHT, _J.JOIN_FULL):
+            raise make_error(
+                "42601",
+                "The combining JOIN type must be INNER or LEFT for a LATERAL reference.",
+                position=self.pos(node.rarg),
+            )
+        nl, nr = len(left.columns), len(right.columns)
+        # JOIN ... USING / NATURAL JOIN: merged columns first, inputs shadowed
+        using: list[str] = []
+        if node.usingClause:
+            using = [s.sval for s in node.usingClause]
+        elif node.isNatural:
+            lnames = [c.name for i, c in enumerate(left.columns) if _visible(left, i)]
+            rnames = {c.name for i, c in enumerate(right.columns) if _visible(right, i)}
+            using = [n for n in lnames if n in rnames]
+        pairs: list[tuple[int, int]] = []
+        merged: list[ScopeColumn] = []
+        for name in using:
+            li = _using_slot(left, name, "left", self.pos(node))
+            ri = _using_slot(right, name, "right", self.pos(node))
+            lc, rc = left.columns[li], right.columns[ri]
+            t = common_type([lc.type_oid, rc.type_oid], "JOIN/USING", self.sql)
+            typmod = lc.typmod if lc.typmod == rc.typmod else -1
+            merged.append(ScopeColumn(None, name, t, typmod))
+            pairs.append((li, ri))
+        nm = len(merged)
+        columns = merged + left.columns + right.columns
+        shadowed = frozenset(
+            {nm + li for li, _ in pairs}
+            | {nm + nl + ri for _, ri in pairs}
+            | {nm + i for i in left.shadowed}
+            | {nm + nl + i for i in right.shadowed}
+        )
         cond: RowExpr | None = None
         if node.quals is not None:
-            cond = compile_condition(
-                node.quals, self.sql, self.params, Scope(tuple(columns)), clause="JOIN/ON"
+            on_scope = _QScope(
+                tuple(left.columns + right.columns),
+                outer=outer,
+                shadowed=frozenset(left.shadowed | {nl + i for i in right.shadowed}),
+                hits=hits,
             )
-        equi = _equi_join(node.quals, left.columns, right.columns)
+            cond = compile_condition(
+                node.quals,
+                self.sql,
+                self.params,
+                on_scope,
+                clause="JOIN/ON",
+                subquery=self.subquery,
+            )
+            eq = _equi_join(node.quals, left.columns, right.columns)
+            if eq is not None:
+                pairs = [eq]
+        elif not using:
+            pairs = []
+        use_index = bool(pairs) and not right.lateral
+        lrows_fn, rrows_fn, rlateral = left.rows, right.rows, right.lateral
+        from_right = kind == _J.JOIN_RIGHT
+        coalesce = kind == _J.JOIN_FULL
+        merged_pairs = [(li, ri) for li, ri in pairs] if using else []
 
-        def rows(scanned: list[Rows], params: Sequence[Any], ctx: EvalContext) -> Rows:
-            lrows = left.rows(scanned, params, ctx)
-            rrows = right.rows(scanned, params, ctx)
+        def combine(lrow: tuple[Any, ...], rrow: tuple[Any, ...]) -> tuple[Any, ...]:
+            if not merged_pairs:
+                return lrow + rrow
+            vals = []
+            for li, ri in merged_pairs:
+                lv, rv = lrow[li], rrow[ri]
+                if from_right:
+                    vals.append(rv)
+                elif coalesce:
+                    vals.append(lv if lv is not None else rv)
+                else:
+                    vals.append(lv)
+            return tuple(vals) + lrow + rrow
+
+        lnull, rnull = (None,) * nl, (None,) * nr
+
+        def rows(run: _Run, outer_row: Outer) -> Rows:
+            params, ctx = run.params, run.ctx
+            lrows = lrows_fn(run, outer_row)
+            shared = None if rlateral else rrows_fn(run, outer_row)
             out: Rows = []
-            rmatched = [False] * len(rrows)
             index: dict[Any, list[int]] | None = None
-            if equi is not None:
-                li, ri = equi
+            if use_index and shared is not None:
                 index = {}
-                for j, r in enumerate(rrows):
-                    if r[ri] is not None:
-                        index.setdefault(_hashable(r[ri]), []).append(j)
+                for j, r in enumerate(shared):
+                    k = tuple(_hashable(r[ri]) for _, ri in pairs)
+                    if None not in k:
+                        index.setdefault(k, []).append(j)
+            rmatched = [False] * (len(shared) if shared is not None else 0)
             for lrow in lrows:
+                rrows = shared if shared is not None else rrows_fn(run, lrow + outer_row)
                 matched = False
                 candidates: Sequence[int]
-                if index is not None and equi is not None:
-                    key = lrow[equi[0]]
-                    candidates = index.get(_hashable(key), []) if key is not None else []
+                if index is not None:
+                    k = tuple(_hashable(lrow[li]) for li, _ in pairs)
+                    candidates = index.get(k, ()) if None not in k else ()
                 else:
                     candidates = range(len(rrows))
                 for j in candidates:
-                    row = lrow + rrows[j]
-                    if cond is None or cond.evaluate(row, params, ctx) is True:
-                        out.append(row)
-                        matched = True
+                    rrow = rrows[j]
+                    if using and index is None:
+                        if any(lrow[li] is None or lrow[li] != rrow[ri] for li, ri in merged_pairs):
+                            continue
+                    if cond is not None:
+                        ok = cond.evaluate(lrow + rrow + outer_row, params, ctx)
+                        if ok is not True:
+                            continue
+                    out.append(combine(lrow, rrow))
+                    matched = True
+                    if shared is not None:
                         rmatched[j] = True
-                if not matched and kind in (J.JOIN_LEFT, J.JOIN_FULL):
-                    out.append(lrow + (None,) * nr)
-            if kind in (J.JOIN_RIGHT, J.JOIN_FULL):
-                for j, r in enumerate(rrows):
+                if not matched and kind in (_J.JOIN_LEFT, _J.JOIN_FULL):
+                    out.append(combine(lrow, rnull))
+            if kind in (_J.JOIN_RIGHT, _J.JOIN_FULL) and shared is not None:
+                for j, r in enumerate(shared):
                     if not rmatched[j]:
-                        out.append((None,) * nl + r)
+                        out.append(combine(lnull, r))
             return out
 
-        if kind not in (J.JOIN_INNER, J.JOIN_LEFT, J.JOIN_RIGHT, J.JOIN_FULL):
-            raise FeatureNotSupported(f"{kind.name} is not supported yet", position=self.pos(node))
-        return _From(columns, left.scans + right.scans, rows)
+        tables = {**left.tables, **right.tables}
+        return _Src(columns, rows, tables, left.scan_ids + right.scan_ids, shadowed)
 
-    def from_list(self, items: Sequence[Any]) -> _From:
-        parts = [self.from_item(i) for i in items]
-        result = parts[0]
-        for part in parts[1:]:
-            result = _cross(result, part)
-        return result
+    def range_function(
+        self, node: Any, outer: Scope | None, hits: list[int], left: _Src | None
+    ) -> _Src:
+        if len(node.functions) != 1 or node.is_rowsfrom:
+            raise FeatureNotSupported("ROWS FROM is not supported yet", position=self.pos(node))
+        call, coldefs = node.functions[0]
+        if coldefs or not isinstance(call, ast.FuncCall):
+            raise FeatureNotSupported("column definition lists are not supported yet")
+        name = call.funcname[-1].sval
+        scope = self.lateral_scope(left, outer, hits) or _QScope((), hits=hits)
+        args = [
+            compile_expr(a, self.sql, self.params, scope, subquery=self.subquery)
+            for a in call.args or ()
+        ]
+        gen, cols = _table_function(name, args, self.pos(call))
+        alias = node.alias.aliasname if node.alias else name
+        colnames = (
+            [c.sval for c in node.alias.colnames] if node.alias and node.alias.colnames else []
+        )
+        if len(cols) == 1 and node.alias and not colnames and name not in _RECORD_FUNCTIONS:
+            cols = [Column(alias, cols[0].type_oid, cols[0].typmod)]
+        if node.ordinality:
+            cols = cols + [Column("ordinality", T.INT8)]
+        if len(colnames) > len(cols):
+            raise make_error(
+                "42P10",
+                f'table "{alias}" has {len(cols)} columns available but {len(colnames)} '
+                "columns specified",
+                position=self.pos(node),
+            )
+        scols = [
+            ScopeColumn(alias, colnames[i] if i < len(colnames) else c.name, c.type_oid, c.typmod)
+            for i, c in enumerate(cols)
+        ]
+        ordinality = bool(node.ordinality)
+
+        def rows(run: _Run, outer_row: Outer) -> Rows:
+            vals = [a.evaluate(outer_row, run.params, run.ctx) for a in args]
+            produced = gen(vals)
+            if ordinality:
+                return [r + (i + 1,) for i, r in enumerate(produced)]
+            return produced
+
+        return _Src(scols, rows, lateral=left is not None)
+
+    # -- SELECT
+    def select(self, node: Any, outer: Scope | None, want: list[int | None] | None) -> _Query:
+        sql, params = self.sql, self.params
+        for clause, what in (
+            ("lockingClause", "FOR UPDATE/SHARE"),
+            ("intoClause", "SELECT INTO"),
+        ):
+            if getattr(node, clause, None):
+                raise FeatureNotSupported(f"{what} is not supported yet")
+        hits: list[int] = []
+        hook = self.subquery
+        if node.fromClause:
+            source = self.items(node.fromClause, outer, hits)
+        else:
+            source = _Src([], lambda run, o: [()])
+        scope = _QScope(tuple(source.columns), outer=outer, shadowed=source.shadowed, hits=hits)
+        if not self.ctes or outer is None:
+            self.top_scope = scope
+        for sub in _walk(node.whereClause):
+            if is_aggregate_call(sub):
+                raise GroupingError(
+                    "aggregate functions are not allowed in WHERE", position=self.pos(sub)
+                )
+            if isinstance(sub, ast.FuncCall) and sub.over is not None:
+                raise make_error(
+                    "42P20", "window functions are not allowed in WHERE", position=self.pos(sub)
+                )
+        where = (
+            compile_condition(node.whereClause, sql, params, scope, subquery=hook)
+            if node.whereClause is not None
+            else None
+        )
+        if source.scan_ids:
+            pushed = _push_down(
+                [self.scans[i] for i in source.scan_ids],
+                node.whereClause,
+                [c for i, c in enumerate(source.columns) if i not in source.shadowed],
+                sql,
+                params,
+            )
+            for i, s in zip(source.scan_ids, pushed, strict=True):
+                self.scans[i] = s
+
+        # expand * and t.*
+        target_nodes: list[tuple[Any, str]] = []
+        star_slots: list[int | None] = []
+        for rt in node.targetList or ():
+            val = rt.val
+            if isinstance(val, ast.ColumnRef) and isinstance(val.fields[-1], ast.A_Star):
+                relation = val.fields[-2].sval if len(val.fields) > 1 else None
+                for i in _star(scope, relation, self.pos(val)):
+                    target_nodes.append((None, scope.columns[i].name))
+                    star_slots.append(i)
+                continue
+            target_nodes.append((val, column_label(rt)))
+            star_slots.append(None)
+        exprs = [t for t, _ in target_nodes]
+
+        wnodes = [
+            s
+            for s in _walk((exprs, node.sortClause))
+            if isinstance(s, ast.FuncCall) and s.over is not None
+        ]
+        has_aggs = any(
+            is_aggregate_call(s) for s in _walk((exprs, node.havingClause, node.sortClause))
+        )
+        group_items = list(node.groupClause or ())
+        grouping: _Grouping | None = None
+        pre_scope: _QScope = scope
+        post_scope: _QScope = scope
+        if group_items or has_aggs or node.havingClause is not None:
+            grouping = _compile_grouping(group_items, target_nodes, scope, sql, params, self)
+            _add_dependent_keys(grouping, scope, source)
+            for sub in _walk((exprs, node.havingClause, node.sortClause)):
+                if is_aggregate_call(sub):
+                    grouping.agg_nodes.append(sub)
+                    grouping.aggregates.append(
+                        compile_aggregate(sub, sql, params, scope, subquery=hook)
+                    )
+            gcols = tuple(
+                ScopeColumn(None, f"__g{i}", k.type_oid, k.typmod)
+                for i, k in enumerate(grouping.keys)
+            ) + tuple(
+                ScopeColumn(None, f"__a{j}", a.type_oid, a.typmod)
+                for j, a in enumerate(grouping.aggregates)
+            )
+            pre_scope = _GroupedScope(
+                gcols, outer=outer, hits=hits, inner=scope, key_slots=tuple(grouping.key_slots)
+            )
+            for i in (s for s in star_slots if s is not None):
+                if i not in grouping.key_slots:
+                    c = scope.columns[i]
+                    raise GroupingError(
+                        f'column "{c.relation}.{c.name}" must appear in the GROUP BY clause '
+                        "or be used in an aggregate function"
+                    )
+
+        def gslots(n: Any) -> dict[int, int] | None:
+            return _slots_for(n, grouping, scope) if grouping is not None else None
+
+        windows = [self.window(w, node, pre_scope, gslots) for w in wnodes]
+        wbase = len(pre_scope.columns)
+        wslots = {id(w): wbase + j for j, w in enumerate(wnodes)}
+        if wnodes:
+            wcols = tuple(
+                ScopeColumn(None, f"__w{j}", w.type_oid, w.typmod) for j, w in enumerate(windows)
+            )
+            if isinstance(pre_scope, _GroupedScope):
+                post_scope = _GroupedScope(
+                    pre_scope.columns + wcols,
+                    outer=outer,
+                    hits=hits,
+                    inner=scope,
+                    key_slots=pre_scope.key_slots,
+                )
+            else:
+                post_scope = _QScope(
+                    scope.columns + wcols, outer=outer, shadowed=scope.shadowed, hits=hits
+                )
+        else:
+            post_scope = pre_scope
+
+        def tslots(n: Any) -> dict[int, int]:
+            return {**(gslots(n) or {}), **wslots}
+
+        targets: list[_Target] = []
+        for i, ((tnode, label), slot) in enumerate(zip(target_nodes, star_slots, strict=True)):
+            forced = want[i] if want is not None else None
+            if slot is not None and forced is None:
+                if grouping is not None:
+                    k = grouping.key_slots.index(slot)
+                    targets.append(_Target(_SlotExpr(k, scope.columns[slot]), label))
+                else:
+                    targets.append(_Target(_SlotExpr(slot, scope.columns[slot]), label))
+                continue
+            if slot is not None:
+                c = scope.columns[slot]
+                names = (c.relation, c.name) if c.relation else (c.name,)
+                tnode = ast.ColumnRef(fields=tuple(ast.String(sval=n) for n in names))
+            e = compile_expr(
+                tnode,
+                sql,
+                params,
+                post_scope,
+                slots=tslots(tnode),
+                subquery=hook,
+                expected_oid=forced,
+                target_name=label,
+            )
+            targets.append(_Target(e, label))
+        having = None
+        if node.havingClause is not None:
+            assert grouping is not None
+            having = compile_condition(
+                node.havingClause,
+                sql,
+                params,
+                pre_scope,
+                clause="HAVING",
+                slots=gslots(node.havingClause),
+                subquery=hook,
+            )
+
+        distinct = node.distinctClause
+        distinct_all = distinct is not None and len(distinct) == 1 and distinct[0] is None
+        order = _compile_order(
+            node,
+            targets,
+            target_nodes,
+            post_scope,
+            scope,
+            tslots,
+            sql,
+            params,
+            hook,
+            distinct_all,
+        )
+        distinct_on: list[RowExpr] = []
+        if distinct and not distinct_all:
+            for d in distinct:
+                distinct_on.append(
+                    _order_or_output_expr(
+                        d, targets, target_nodes, post_scope, scope, tslots, sql, params, hook
+                    )
+                )
+        limit = _limit_expr(node.limitCount, sql, params)
+        offset = _limit_expr(node.limitOffset, sql, params)
+        columns = [Column(t.name, t.expr.type_oid, t.expr.typmod) for t in targets]
+        unknown = [_is_untyped(t) if t is not None else False for t, _ in target_nodes]
+        source_rows = source.rows
+        has_group_by = bool(group_items)
+
+        def rows(run: _Run, outer_row: Outer) -> Rows:
+            params_, ctx = run.params, run.ctx
+            rows = source_rows(run, outer_row)
+            if where is not None:
+                rows = [r for r in rows if where.evaluate(r + outer_row, params_, ctx) is True]
+            if grouping is not None:
+                rows = _group(rows, grouping, has_group_by, outer_row, params_, ctx)
+                if having is not None:
+                    rows = [r for r in rows if having.evaluate(r + outer_row, params_, ctx) is True]
+            if windows:
+                rows = _apply_windows(rows, windows, outer_row, params_, ctx)
+            produced = []
+            for r in rows:
+                rr = r + outer_row
+                out = tuple(t.expr.evaluate(rr, params_, ctx) for t in targets)
+                keys = tuple(
+                    o.expr.evaluate(out if o.on_output else rr, params_, ctx) for o in order
+                )
+                don = tuple(
+                    e.evaluate(out if isinstance(e, _SlotExpr) and e.output else rr, params_, ctx)
+                    for e in distinct_on
+                )
+                produced.append((out, keys, don))
+            if order:
+                produced.sort(
+                    key=lambda p: tuple(
+                        sort_key(
+                            o.expr.type_oid, v, descending=o.descending, nulls_first=o.nulls_first
+                        )
+                        for o, v in zip(order, p[1], strict=True)
+                    )
+                )
+            if distinct_all:
+                seen: set[Any] = set()
+                unique = []
+                for p in produced:
+                    k = tuple(group_key(c.type_oid, v) for c, v in zip(columns, p[0], strict=True))
+                    if k not in seen:
+                        seen.add(k)
+                        unique.append(p)
+                produced = unique
+            elif distinct_on:
+                seen_on: set[Any] = set()
+                unique = []
+                for p in produced:
+                    k = tuple(
+                        group_key(e.type_oid, v) for e, v in zip(distinct_on, p[2], strict=True)
+                    )
+                    if k not in seen_on:
+                        seen_on.add(k)
+                        unique.append(p)
+                produced = unique
+            return _slice([p[0] for p in produced], offset, limit, run)
+
+        return _Query(columns, rows, unknown, bool(hits))
+
+    # -- window functions
+    def window(
+        self,
+        node: Any,
+        stmt: Any,
+        scope: Scope,
+        gslots: Callable[[Any], dict[int, int] | None],
+    ) -> _Window:
+        sql, params = self.sql, self.params
+        name = node.funcname[-1].sval
+        over = _resolve_window(node.over, stmt, self.pos(node))
+        partition = [
+            compile_expr(p, sql, params, scope, slots=gslots(p), subquery=self.subquery)
+            for p in over.partitionClause or ()
+        ]
+        order: list[tuple[RowExpr, bool, bool | None]] = []
+        for sb in over.orderClause or ():
+            e = compile_expr(
+                sb.node, sql, params, scope, slots=gslots(sb.node), subquery=self.subquery
+            )
+            nulls = None
+            if sb.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_FIRST:
+                nulls = True
+            elif sb.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_LAST:
+                nulls = False
+            order.append((e, sb.sortby_dir == enums.SortByDir.SORTBY_DESC, nulls))
+        opts = over.frameOptions
+        if opts & (
+            enums.FRAMEOPTION_GROUPS
+            | enums.FRAMEOPTION_EXCLUDE_CURRENT_ROW
+            | enums.FRAMEOPTION_EXCLUDE_GROUP
+            | enums.FRAMEOPTION_EXCLUDE_TIES
+        ):
+            raise FeatureNotSupported(
+                "GROUPS frames and EXCLUDE are not supported yet", position=self.pos(node)
+            )
+        if opts & enums.FRAMEOPTION_RANGE and opts & (
+            enums.FRAMEOPTION_START_OFFSET_PRECEDING
+            | enums.FRAMEOPTION_START_OFFSET_FOLLOWING
+            | enums.FRAMEOPTION_END_OFFSET_PRECEDING
+            | enums.FRAMEOPTION_END_OFFSET_FOLLOWING
+        ):
+            raise FeatureNotSupported(
+                "RANGE frames with an offset are not supported yet", position=self.pos(node)
+            )
+        start = _limit_expr(over.startOffset, sql, params)
+        end = _limit_expr(over.endOffset, sql, params)
+        plain = copy.copy(node)
+        plain.over = None
+        if is_aggregate_call(plain):
+            if plain.agg_distinct:
+                raise FeatureNotSupported(
+                    "DISTINCT is not implemented for window functions", position=self.pos(node)
+                )
+            agg = compile_aggregate(
+                plain, sql, params, scope, slots=gslots(plain), subquery=self.subquery
+            )
+            return _Window(
+                "aggregate", [], agg, partition, order, opts, start, end, agg.type_oid, agg.typmod
+            )
+        if name not in _WINDOW_FUNCTIONS:
+            raise make_error(
+                "42809",
+                f"OVER specified, but {name} is not a window function nor an aggregate function",
+                position=self.pos(node),
+            )
+        if node.agg_star or node.agg_distinct or node.agg_filter is not None or node.agg_order:
+            raise FeatureNotSupported(
+                f"{name}() with * / DISTINCT / FILTER / ORDER BY is not supported yet"
+            )
+        arity = _WINDOW_FUNCTIONS[name]
+        argn = list(node.args or ())
+        if not arity[0] <= len(argn) <= arity[1]:
+            raise make_error(
+                "42883",
+                f"function {name}({', '.join('?' for _ in argn)}) does not exist",
+                position=self.pos(node),
+            )
+        args: list[RowExpr] = []
+        for i, a in enumerate(argn):
+            expected = None
+            if (
+                name in ("lag", "lead")
+                and i == 1
+                or name in ("ntile", "nth_value")
+                and i == len(argn) - 1
+            ):
+                expected = T.INT4
+            if name in ("lag", "lead") and i == 2:
+                expected = args[0].type_oid
+            args.append(
+                compile_expr(
+                    a,
+                    sql,
+                    params,
+                    scope,
+                    slots=gslots(a),
+                    subquery=self.subquery,
+                    expected_oid=expected,
+                )
+            )
+        rtype, rmod = {
+            "row_number": (T.INT8, -1),
+            "rank": (T.INT8, -1),
+            "dense_rank": (T.INT8, -1),
+            "percent_rank": (T.FLOAT8, -1),
+            "cume_dist": (T.FLOAT8, -1),
+            "ntile": (T.INT4, -1),
+        }.get(name, (args[0].type_oid if args else T.INT8, args[0].typmod if args else -1))
+        return _Window(name, args, None, partition, order, opts, start, end, rtype, rmod)
 
 
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
+# ---------------------------------------------------------------------------- window functions
+
+# name -> (min args, max args)
+_WINDOW_FUNCTIONS = {
+    "row_number": (0, 0),
+    "rank": (0, 0),
+    "dense_rank": (0, 0),
+    "percent_rank": (0, 0),
+    "cume_dist": (0, 0),
+    "ntile": (1, 1),
+    "lag": (1, 3),
+    "lead": (1, 3),
+    "first_value": (1, 1),
+    "last_value": (1, 1),
+    "nth_value": (2, 2),
+}
+
+
+@dataclass
+class _Window:
+    kind: str
+    args: list[RowExpr]
+    agg: AggregateSpec | None
+    partition: list[RowExpr]
+    order: list[tuple[RowExpr, bool, bool | None]]
+    options: int
+    start: RowExpr | None
+    end: RowExpr | None
+    type_oid: int
+    typmod: int
+
+
+def _resolve_window(over: Any, stmt: Any, position: int | None) -> Any:
+    named = {w.name: w for w in stmt.windowClause or ()}
+
+    def lookup(name: str) -> Any:
+        if name not in named:
+            raise make_error("42704", f'window "{name}" does not exist', position=position)
+        return named[name]
+
+    if over.name and not over.partitionClause and not over.orderClause and over.name in named:
+        return lookup(over.name)
+    if over.refname:
+        base = lookup(over.refname)
+        merged = copy.copy(over)
+        merged.partitionClause = base.partitionClause
+        if not over.orderClause:
+            merged.orderClause = base.orderClause
+        if not over.frameOptions & enums.FRAMEOPTION_NONDEFAULT:
+            merged.frameOptions = base.frameOptions
+            merged.startOffset, merged.endOffset = base.startOffset, base.endOffset
+        return merged
+    if over.name and over.name not in named and not over.partitionClause and not over.orderClause:
+        lookup(over.name)
+    return over
+
+
+def _apply_windows(
+    rows: Rows, windows: list[_Window], outer: Outer, params: Sequence[Any], ctx: EvalContext
+) -> Rows:
+    ext = [r + outer for r in rows] if outer else rows
+    columns = [_window_values(w, ext, params, ctx) for w in windows]
+    return [r + tuple(col[i] for col in columns) for i, r in enumerate(rows)]
+
+
+def _window_values(w: _Window, rows: Rows, params: Sequence[Any], ctx: EvalContext) -> list[Any]:
+    out: list[Any] = [None] * len(rows)
+    parts: dict[Any, list[int]] = {}
+    for i, r in enumerate(rows):
+        pkey = tuple(group_key(p.type_oid, p.evaluate(r, params, ctx)) for p in w.partition)
+        parts.setdefault(pkey, []).append(i)
+    opts = w.options
+    start_off = _bound(w.start, params, ctx, "frame starting offset") if w.start else None
+    end_off = _bound(w.end, params, ctx, "frame ending offset") if w.end else None
+    for idxs in parts.values():
+        okeys = {
+            i: tuple(
+                sort_key(e.type_oid, e.evaluate(rows[i], params, ctx), descending=d, nulls_first=nf)
+                for e, d, nf in w.order
+            )
+            for i in idxs
+        }
+        idxs.sort(key=lambda i: okeys[i])
+        n = len(idxs)
+        peer_start = [0] * n
+        peer_end = [0] * n
+        group_no = [0] * n
+        s = 0
+        g = 0
+        for k in range(1, n + 1):
+            if k == n or okeys[idxs[k]] != okeys[idxs[s]]:
+                for m in range(s, k):
+                    peer_start[m], peer_end[m], group_no[m] = s, k, g
+                s = k
+                g += 1
+
+        kind = w.kind
+        if kind == "aggregate":
+            agg = w.agg
+            assert agg is not None
+            frames = [
+                _frame(opts, k, n, peer_start, peer_end, start_off, end_off) for k in range(n)
+            ]
+            if all(a == 0 for a, _ in frames) and all(
+                frames[k][1] <= frames[k + 1][1] for k in range(n - 1)
+            ):
+                state = agg.new_state()
+                p = 0
+                for k in range(n):
+                    while p < frames[k][1]:
+                        state = agg.step(state, rows[idxs[p]], params, ctx)
+                        p += 1
+                    value = agg.final(state, params, ctx)
+                    out[idxs[k]] = list(value) if isinstance(value, list) else value
+            else:
+                for k in range(n):
+                    a, b = frames[k]
+                    state = agg.new_state()
+                    for m in range(a, b):
+                        state = agg.step(state, rows[idxs[m]], params, ctx)
+                    out[idxs[k]] = agg.final(state, params, ctx)
+            continue
+        for k in range(n):
+            i = idxs[k]
+            row = rows[i]
+            if kind == "row_number":
+                v: Any = k + 1
+            elif kind == "rank":
+                v = peer_start[k] + 1
+            elif kind == "dense_rank":
+                v = group_no[k] + 1
+            elif kind == "percent_rank":
+                v = peer_start[k] / (n - 1) if n > 1 else 0.0
+            elif kind == "cume_dist":
+                v = peer_end[k] / n
+            elif kind == "ntile":
+                buckets = w.args[0].evaluate(row, params, ctx)
+                if buckets is None:
+                    v = None
+                else:
+                    if int(buckets) <= 0:  # type: ignore[call-overload]
+                        raise make_error("22014", "argument of ntile must be greater than zero")
+                    v = _ntile(k, n, int(buckets))  # type: ignore[call-overload]
+            elif kind in ("lag", "lead"):
+                off = w.args[1].evaluate(row, params, ctx) if len(w.args) > 1 else 1
+                if off is None:
+                    v = None
+                else:
+                    j = k - int(off) if kind == "lag" else k + int(off)  # type: ignore[call-overload]
+                    if 0 <= j < n:
+                        v = w.args[0].evaluate(rows[idxs[j]], params, ctx)
+                    else:
+                        v = w.args[2].evaluate(row, params, ctx) if len(w.args) > 2 else None
+            else:
+                a, b = _frame(opts, k, n, peer_start, peer_end, start_off, end_off)
+                if kind == "first_value":
+                    j = a
+                elif kind == "last_value":
+                    j = b - 1
+                else:
+                    nth = w.args[1].evaluate(row, params, ctx)
+                    if nth is None:
+                        out[i] = None
+                        continue
+                    if int(nth) <= 0:  # type: ignore[call-overload]
+                        raise make_error("22016", "argument of nth_value must be greater than zero")
+                    j = a + int(nth) - 1  # type: ignore[call-overload]
+                v = w.args[0].evaluate(rows[idxs[j]], params, ctx) if a <= j < b else None
+            out[i] = v
+    return out
+
+
+def _frame(
+    opts: int,
+    k: int,
+    n: int,
+    peer_start: list[int],
+    peer_end: list[int],
+    start_off: int | None,
+    end_off: int | None,
+) -> tuple[int, int]:
+    """The frame [start, end) of partition position k."""
+    rows_mode = bool(opts & enums.FRAMEOPTION_ROWS)
+    if opts & enums.FRAMEOPTION_START_UNBOUNDED_PRECEDING:
+        a = 0
+    elif opts & enums.FRAMEOPTION_START_CURRENT_ROW:
+        a = k if rows_mode else peer_start[k]
+    elif opts & enums.FRAMEOPTION_START_OFFSET_PRECEDING:
+        a = max(0, k - (start_off or 0))
+    elif opts & enums.FRAMEOPTION_START_OFFSET_FOLLOWING:
+        a = k + (start_off or 0)
+    else:
+        a = n
+    if opts & enums.FRAMEOPTION_END_UNBOUNDED_FOLLOWING:
+        b = n
+    elif opts & enums.FRAMEOPTION_END_CURRENT_ROW:
+        b = k + 1 if rows_mode else peer_end[k]
+    elif opts & enums.FRAMEOPTION_END_OFFSET_PRECEDING:
+        b = k - (end_off or 0) + 1
+    elif opts & enums.FRAMEOPTION_END_OFFSET_FOLLOWING:
+        b = min(n, k + (end_off or 0) + 1)
+    else:
+        b = 0
+    return a, max(a, min(b, n))
+
+
+def _ntile(k: int, n: int, buckets: int) -> int:
+    per, extra = divmod(n, buckets)
+    if per == 0:
+        return k + 1
+    big = extra * (per + 1)
+    if k < big:
+        return k // (per + 1) + 1
+    return extra + (k - big) // per + 1
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _recursive_fixpoint(
+    run: _Run,
+    outer: Outer,
+    key: int,
+    base: RowsFn,
+    step: RowsFn,
+    types: list[int],
+    distinct: bool,
+) -> Rows:
+    """WITH RECURSIVE by iteration to a fixpoint, as PostgreSQL's working-table algorithm.
+
+    The seam for running recursive CTEs over a foreign key as a Kuzu recursive traversal:
+    such a plan would replace this loop (same inputs, same rows).
+    """
+    seen: set[Any] = set()
+
+    def fresh(rows: Rows) -> Rows:
+        if not distinct:
+            return rows
+        out = []
+        for r in rows:
+            k = tuple(group_key(t, v) for t, v in zip(types, r, strict=True))
+            if k not in seen:
+                seen.add(k)
+                out.append(r)
+        return out
+
+    result = fresh(list(base(run, outer)))
+    work = result
+    saved = run.work.get(key)
+    try:
+        while work:
+            run.work[key] = work
+            work = fresh(step(run, outer))
+            result = result + work
+            if len(result) > 10_000_000:
+                raise FeatureNotSupported(
+                    "recursive query produced more than 10000000 rows (cycle without UNION?)"
+                )
+    finally:
+        if saved is None:
+            run.work.pop(key, None)
+        else:
+            run.work[key] = saved
+    return result
+
+
+def _set_operation(
+    op: Any, all_: bool, left: Rows, right: Rows, keyf: Callable[[tuple[Any, ...]], Any]
+) -> Rows:
+    def dedupe(rows: Rows) -> Rows:
+        seen: set[Any] = set()
+        out = []
+        for r in rows:
+            k = keyf(r)
+            if k not in seen:
+                seen.add(k)
+                out.append(r)
+        return out
+
+    if op == enums.SetOperation.SETOP_UNION:
+        rows = left + right
+        return rows if all_ else dedupe(rows)
+    counts: dict[Any, int] = {}
+    for r in right:
+        k = keyf(r)
+        counts[k] = counts.get(k, 0) + 1
+    out: Rows = []
+    if op == enums.SetOperation.SETOP_INTERSECT:
+        for r in left if all_ else dedupe(left):
+            k = keyf(r)
+            if counts.get(k, 0) > 0:
+                counts[k] -= 1
+                out.append(r)
+        return out
+    for r in left if all_ else dedupe(left):
+        k = keyf(r)
+        if counts.get(k, 0) > 0:
+            if all_:
+                counts[k] -= 1
+            continue
+        out.append(r)
+    return out
+
+
+def _slice(rows: Rows, offset: RowExpr | None, limit: RowExpr | None, run: _Run) -> Rows:
+    start = _bound(offset, run.params, run.ctx, "OFFSET") or 0
+    count = _bound(limit, run.params, run.ctx, "LIMIT")
+    return rows[start:] if count is None else rows[start : start + count]
+
+
+def _combine(a: _Src, b: _Src) -> _Src:
+    """Comma in FROM: a cross product (the right side evaluated per left row if LATERAL)."""
+    na = len(a.columns)
+    arows, brows = a.rows, b.rows
+    if b.lateral:
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            return [x + y for x in arows(run, outer) for y in brows(run, x + outer)]
+
+    else:
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            right = brows(run, outer)
+            return [x + y for x in arows(run, outer) for y in right]
+
+    return _Src(
+        a.columns + b.columns,
+        rows,
+        {**a.tables, **b.tables},
+        a.scan_ids + b.scan_ids,
+        frozenset(a.shadowed | {na + i for i in b.shadowed}),
+        a.lateral,
+    )
 
 
 def _cross(a: _From, b: _From) -> _From:
+    """Legacy cross product for dml.py."""
+
     def rows(scanned: list[Rows], params: Sequence[Any], ctx: EvalContext) -> Rows:
         right = b.rows(scanned, params, ctx)
         return [x + y for x in a.rows(scanned, params, ctx) for y in right]
 
     return _From(a.columns + b.columns, a.scans + b.scans, rows)
+
+
+def _renamed(
+    columns: Sequence[Column], colnames: Any, alias: str, position: int | None
+) -> list[ScopeColumn]:
+    names = [c.sval for c in colnames or ()]
+    if len(names) > len(columns):
+        raise make_error(
+            "42P10",
+            f'table "{alias}" has {len(columns)} columns available but {len(names)} columns '
+            "specified",
+            position=position,
+        )
+    return [
+        ScopeColumn(alias, names[i] if i < len(names) else c.name, c.type_oid, c.typmod)
+        for i, c in enumerate(columns)
+    ]
+
+
+def _visible(src: _Src, i: int) -> bool:
+    return i not in src.shadowed and not src.columns[i].hidden
+
+
+def _using_slot(src: _Src, name: str, side: str, position: int | None) -> int:
+    hits = [i for i, c in enumerate(src.columns) if c.name == name and _visible(src, i)]
+    if not hits:
+        raise UndefinedColumn(
+            f'column "{name}" specified in USING clause does not exist in {side} table',
+            position=position,
+        )
+    if len(hits) > 1:
+        raise make_error(
+            "42702",
+            f'common column name "{name}" appears more than once in {side} table',
+            position=position,
+        )
+    return hits[0]
+
+
+_RECORD_FUNCTIONS = frozenset(
+    {"jsonb_each", "jsonb_each_text", "jsonb_array_elements", "jsonb_array_elements_text"}
+)
+
+
+def _flatten(v: Any) -> list[Any]:
+    if isinstance(v, list):
+        out: list[Any] = []
+        for x in v:
+            out.extend(_flatten(x))
+        return out
+    return [v]
+
+
+def _table_function(
+    name: str, args: list[RowExpr], position: int | None
+) -> tuple[Callable[[list[Any]], Rows], list[Column]]:
+    types = [a.type_oid for a in args]
+    if name == "unnest" and len(args) == 1:
+        pt = T.TYPES_BY_OID.get(types[0])
+        if pt is None or not pt.elem_oid:
+            raise make_error(
+                "42883",
+                f"function unnest({_type_name(types[0], -1)}) does not exist",
+                position=position,
+            )
+
+        def unnest(vals: list[Any]) -> Rows:
+            return [] if vals[0] is None else [(v,) for v in _flatten(vals[0])]
+
+        return unnest, [Column("unnest", pt.elem_oid)]
+    if name == "generate_series" and len(args) in (2, 3):
+        if all(t in (T.INT2, T.INT4) for t in types):
+            rtype = T.INT4
+        elif all(t in (T.INT2, T.INT4, T.INT8) for t in types):
+            rtype = T.INT8
+        elif all(t in (T.INT2, T.INT4, T.INT8, T.NUMERIC) for t in types):
+            rtype = T.NUMERIC
+        else:
+            raise FeatureNotSupported(
+                f"generate_series({', '.join(_type_name(t, -1) for t in types)}) in FROM is "
+                "not supported yet",
+                position=position,
+            )
+
+        def series(vals: list[Any]) -> Rows:
+            if any(v is None for v in vals):
+                return []
+            a, b = vals[0], vals[1]
+            step = vals[2] if len(vals) > 2 else 1
+            if step == 0:
+                raise make_error("22023", "step size cannot equal zero")
+            if rtype == T.NUMERIC:
+                a, b, step = Decimal(a), Decimal(b), Decimal(step)
+            out: Rows = []
+            v = a
+            while (v <= b) if step > 0 else (v >= b):
+                out.append((v,))
+                v = v + step
+            return out
+
+        return series, [Column("generate_series", rtype)]
+    if name in _JSONB_SETS and len(args) == 1 and types[0] in (T.JSONB, T.UNKNOWN, T.TEXT):
+        if types[0] != T.JSONB:
+            raise make_error(
+                "42883",
+                f"function {name}({_type_name(types[0], -1)}) does not exist",
+                position=position,
+            )
+        return _jsonb_set(name)
+    raise FeatureNotSupported(f"function {name}() in FROM is not supported yet", position=position)
+
+
+_JSONB_SETS = frozenset(
+    {"jsonb_array_elements", "jsonb_array_elements_text", "jsonb_each", "jsonb_each_text"}
+)
+
+
+def _jsonb_set(name: str) -> tuple[Callable[[list[Any]], Rows], list[Column]]:
+    from kuzugres.proxy.types import dump_jsonb, parse_json
+
+    as_text = name.endswith("_text")
+    vtype = T.TEXT if as_text else T.JSONB
+
+    def value(item: Any) -> Any:
+        if as_text:
+            if item is None:
+                return None
+            return item if isinstance(item, str) else dump_jsonb(item)
+        return dump_jsonb(item)
+
+    if name.startswith("jsonb_array_elements"):
+
+        def elements(vals: list[Any]) -> Rows:
+            if vals[0] is None:
+                return []
+            doc = parse_json(vals[0])
+            if not isinstance(doc, list):
+                what = "an object" if isinstance(doc, dict) else "a scalar"
+                raise make_error("22023", f"cannot extract elements from {what}")
+            return [(value(v),) for v in doc]
+
+        return elements, [Column("value", vtype)]
+
+    def each(vals: list[Any]) -> Rows:
+        if vals[0] is None:
+            return []
+        doc = parse_json(vals[0])
+        if not isinstance(doc, dict):
+            raise make_error("22023", f"cannot call {name} on a non-object")
+        return [(k, value(v)) for k, v in doc.items()]
+
+    return each, [Column("key", T.TEXT), Column("value", vtype)]
+
+
+def _is_untyped(node: Any) -> bool:
+    return isinstance(node, ast.A_Const) and (node.isnull or isinstance(node.val, ast.String))
+
+
+def _first_target_pos(node: Any) -> int | None:
+    while isinstance(node, ast.SelectStmt) and node.op != enums.SetOperation.SETOP_NONE:
+        node = node.larg
+    if isinstance(node, ast.SelectStmt) and node.targetList:
+        loc = getattr(node.targetList[0], "location", None)
+        return loc + 1 if isinstance(loc, int) and loc >= 0 else None
+    return None
+
+
+def _target_loc(node: Any, i: int) -> int | None:
+    while isinstance(node, ast.SelectStmt) and node.op != enums.SetOperation.SETOP_NONE:
+        node = node.larg
+    if isinstance(node, ast.SelectStmt) and node.targetList and i < len(node.targetList):
+        loc = getattr(node.targetList[i].val, "location", None)
+        return loc if isinstance(loc, int) and loc >= 0 else None
+    return None
+
+
+def _type_name(oid: int, typmod: int) -> str:
+    from kuzugres.proxy.types import format_type
+
+    return str(format_type(oid, typmod if typmod >= 0 else None))
+
+
+def _references(node: Any, name: str) -> bool:
+    return any(
+        isinstance(n, ast.RangeVar) and n.schemaname is None and n.relname == name
+        for n in _walk_all(node)
+    )
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
 
 
 def _equi_join(
@@ -236,7 +1833,13 @@ def _equi_join(
         a, b = _slot(c.lexpr, left), _slot(c.rexpr, right)
         if a is None or b is None:
             a, b = _slot(c.rexpr, left), _slot(c.lexpr, right)
-        if a is not None and b is not None and left[a].type_oid == right[b].type_oid:
+        if (
+            a is not None
+            and b is not None
+            and left[a].type_oid == right[b].type_oid
+            and _slot(c.lexpr, left + right) is not None
+            and _slot(c.rexpr, left + right) is not None
+        ):
             return a, b
     return None
 
@@ -256,21 +1859,6 @@ def _slot(ref: Any, columns: list[ScopeColumn]) -> int | None:
 # ---------------------------------------------------------------------------- grouping
 
 
-class _GroupedScope(Scope):
-    """After GROUP BY, a plain column reference must be a grouping expression."""
-
-    def resolve(self, names: tuple[str, ...], location: int | None) -> int:
-        inner = self.outer
-        assert inner is not None
-        inner.resolve(names, location)  # 42703/42702/42P01 first, like PostgreSQL
-        shown = ".".join(names)
-        raise GroupingError(
-            f'column "{shown}" must appear in the GROUP BY clause or be used in an '
-            "aggregate function",
-            position=location + 1 if location is not None else None,
-        )
-
-
 @dataclass
 class _Grouping:
     keys: list[RowExpr]
@@ -281,9 +1869,11 @@ class _Grouping:
     agg_nodes: list[Any] = field(default_factory=list)
 
 
-def _slots_for(node: Any, grouping: _Grouping, scope: Scope) -> dict[int, int]:
+def _slots_for(node: Any, grouping: _Grouping | None, scope: Scope) -> dict[int, int]:
     """id(subnode) -> grouped-row slot for grouping keys and aggregate calls under `node`."""
     slots: dict[int, int] = {}
+    if grouping is None:
+        return slots
     nkeys = len(grouping.keys)
     for sub in _walk(node):
         if is_aggregate_call(sub):
@@ -291,21 +1881,35 @@ def _slots_for(node: Any, grouping: _Grouping, scope: Scope) -> dict[int, int]:
                 if agg_node is sub:
                     slots[id(sub)] = nkeys + j
             continue
-        if isinstance(sub, ast.ColumnRef) and not isinstance(sub.fields[-1], ast.A_Star):
-            names = tuple(f.sval for f in sub.fields)
-            try:
-                idx = scope.resolve(names, sub.location)
-            except Exception:  # noqa: BLE001  (errors are raised when compiling)
-                continue
-            for k, ks in enumerate(grouping.key_slots):
-                if ks == idx:
-                    slots[id(sub)] = k
-                    break
-            continue
+        if isinstance(sub, ast.ColumnRef):
+            continue  # the grouped scope resolves grouping columns
         text = _deparse(sub) if isinstance(sub, ast.Node) else None
         if text is not None and text in grouping.key_texts:
             slots[id(sub)] = grouping.key_texts.index(text)
     return slots
+
+
+def _add_dependent_keys(g: _Grouping, scope: _QScope, source: _Src) -> None:
+    """PostgreSQL's functional dependency: grouping by a table's primary key groups its
+    other columns too (they become extra, hidden grouping keys)."""
+    for alias, table in source.tables.items():
+        pk = table.primary_key
+        if pk is None:
+            continue
+        slots = [
+            i
+            for i, c in enumerate(scope.columns)
+            if c.relation == alias and not c.hidden and i not in scope.shadowed
+        ]
+        by_name = {scope.columns[i].name: i for i in slots}
+        if not all(by_name.get(col) in g.key_slots for col in pk.columns):
+            continue
+        for i in slots:
+            if i not in g.key_slots:
+                g.keys.append(_SlotExpr(i, scope.columns[i]))
+                g.key_nodes.append(None)
+                g.key_texts.append("\0")
+                g.key_slots.append(i)
 
 
 # ---------------------------------------------------------------------------- SELECT
@@ -318,164 +1922,16 @@ class _Target:
 
 
 def compile_query(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> QueryPlan:
-    """Compile a SELECT with a FROM clause."""
+    """Compile a SELECT that reads tables (or has subqueries, WITH or set operations)."""
     b = _Builder(sql, params, catalog)
-    for clause, what in (
-        ("withClause", "WITH"),
-        ("windowClause", "WINDOW"),
-        ("lockingClause", "FOR UPDATE/SHARE"),
-        ("intoClause", "SELECT INTO"),
-    ):
-        if getattr(node, clause, None):
-            raise FeatureNotSupported(f"{what} is not supported yet")
-    if node.op != enums.SetOperation.SETOP_NONE:
-        raise FeatureNotSupported("UNION/INTERSECT/EXCEPT over tables is not supported yet")
-    for sub in _walk((node.targetList, node.whereClause, node.havingClause, node.sortClause)):
-        if isinstance(sub, ast.SubLink):
-            raise FeatureNotSupported("subqueries are not supported yet", position=b.pos(sub))
-        if isinstance(sub, ast.FuncCall) and sub.over is not None:
-            raise FeatureNotSupported("window functions are not supported yet", position=b.pos(sub))
-    source = b.from_list(node.fromClause)
-    scope = Scope(tuple(source.columns))
-    where = (
-        compile_condition(node.whereClause, sql, params, scope)
-        if node.whereClause is not None
-        else None
+    q = b.query(node, None)
+    rows = q.rows
+    return QueryPlan(
+        tuple(b.scans),
+        tuple(q.columns),
+        _with_run(lambda run: rows(run, ())),
+        b.top_scope,
     )
-    scans = _push_down(b.scans, node.whereClause, source.columns, sql, params)
-
-    # expand * and t.*
-    target_nodes: list[tuple[Any, str]] = []
-    star_slots: list[int | None] = []
-    for rt in node.targetList or ():
-        val = rt.val
-        if isinstance(val, ast.ColumnRef) and isinstance(val.fields[-1], ast.A_Star):
-            relation = val.fields[-2].sval if len(val.fields) > 1 else None
-            for i in _star(scope, relation, b.pos(val)):
-                target_nodes.append((None, scope.columns[i].name))
-                star_slots.append(i)
-            continue
-        target_nodes.append((val, column_label(rt)))
-        star_slots.append(None)
-
-    has_aggs = any(
-        is_aggregate_call(s)
-        for s in _walk(([t for t, _ in target_nodes], node.havingClause, node.sortClause))
-    )
-    group_items = list(node.groupClause or ())
-    grouping: _Grouping | None = None
-    if group_items or has_aggs or node.havingClause is not None:
-        grouping = _compile_grouping(group_items, target_nodes, scope, sql, params, b)
-        for sub in _walk(([t for t, _ in target_nodes], node.havingClause, node.sortClause)):
-            if is_aggregate_call(sub):
-                grouping.agg_nodes.append(sub)
-                grouping.aggregates.append(compile_aggregate(sub, sql, params, scope))
-    out_scope = scope
-    if grouping is not None:
-        nkeys = len(grouping.keys)
-        gcols = tuple(
-            ScopeColumn(None, f"__g{i}", k.type_oid, k.typmod) for i, k in enumerate(grouping.keys)
-        ) + tuple(
-            ScopeColumn(None, f"__a{j}", a.type_oid, a.typmod)
-            for j, a in enumerate(grouping.aggregates)
-        )
-        out_scope = _GroupedScope(gcols, outer=scope)
-        if any(s is not None for s in star_slots):
-            for i in (s for s in star_slots if s is not None):
-                if i not in grouping.key_slots:
-                    c = scope.columns[i]
-                    raise GroupingError(
-                        f'column "{c.relation}.{c.name}" must appear in the GROUP BY clause '
-                        "or be used in an aggregate function"
-                    )
-        del nkeys
-
-    targets: list[_Target] = []
-    for (tnode, label), slot in zip(target_nodes, star_slots, strict=True):
-        if slot is not None:
-            if grouping is not None:
-                k = grouping.key_slots.index(slot)
-                targets.append(_Target(_SlotExpr(k, scope.columns[slot]), label))
-            else:
-                targets.append(_Target(_SlotExpr(slot, scope.columns[slot]), label))
-            continue
-        slots = _slots_for(tnode, grouping, scope) if grouping is not None else None
-        targets.append(_Target(compile_expr(tnode, sql, params, out_scope, slots=slots), label))
-    having = None
-    if node.havingClause is not None:
-        assert grouping is not None
-        having = compile_condition(
-            node.havingClause,
-            sql,
-            params,
-            out_scope,
-            clause="HAVING",
-            slots=_slots_for(node.havingClause, grouping, scope),
-        )
-
-    order = _compile_order(node, targets, target_nodes, out_scope, scope, grouping, sql, params)
-    distinct = node.distinctClause
-    distinct_all = distinct is not None and len(distinct) == 1 and distinct[0] is None
-    distinct_on: list[RowExpr] = []
-    if distinct and not distinct_all:
-        for d in distinct:
-            distinct_on.append(
-                _order_or_output_expr(
-                    d, targets, target_nodes, out_scope, scope, grouping, sql, params
-                )
-            )
-    limit = _limit_expr(node.limitCount, sql, params)
-    offset = _limit_expr(node.limitOffset, sql, params)
-    columns = tuple(Column(t.name, t.expr.type_oid, t.expr.typmod) for t in targets)
-
-    def run(scanned: list[Rows], params_: Sequence[Any], ctx: EvalContext) -> Rows:
-        rows = source.rows(scanned, params_, ctx)
-        if where is not None:
-            rows = [r for r in rows if where.evaluate(r, params_, ctx) is True]
-        if grouping is not None:
-            rows = _group(rows, grouping, bool(group_items), params_, ctx)
-            if having is not None:
-                rows = [r for r in rows if having.evaluate(r, params_, ctx) is True]
-        produced = []
-        for r in rows:
-            out = tuple(t.expr.evaluate(r, params_, ctx) for t in targets)
-            keys = tuple(o.expr.evaluate(out if o.on_output else r, params_, ctx) for o in order)
-            don = tuple(
-                e.evaluate(out if isinstance(e, _SlotExpr) and e.output else r, params_, ctx)
-                for e in distinct_on
-            )
-            produced.append((out, keys, don))
-        if order:
-            produced.sort(
-                key=lambda p: tuple(
-                    sort_key(o.expr.type_oid, v, descending=o.descending, nulls_first=o.nulls_first)
-                    for o, v in zip(order, p[1], strict=True)
-                )
-            )
-        if distinct_all:
-            seen: set[Any] = set()
-            unique = []
-            for p in produced:
-                k = tuple(_hashable(v) for v in p[0])
-                if k not in seen:
-                    seen.add(k)
-                    unique.append(p)
-            produced = unique
-        elif distinct_on:
-            seen_on: set[Any] = set()
-            unique = []
-            for p in produced:
-                k = tuple(_hashable(v) for v in p[2])
-                if k not in seen_on:
-                    seen_on.add(k)
-                    unique.append(p)
-            produced = unique
-        result = [p[0] for p in produced]
-        start = _bound(offset, params_, ctx, "OFFSET") or 0
-        count = _bound(limit, params_, ctx, "LIMIT")
-        return result[start:] if count is None else result[start : start + count]
-
-    return QueryPlan(tuple(scans), columns, run, scope)
 
 
 @dataclass(frozen=True)
@@ -506,13 +1962,13 @@ class _Order:
     nulls_first: bool | None
 
 
-def _star(scope: Scope, relation: str | None, position: int | None) -> list[int]:
+def _star(scope: _QScope, relation: str | None, position: int | None) -> list[int]:
     if relation is None:
-        cols = [i for i, c in enumerate(scope.columns) if not c.hidden]
+        cols = [i for i, c in enumerate(scope.columns) if not c.hidden and i not in scope.shadowed]
         if not cols:
             raise PgSyntaxError("SELECT * with no tables specified is not valid", position=position)
         return cols
-    return [i for i in scope.star(relation)]
+    return list(scope.star(relation, position - 1 if position else None))
 
 
 def _compile_grouping(
@@ -546,10 +2002,17 @@ def _compile_grouping(
                         break
         if isinstance(node, ast.GroupingSet):
             raise FeatureNotSupported("GROUPING SETS, ROLLUP and CUBE are not supported yet")
+        for sub in _walk(node):
+            if is_aggregate_call(sub):
+                raise GroupingError(
+                    "aggregate functions are not allowed in GROUP BY", position=b.pos(sub)
+                )
         slot = None
         if isinstance(node, ast.ColumnRef):
             slot = scope.resolve(tuple(f.sval for f in node.fields), node.location)
-        g.keys.append(compile_expr(node, sql, params, scope))
+            if slot >= len(scope.columns):
+                slot = None
+        g.keys.append(compile_expr(node, sql, params, scope, subquery=b.subquery))
         g.key_nodes.append(node)
         g.key_texts.append(_deparse(node))
         g.key_slots.append(slot)
@@ -557,19 +2020,25 @@ def _compile_grouping(
 
 
 def _group(
-    rows: Rows, g: _Grouping, has_group_by: bool, params: Sequence[Any], ctx: EvalContext
+    rows: Rows,
+    g: _Grouping,
+    has_group_by: bool,
+    outer: Outer,
+    params: Sequence[Any],
+    ctx: EvalContext,
 ) -> Rows:
     groups: dict[Any, tuple[tuple[Any, ...], list[Any]]] = {}
     for r in rows:
-        keyvals = tuple(k.evaluate(r, params, ctx) for k in g.keys)
-        hk = tuple(_hashable(v) for v in keyvals)
+        rr = r + outer
+        keyvals = tuple(k.evaluate(rr, params, ctx) for k in g.keys)
+        hk = tuple(group_key(k.type_oid, v) for k, v in zip(g.keys, keyvals, strict=True))
         entry = groups.get(hk)
         if entry is None:
             entry = (keyvals, [a.new_state() for a in g.aggregates])
             groups[hk] = entry
         states = entry[1]
         for i, a in enumerate(g.aggregates):
-            states[i] = a.step(states[i], r, params, ctx)
+            states[i] = a.step(states[i], rr, params, ctx)
     if not groups and not has_group_by:
         groups[()] = ((), [a.new_state() for a in g.aggregates])
     return [
@@ -584,9 +2053,10 @@ def _order_or_output_expr(
     target_nodes: list[tuple[Any, str]],
     out_scope: Scope,
     scope: Scope,
-    grouping: _Grouping | None,
+    slots: Callable[[Any], dict[int, int]],
     sql: str,
     params: ParamTypes,
+    hook: Any,
 ) -> Any:
     """An ORDER BY / DISTINCT ON expression: an output column (ordinal or name) or an expr."""
     if isinstance(node, ast.A_Const) and isinstance(node.val, ast.Integer):
@@ -612,8 +2082,7 @@ def _order_or_output_expr(
             return _SlotExpr(
                 hits[0], ScopeColumn(None, t.name, t.expr.type_oid, t.expr.typmod), output=True
             )
-    slots = _slots_for(node, grouping, scope) if grouping is not None else None
-    return compile_expr(node, sql, params, out_scope, slots=slots)
+    return compile_expr(node, sql, params, out_scope, slots=slots(node), subquery=hook)
 
 
 def _compile_order(
@@ -622,19 +2091,33 @@ def _compile_order(
     target_nodes: list[tuple[Any, str]],
     out_scope: Scope,
     scope: Scope,
-    grouping: _Grouping | None,
+    slots: Callable[[Any], dict[int, int]],
     sql: str,
     params: ParamTypes,
+    hook: Any,
+    distinct_all: bool,
 ) -> list[_Order]:
     out = []
     SB = enums.SortByDir
     SN = enums.SortByNulls
+    texts = [_deparse(t) if t is not None else None for t, _ in target_nodes]
     for sb in node.sortClause or ():
         if sb.useOp:
             raise FeatureNotSupported("ORDER BY ... USING is not supported yet")
         e = _order_or_output_expr(
-            sb.node, targets, target_nodes, out_scope, scope, grouping, sql, params
+            sb.node, targets, target_nodes, out_scope, scope, slots, sql, params, hook
         )
+        if not (isinstance(e, _SlotExpr) and e.output):
+            text = _deparse(sb.node)
+            if text in texts:
+                k = texts.index(text)
+                t = targets[k]
+                e = _SlotExpr(k, ScopeColumn(None, t.name, t.expr.type_oid, t.expr.typmod), True)
+            elif distinct_all:
+                raise InvalidColumnReference(
+                    "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
+                    position=_node_pos(sb.node),
+                )
         desc = sb.sortby_dir == SB.SORTBY_DESC
         nulls = None
         if sb.sortby_nulls == SN.SORTBY_NULLS_FIRST:
@@ -642,9 +2125,12 @@ def _compile_order(
         elif sb.sortby_nulls == SN.SORTBY_NULLS_LAST:
             nulls = False
         out.append(_Order(e, isinstance(e, _SlotExpr) and e.output, desc, nulls))
-    if node.distinctClause and node.sortClause:
-        pass  # PostgreSQL's "ORDER BY expressions must appear in select list" not enforced
     return out
+
+
+def _node_pos(node: Any) -> int | None:
+    loc = getattr(node, "location", None)
+    return loc + 1 if isinstance(loc, int) and loc >= 0 else None
 
 
 def _limit_expr(node: Any, sql: str, params: ParamTypes) -> RowExpr | None:
@@ -670,7 +2156,9 @@ def _bound(e: RowExpr | None, params: Sequence[Any], ctx: EvalContext, what: str
 
         if what == "LIMIT":
             raise InvalidRowCountInLimitClause("LIMIT must not be negative")
-        raise InvalidRowCountInResultOffsetClause("OFFSET must not be negative")
+        if what == "OFFSET":
+            raise InvalidRowCountInResultOffsetClause("OFFSET must not be negative")
+        raise make_error("22013", f"{what} must not be negative")
     return n
 
 

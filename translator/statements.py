@@ -27,7 +27,7 @@ from kuzugres.errcodes import (
 )
 from kuzugres.errors import PgError
 from kuzugres.proxy.types import type_by_name
-from kuzugres.translator import ddl, dml, expr, query
+from kuzugres.translator import ddl, ddl_alter, ddl_objects, dml, expr, query
 from kuzugres.translator.catalog import Catalog
 from kuzugres.translator.expr import Column, ParamTypes
 from kuzugres.translator.plans import (
@@ -40,6 +40,7 @@ from kuzugres.translator.plans import (
     DiscardPlan,
     EmptyPlan,
     ErrorPlan,
+    ExplainPlan,
     Plan,
     ResetAllPlan,
     SetPlan,
@@ -90,12 +91,6 @@ def handles(node: type) -> Callable[[Handler], Handler]:
 # Names of statements we do not translate yet, for the 0A000 message.
 _CONSTRUCTS: dict[str, str] = {
     "MergeStmt": "MERGE",
-    "AlterTableStmt": "ALTER TABLE",
-    "IndexStmt": "CREATE INDEX",
-    "ViewStmt": "CREATE VIEW",
-    "CreateSchemaStmt": "CREATE SCHEMA",
-    "CreateSeqStmt": "CREATE SEQUENCE",
-    "ExplainStmt": "EXPLAIN",
     "PrepareStmt": "PREPARE",
     "ExecuteStmt": "EXECUTE",
     "DeclareCursorStmt": "DECLARE CURSOR",
@@ -106,7 +101,6 @@ _CONSTRUCTS: dict[str, str] = {
     "UnlistenStmt": "UNLISTEN",
     "LockStmt": "LOCK",
     "VacuumStmt": "VACUUM",
-    "CommentStmt": "COMMENT",
     "GrantStmt": "GRANT",
     "CreateRoleStmt": "CREATE ROLE",
     "CreatedbStmt": "CREATE DATABASE",
@@ -132,7 +126,9 @@ class Translator:
     """Parses SQL and builds plans, caching by text and declared parameter types."""
 
     def __init__(self, cache_size: int = 1024) -> None:
-        self._cache: OrderedDict[tuple[str, tuple[int, ...], int], list[Statement]] = OrderedDict()
+        self._cache: OrderedDict[
+            tuple[str, tuple[int, ...], int, tuple[str, ...]], list[Statement]
+        ] = OrderedDict()
         self._cache_size = cache_size
 
     def translate(
@@ -140,7 +136,8 @@ class Translator:
     ) -> list[Statement]:
         """All statements of `sql` (empty list for an empty query string)."""
         version = catalog.version if catalog is not None else -1
-        key = (sql, tuple(param_types), version)
+        path = catalog.search_path if catalog is not None else ()
+        key = (sql, tuple(param_types), version, path)
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
@@ -195,6 +192,8 @@ def _plan_columns(plan: Plan) -> tuple[Column, ...] | None:
         if plan.projection is None:
             return plan.columns
         return tuple(plan.columns[i] for i in plan.projection)
+    if isinstance(plan, ExplainPlan):
+        return (Column("QUERY PLAN", 25),)
     if isinstance(plan, ShowPlan):
         if plan.name == "all":
             return (Column("name", 25), Column("setting", 25), Column("description", 25))
@@ -324,6 +323,55 @@ def _show(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     return ShowPlan(canonical_name(name))
 
 
+@handles(ast.ExplainStmt)
+def _explain(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    options = {
+        o.defname: _const_value(o.arg) if o.arg is not None else True for o in node.options or ()
+    }
+    analyze = bool(options.pop("analyze", False)) and options.get("analyze") is not False
+    for name in options:
+        if name not in ("verbose", "costs", "buffers", "timing", "summary", "format"):
+            raise PgSyntaxError(
+                f'unrecognized EXPLAIN option "{name}"', position=src.position(offset)
+            )
+    if str(options.get("format", "text")).lower() != "text":
+        raise FeatureNotSupported("EXPLAIN formats other than TEXT are not supported yet")
+    inner_node = node.query
+    handler = _HANDLERS.get(type(inner_node))
+    if handler is None or isinstance(inner_node, ast.ExplainStmt):
+        raise _unsupported(inner_node, src, offset)
+    inner = handler(inner_node, src, offset, p)
+    return ExplainPlan(inner, analyze, _residual_steps(inner_node))
+
+
+def _residual_steps(node: Any) -> tuple[str, ...]:
+    """What the residual engine does for a statement, in order (for EXPLAIN)."""
+    steps: list[str] = []
+    if _is(node, ast.SelectStmt):
+        if node.fromClause and (len(node.fromClause) > 1 or _is(node.fromClause[0], ast.JoinExpr)):
+            steps.append("Join (hash join on equalities, else nested loop)")
+        if node.whereClause is not None:
+            steps.append("Filter (WHERE)")
+        if node.groupClause or node.havingClause is not None:
+            steps.append("Aggregate (GROUP BY" + (", HAVING)" if node.havingClause else ")"))
+        elif any(expr.is_aggregate_call(rt.val) for rt in node.targetList or ()):
+            steps.append("Aggregate")
+        steps.append("Project")
+        if node.distinctClause:
+            steps.append("Unique (DISTINCT)")
+        if node.sortClause:
+            steps.append("Sort (ORDER BY)")
+        if node.limitCount is not None or node.limitOffset is not None:
+            steps.append("Limit")
+    elif _is(node, ast.InsertStmt):
+        steps += ["Evaluate values and defaults", "Check constraints", "Write (Kuzu CREATE)"]
+    elif _is(node, ast.UpdateStmt):
+        steps += ["Filter (WHERE)", "Compute new rows", "Check constraints", "Write (Kuzu SET)"]
+    elif _is(node, ast.DeleteStmt):
+        steps += ["Filter (WHERE)", "Foreign keys (parent side)", "Write (Kuzu DETACH DELETE)"]
+    return tuple(steps)
+
+
 @handles(ast.InsertStmt)
 def _insert(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     return dml.compile_insert(node, src.sql, p, src.catalog)
@@ -341,17 +389,87 @@ def _delete(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
 
 @handles(ast.CreateStmt)
 def _create_table(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
-    return ddl.create_table(node, src.position(offset))
+    return ddl.create_table(node, src.position(offset), src.catalog.search_path)
+
+
+_DROP_KINDS = {
+    enums.ObjectType.OBJECT_VIEW: "view",
+    enums.ObjectType.OBJECT_SEQUENCE: "sequence",
+    enums.ObjectType.OBJECT_INDEX: "index",
+}
 
 
 @handles(ast.DropStmt)
 def _drop(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
-    return ddl.drop_table(node, src.position(offset))
+    kind = node.removeType
+    path = src.catalog.search_path
+    if kind == enums.ObjectType.OBJECT_TABLE:
+        return ddl.drop_table(node, src.position(offset), path)
+    if kind == enums.ObjectType.OBJECT_SCHEMA:
+        return ddl_objects.drop_schema(node, src.position(offset))
+    if kind in _DROP_KINDS:
+        return ddl_objects.drop_objects(node, src.position(offset), path, _DROP_KINDS[kind])
+    raise FeatureNotSupported(
+        f"DROP {kind.name.removeprefix('OBJECT_').replace('_', ' ')} is not supported yet",
+        position=src.position(offset),
+    )
 
 
 @handles(ast.TruncateStmt)
 def _truncate(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
-    return ddl.truncate(node, src.position(offset))
+    return ddl.truncate(node, src.position(offset), src.catalog.search_path)
+
+
+@handles(ast.AlterTableStmt)
+def _alter_table(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl_alter.alter_table(node, src.position(offset), src.catalog.search_path)
+
+
+@handles(ast.RenameStmt)
+def _rename(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl_alter.rename(node, src.position(offset), src.catalog.search_path)
+
+
+@handles(ast.CreateSchemaStmt)
+def _create_schema(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl_objects.create_schema(node, src.position(offset))
+
+
+@handles(ast.CreateSeqStmt)
+def _create_sequence(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl_objects.create_sequence(node, src.position(offset), src.catalog.search_path)
+
+
+@handles(ast.AlterSeqStmt)
+def _alter_sequence(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl_objects.alter_sequence(node, src.position(offset), src.catalog.search_path)
+
+
+@handles(ast.IndexStmt)
+def _create_index(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl_objects.create_index(node, src.position(offset), src.catalog.search_path)
+
+
+@handles(ast.CommentStmt)
+def _comment(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl_objects.comment_on(node, src.position(offset), src.catalog.search_path)
+
+
+def _view_columns(select: Any, sql: str, catalog: Catalog) -> list[tuple[str, int, int]]:
+    """Output columns of a view's SELECT, compiled against `catalog`."""
+    select = parse_sql(sql)[0].stmt  # fresh locations for the stored text
+    columns = _HANDLERS[ast.SelectStmt](select, Source(sql, catalog), 0, ParamTypes([]))
+    cols = _plan_columns(columns)
+    if cols is None:
+        raise FeatureNotSupported("this view query is not supported yet")
+    return [(c.name, c.type_oid, c.typmod) for c in cols]
+
+
+@handles(ast.ViewStmt)
+def _create_view(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl_objects.create_view(
+        node, src.position(offset), src.catalog.search_path, src.sql, _view_columns
+    )
 
 
 @handles(ast.DeallocateStmt)
@@ -387,7 +505,7 @@ def _select(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     rf = _cypher_call(node)
     if rf is not None:
         return _cypher(node, rf, src, offset, p)
-    if node.fromClause:
+    if node.fromClause or query.needs_query(node):
         return dml.SelectPlan(
             query.compile_query(node, src.sql, p, src.catalog), src.catalog.version
         )
@@ -405,6 +523,10 @@ _NON_IMMUTABLE = frozenset(
         "current_setting",
         "set_config",
         "random",
+        "nextval",
+        "currval",
+        "setval",
+        "lastval",
         "gen_random_uuid",
         "pg_backend_pid",
         "version",

@@ -413,6 +413,16 @@ AGGREGATES = [
     "sum(a + 'x')",
     "sum(d * 1e300)",
     "sum(g * 2)",
+    "stddev(a)",
+    "stddev_samp(c)",
+    "stddev_pop(d)",
+    "variance(g)",
+    "var_samp(d)",
+    "var_pop(a)",
+    "var_pop(c)",
+    "json_object_agg(b, a)",
+    "jsonb_object_agg(b, c)",
+    "json_object_agg(id, e)",
 ]
 
 
