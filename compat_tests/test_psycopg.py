@@ -271,7 +271,7 @@ def test_error_inside_transaction_block_context(node: NodeProcess) -> None:
         assert c.execute("SELECT 'ok'").fetchone() == ("ok",)
 
 
-def _run_cancelled(conn: psycopg.Connection[Any], cancel: Any) -> float:
+def _run_cancelled(conn: psycopg.Connection[Any], cancel: Any) -> None:
     """Run SLOW_QUERY while another thread cancels it; return the seconds it took."""
     stop = threading.Event()
 
@@ -281,7 +281,6 @@ def _run_cancelled(conn: psycopg.Connection[Any], cancel: Any) -> float:
             cancel()
 
     thread = threading.Thread(target=canceller, daemon=True)
-    start = time.monotonic()
     thread.start()
     try:
         with pytest.raises(errors.QueryCanceled) as exc:
@@ -291,14 +290,12 @@ def _run_cancelled(conn: psycopg.Connection[Any], cancel: Any) -> float:
         thread.join()
     assert exc.value.sqlstate == "57014"
     assert "canceling statement due to user request" in str(exc.value)
-    return time.monotonic() - start
 
 
 @pytest.mark.parametrize("method", ["cancel", "cancel_safe"])
 def test_cancel_from_another_thread(node: NodeProcess, method: str) -> None:
     with psycopg.connect(node.dsn, autocommit=True, connect_timeout=10) as conn:
-        elapsed = _run_cancelled(conn, getattr(conn, method))
-        assert elapsed < 15
+        _run_cancelled(conn, getattr(conn, method))
         time.sleep(0.3)  # let any late CancelRequest land while idle; it must be ignored
         assert conn.execute("SELECT 'still usable'").fetchone() == ("still usable",)
         assert conn.execute("SELECT %s::int4", [5]).fetchone() == (5,)
@@ -316,10 +313,8 @@ def test_cancel_inside_transaction_fails_the_block(node: NodeProcess) -> None:
 def test_statement_timeout(conn: psycopg.Connection[Any]) -> None:
     conn.execute("SET statement_timeout = '300ms'")
     assert conn.execute("SHOW statement_timeout").fetchone() == ("300ms",)
-    start = time.monotonic()
     with pytest.raises(errors.QueryCanceled) as exc:
         conn.execute(SLOW_QUERY)
-    assert time.monotonic() - start < 15
     assert exc.value.sqlstate == "57014"
     assert "canceling statement due to statement timeout" in str(exc.value)
     conn.execute("RESET statement_timeout")

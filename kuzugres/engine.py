@@ -216,13 +216,18 @@ class EngineConnection:
         fetch_fn: Callable[[Any], Any] = fetch if fetch is not None else fetch_all
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[Any] = loop.create_future()
-        self._jobs.put((loop, fut, cypher, params or {}, timeout_ms, fetch_fn))
+        cancelled = threading.Event()  # set before the job starts: it never runs
+        self._jobs.put((loop, fut, cypher, params or {}, timeout_ms, fetch_fn, cancelled))
         try:
             return await asyncio.shield(fut)  # type: ignore[no-any-return]
         except asyncio.CancelledError:
-            self.interrupt("user")
-            with contextlib.suppress(BaseException):
-                await fut
+            cancelled.set()
+            # Interrupt until Kuzu stops: an interrupt that lands just before Kuzu starts
+            # executing can be lost, so it is repeated while the job runs.
+            while not fut.done():
+                self.interrupt("user")
+                with contextlib.suppress(BaseException):
+                    await asyncio.wait_for(asyncio.shield(fut), 0.2)
             raise
 
     def _work(self) -> None:
@@ -236,8 +241,10 @@ class EngineConnection:
             job = self._jobs.get()
             if job is None:
                 return
-            loop, fut, cypher, params, timeout_ms, fetch = job
+            loop, fut, cypher, params, timeout_ms, fetch, cancelled = job
             try:
+                if cancelled.is_set():
+                    raise QueryCanceled("canceling statement due to user request")
                 value = self._execute_sync(cypher, params, timeout_ms, fetch)
             except BaseException as exc:  # noqa: BLE001  (handed to the awaiting task)
                 loop.call_soon_threadsafe(_settle, fut, None, exc)

@@ -20,7 +20,7 @@ import json
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from kuzugres import PG_SERVER_VERSION, __version__
@@ -53,8 +53,8 @@ from kuzugres.proxy.types import (
 from kuzugres.sequences import SessionSequences, currval, lastval, resolve_sequence
 from kuzugres.settings import SessionSettings, parse_duration_ms
 from kuzugres.tables import TableWriter, pad_row, rows_from_kuzu, to_kuzu
-from kuzugres.translator.catalog import Catalog, TableDef, search_path_schemas
-from kuzugres.translator.ddl import DdlPlan, DdlResult
+from kuzugres.translator.catalog import Catalog, TableDef, fk_rel_tables, search_path_schemas
+from kuzugres.translator.ddl import DdlPlan, DdlResult, quote
 from kuzugres.translator.dml import DEFAULT, DeletePlan, InsertPlan, SelectPlan, UpdatePlan
 from kuzugres.translator.dml import table_checks as dml_checks
 from kuzugres.translator.dml import table_defaults as dml_defaults
@@ -544,9 +544,17 @@ class SessionExecutor:
 
     async def _ddl(self, plan: DdlPlan) -> ResultSet:
         async def work() -> DdlResult:
-            result = plan.apply(self.catalog())
+            before = self.catalog()
+            result = plan.apply(before)
+            # Foreign-key REL tables go before the node tables they connect...
+            for rel in fk_rel_tables(before) - fk_rel_tables(result.catalog):
+                await self.run_cypher(f"DROP TABLE {quote(rel)}", {}, write=True)
             for cypher in result.cypher:
                 await self.run_cypher(cypher, {}, write=True)
+            # ...and new foreign keys get theirs once both node tables exist.
+            linked = await self._link_foreign_keys(result.catalog)
+            if linked is not result.catalog:
+                result = replace(result, catalog=linked)
             state = self.store.sequences
             for name in result.sequences:
                 state.restart(name, result.catalog.sequences[name].start)
@@ -633,6 +641,48 @@ class SessionExecutor:
         for cypher, params in CatalogStore.sequence_save_statements(dirty):
             await self.run_cypher(cypher, params, write=True)
         state.saved(dirty)
+
+    async def _link_foreign_keys(self, catalog: Catalog) -> Catalog:
+        """Create the REL TABLE (and edges for existing rows) of every new foreign key."""
+        for table in list(catalog.tables.values()):
+            changed = False
+            constraints = []
+            for con in table.constraints:
+                if con.kind == "f" and con.rel_table is None and con.ref_table is not None:
+                    schema, _, name = con.ref_table.partition(".")
+                    parent = catalog.find(name, schema)
+                    if parent is None:
+                        constraints.append(con)
+                        continue
+                    rel = f"_fk_{table.kuzu_name}_{con.name}"
+                    await self.run_cypher(
+                        f"CREATE REL TABLE {quote(rel)}(FROM {quote(table.kuzu_name)} "
+                        f"TO {quote(parent.kuzu_name)})",
+                        {},
+                        write=True,
+                    )
+                    on = " AND ".join(
+                        f"c.{quote(a)} = p.{quote(b)}"
+                        for a, b in zip(con.columns, con.ref_columns, strict=True)
+                    )
+                    await self.run_cypher(
+                        f"MATCH (c:{quote(table.kuzu_name)}), (p:{quote(parent.kuzu_name)}) "
+                        f"WHERE {on} CREATE (c)-[:{quote(rel)}]->(p)",
+                        {},
+                        write=True,
+                    )
+                    con = replace(con, rel_table=rel)
+                    changed = True
+                constraints.append(con)
+            if changed:
+                catalog = replace(
+                    catalog,
+                    tables={
+                        **catalog.tables,
+                        table.qualified: replace(table, constraints=tuple(constraints)),
+                    },
+                )
+        return catalog
 
     async def _ddl_data(self, result: DdlResult) -> None:
         """Backfill and validate existing rows for ALTER TABLE / CREATE UNIQUE INDEX."""

@@ -243,7 +243,61 @@ class TableWriter:
             ]
             result = await self.run(cypher, {"rows": batch})
             keys.extend(r[0] for r in result.rows)
+        await self.link(list(zip(keys, rows, strict=True)), relink=False)
         return keys
+
+    def _key_cast(self) -> str:
+        t = self.table
+        key_col = t.column(t.key)
+        return "INT64" if t.key == ROWID or key_col is None else _cast(key_col)
+
+    async def link(self, written: Sequence[tuple[Any, Sequence[Any]]], *, relink: bool) -> None:
+        """Keep each foreign key's REL TABLE in step: an edge child -> parent per row whose
+        key is not NULL (`relink`: the rows existed, drop their old edges first)."""
+        t = self.table
+        if not written:
+            return
+        kc = self._key_cast()
+        for con in t.constraints:
+            if con.kind != "f" or con.rel_table is None or con.ref_table is None:
+                continue
+            schema, _, name = con.ref_table.partition(".")
+            parent = self.catalog.find(name, schema)
+            if parent is None:
+                continue
+            rel = quote(con.rel_table)
+            child = quote(t.kuzu_name)
+            if relink:
+                await self.run(
+                    f"UNWIND $keys AS k MATCH (c:{child})-[e:{rel}]->() "
+                    f"WHERE c.{quote(t.key)} = CAST(k AS {kc}) DELETE e",
+                    {"keys": [k for k, _ in written]},
+                )
+            idx = [self._index(c) for c in con.columns]
+            pcols = [parent.column(c) for c in con.ref_columns]
+            items = []
+            for key, row in written:
+                values = [row[i] for i in idx]
+                if any(v is None for v in values):
+                    continue
+                item = {"k": key}
+                for j, (pc, v) in enumerate(zip(pcols, values, strict=True)):
+                    assert pc is not None
+                    item[f"v{j}"] = to_kuzu(pc, v, self.ctx)
+                items.append(item)
+            if not items:
+                continue
+            match = " AND ".join(
+                f"p.{quote(pc.name)} = CAST(r.v{j} AS {_cast(pc)})"  # type: ignore[union-attr]
+                for j, pc in enumerate(pcols)
+            )
+            cypher = (
+                f"UNWIND $items AS r MATCH (c:{child}) WHERE c.{quote(t.key)} = "
+                f"CAST(r.k AS {kc}) MATCH (p:{quote(parent.kuzu_name)}) WHERE {match} "
+                f"CREATE (c)-[:{rel}]->(p)"
+            )
+            for start in range(0, len(items), 2000):
+                await self.run(cypher, {"items": items[start : start + 2000]})
 
     async def update(self, changes: Sequence[tuple[Any, Sequence[Any]]]) -> None:
         """SET every column of the rows with the given keys (key columns never change here)."""
@@ -270,6 +324,7 @@ class TableWriter:
                 rec["k"] = key
                 batch.append(rec)
             await self.run(cypher, {"rows": batch})
+        await self.link(changes, relink=True)
 
     async def delete(self, keys: Sequence[Any]) -> None:
         """DETACH DELETE the rows with the given keys."""

@@ -82,6 +82,8 @@ class ConstraintDef:
     #: A UNIQUE ('u') that exists only as a unique index (CREATE UNIQUE INDEX): enforced
     #: like a constraint, but not a pg_constraint row.
     index_only: bool = False
+    #: FOREIGN KEY: the Kuzu REL TABLE (child -> parent) kept in step with every write.
+    rel_table: str | None = None
 
 
 @dataclass(frozen=True)
@@ -505,3 +507,13 @@ def column_scope_types(table: TableDef) -> list[tuple[str, int, int]]:
 def describe(table: TableDef) -> dict[str, Any]:
     """A plain dict, for tests and EXPLAIN."""
     return asdict(table)
+
+
+def fk_rel_tables(catalog: Catalog) -> set[str]:
+    """The Kuzu REL TABLEs of all foreign keys in `catalog`."""
+    return {
+        c.rel_table
+        for t in catalog.tables.values()
+        for c in t.constraints
+        if c.kind == "f" and c.rel_table is not None
+    }
