@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from kuzugres.errcodes import (
@@ -61,13 +62,32 @@ def _cast(col: ColumnDef) -> str:
     return col.kuzu_type
 
 
+def _reader(col: ColumnDef, ctx: FormatContext) -> Callable[[Any], Any] | None:
+    """How to turn a stored property back into the PostgreSQL value (None: as it is)."""
+    if col.native:
+        return T.round_float4 if col.type_oid == T.FLOAT4 else None
+    if col.type_oid == T.NUMERIC:
+        return Decimal  # stored in PostgreSQL's canonical output form
+    oid = col.type_oid
+    return lambda v: decode_text(oid, v.encode("utf-8"), ctx)
+
+
 def rows_from_kuzu(
     table: TableDef, rows: list[list[Any]], ctx: FormatContext
 ) -> list[tuple[Any, ...]]:
-    cols = table.columns
-    return [
-        tuple(from_kuzu(c, v, ctx) for c, v in zip(cols, r, strict=False)) + (r[-1],) for r in rows
-    ]
+    """Scanned Kuzu rows (columns, then key) as rows of PostgreSQL values (then key)."""
+    readers = [_reader(c, ctx) for c in table.columns]
+    if all(r is None for r in readers):
+        return [tuple(r) for r in rows]  # every column native: nothing to convert
+    convert = [(i, f) for i, f in enumerate(readers) if f is not None]
+    out = []
+    for r in rows:
+        for i, f in convert:
+            v = r[i]
+            if v is not None:
+                r[i] = f(v)
+        out.append(tuple(r))
+    return out
 
 
 def failing_row(values: Sequence[Any], table: TableDef, ctx: FormatContext) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from pglast import ast, enums, parse_sql
 from pglast.stream import RawStream
@@ -40,6 +40,8 @@ from kuzugres.translator.catalog import (
     split_dotted,
     stable_oid,
 )
+
+_Rel = TypeVar("_Rel", TableDef, SequenceDef)
 
 
 def _isa(node: Any, cls: type) -> bool:
@@ -206,6 +208,18 @@ def deparse(node: Any) -> str:
     return str(RawStream()(node))
 
 
+def walk_ast(node: Any, leaf: type, visit: Callable[[Any], None]) -> None:
+    """Call `visit` on every `leaf` node in the tree under `node` (not inside those)."""
+    if isinstance(node, leaf):
+        visit(node)
+    elif isinstance(node, list | tuple):
+        for x in node:
+            walk_ast(x, leaf, visit)
+    elif isinstance(node, ast.Node):
+        for f in node:
+            walk_ast(getattr(node, f), leaf, visit)
+
+
 _FK_ACTIONS = {"a": "a", "r": "r", "c": "c", "n": "n", "d": "d"}
 
 
@@ -227,16 +241,10 @@ def create_table(node: Any, position: int, path: tuple[str, ...] = ("public",)) 
             )
 
     def inner(catalog: Catalog) -> DdlResult:
-        schema = rel.schemaname or catalog.creation_schema()
-        if schema not in catalog.schemas:
-            raise PgError(f'schema "{schema}" does not exist', sqlstate="3F000")
+        schema = creation_schema(catalog, rel)
         qualified = f"{schema}.{name}"
         if relation_taken(catalog, schema, name):
-            if node.if_not_exists:
-                return DdlResult(
-                    catalog, (), (notice(f'relation "{name}" already exists, skipping', "42P07"),)
-                )
-            raise DuplicateTable(f'relation "{name}" already exists')
+            return skip_existing(catalog, name, node.if_not_exists)
         columns, constraints, sequences, attnum = _build_columns(elts, schema, name, position)
         # foreign keys must point at a unique key of an existing table (or this one)
         resolved = [
@@ -353,6 +361,73 @@ def column_def(
     for con in elt.constraints or ():
         col = _column_constraint(con, col, table, schema, constraints, sequences, pending_pk)
     return col
+
+
+def undefined_schema(name: str) -> PgError:
+    """3F000 for a schema name not in the catalog."""
+    return PgError(f'schema "{name}" does not exist', sqlstate="3F000")
+
+
+def creation_schema(catalog: Catalog, rel: Any) -> str:
+    """The schema CREATE puts relation `rel` (a RangeVar) in: its own or search_path's."""
+    schema: str = rel.schemaname or catalog.creation_schema()
+    if schema not in catalog.schemas:
+        raise undefined_schema(schema)
+    return schema
+
+
+def skip_existing(catalog: Catalog, name: str, if_not_exists: bool) -> DdlResult:
+    """CREATE of a relation whose name is taken: a notice with IF NOT EXISTS, else 42P07."""
+    if not if_not_exists:
+        raise DuplicateTable(f'relation "{name}" already exists')
+    return DdlResult(
+        catalog, notices=(notice(f'relation "{name}" already exists, skipping', "42P07"),)
+    )
+
+
+def skip_missing(catalog: Catalog, name: str, missing_ok: bool) -> DdlResult:
+    """ALTER of a relation that does not exist: a notice with IF EXISTS, else 42P01."""
+    if not missing_ok:
+        raise UndefinedTable(f'relation "{name}" does not exist')
+    return DdlResult(catalog, notices=(notice(f'relation "{name}" does not exist, skipping'),))
+
+
+def alter_target(
+    catalog: Catalog, rel: Any, missing_ok: bool, kind: type[_Rel], word: str
+) -> _Rel | DdlResult:
+    """The `kind` relation ALTER names by RangeVar `rel`; with IF EXISTS a missing one
+    gives the DdlResult to return (a notice); else 42P01, or 42809 for another kind."""
+    found = catalog.resolve(rel.relname, rel.schemaname)
+    if found is None:
+        return skip_missing(catalog, rel.relname, missing_ok)
+    if not isinstance(found, kind):
+        raise PgError(f'"{rel.relname}" is not a {word}', sqlstate="42809")
+    return found
+
+
+def dependents_exist(what: str, details: Sequence[str]) -> DependentObjectsStillExist:
+    """2BP01: dropping `what` without CASCADE while other objects depend on it."""
+    return DependentObjectsStillExist(
+        f"cannot drop {what} because other objects depend on it",
+        detail="\n".join(details),
+        hint="Use DROP ... CASCADE to drop the dependent objects too.",
+    )
+
+
+def cascade_notices(dropped: Sequence[str]) -> list[PgError]:
+    """The NOTICE of a DROP ... CASCADE naming the dependent objects it drops too."""
+    if len(dropped) == 1:
+        return [notice(f"drop cascades to {dropped[0]}")]
+    if not dropped:
+        return []
+    return [
+        PgError(
+            f"drop cascades to {len(dropped)} other objects",
+            sqlstate="00000",
+            severity="NOTICE",
+            detail="\n".join(f"drop cascades to {what}" for what in dropped),
+        )
+    ]
 
 
 def relation_taken(catalog: Catalog, schema: str, name: str) -> bool:
@@ -578,7 +653,6 @@ def drop_table_from(
 ) -> tuple[Catalog, list[str], list[PgError]]:
     """Drop one table: foreign keys and views depending on it go with CASCADE (2BP01
     without), its indexes and owned sequences always."""
-    notices: list[PgError] = []
     name = table.name
     dependents: list[tuple[str, Any]] = []
     for other, con in cat.referencing(table.qualified):
@@ -589,22 +663,10 @@ def drop_table_from(
         if view.qualified not in dropping:
             dependents.append((f"view {view.name}", view))
     if dependents and not cascade:
-        raise DependentObjectsStillExist(
-            f"cannot drop table {name} because other objects depend on it",
-            detail="\n".join(f"{what} depends on table {name}" for what, _ in dependents),
-            hint="Use DROP ... CASCADE to drop the dependent objects too.",
+        raise dependents_exist(
+            f"table {name}", [f"{what} depends on table {name}" for what, _ in dependents]
         )
-    if len(dependents) == 1:
-        notices.append(notice(f"drop cascades to {dependents[0][0]}"))
-    elif dependents:
-        notices.append(
-            PgError(
-                f"drop cascades to {len(dependents)} other objects",
-                sqlstate="00000",
-                severity="NOTICE",
-                detail="\n".join(f"drop cascades to {what}" for what, _ in dependents),
-            )
-        )
+    notices = cascade_notices([what for what, _ in dependents])
     for _, dep in dependents:
         if isinstance(dep, tuple):
             other, con = dep

@@ -11,7 +11,6 @@ from typing import Any
 from pglast import ast, enums
 
 from kuzugres.errcodes import (
-    DependentObjectsStillExist,
     DuplicateColumn,
     DuplicateObject,
     DuplicateTable,
@@ -19,7 +18,6 @@ from kuzugres.errcodes import (
     InvalidTableDefinition,
     UndefinedColumn,
     UndefinedObject,
-    UndefinedTable,
 )
 from kuzugres.errors import PgError
 from kuzugres.proxy import types as T
@@ -42,10 +40,14 @@ from kuzugres.translator.ddl import (
     ValidateConstraint,
     ValidateLength,
     _check_fk_target,
+    _isa,
     _table_constraint,
     _type_of,
+    alter_target,
     column_def,
     deparse,
+    dependents_exist,
+    drop_view_from,
     normalize_default,
     notice,
     parse_select,
@@ -53,15 +55,12 @@ from kuzugres.translator.ddl import (
     relation_taken,
     resolve_fk_table,
     scoped,
+    skip_missing,
+    walk_ast,
 )
 
 AT = enums.AlterTableType
 Path = tuple[str, ...]
-
-
-def _isa(node: Any, cls: type) -> bool:
-    """isinstance() without narrowing (pglast's stubs make every field Optional)."""
-    return isinstance(node, cls)
 
 
 class _Alter:
@@ -171,15 +170,11 @@ class _Alter:
         for view in self.catalog.dependent_views(t.qualified):
             if col.name in _columns_in_query(view.sql):
                 if not cascade:
-                    raise DependentObjectsStillExist(
-                        f"cannot drop column {col.name} of table {t.name} because other "
-                        "objects depend on it",
-                        detail=f"view {view.name} depends on column {col.name} of table {t.name}",
-                        hint="Use DROP ... CASCADE to drop the dependent objects too.",
+                    raise dependents_exist(
+                        f"column {col.name} of table {t.name}",
+                        [f"view {view.name} depends on column {col.name} of table {t.name}"],
                     )
                 self.notices.append(notice(f"drop cascades to view {view.name}"))
-                from kuzugres.translator.ddl import drop_view_from
-
                 self.catalog = drop_view_from(self.catalog, view)
         t = self.table
         self.commit(
@@ -206,11 +201,9 @@ class _Alter:
             if other.qualified == t.qualified:
                 continue
             if not cascade:
-                raise DependentObjectsStillExist(
-                    f"cannot drop {what} because other objects depend on it",
-                    detail=f"constraint {fk.name} on table {other.name} depends on index "
-                    f"{con.name}",
-                    hint="Use DROP ... CASCADE to drop the dependent objects too.",
+                raise dependents_exist(
+                    what,
+                    [f"constraint {fk.name} on table {other.name} depends on index {con.name}"],
                 )
             self.notices.append(
                 notice(f"drop cascades to constraint {fk.name} on table {other.name}")
@@ -375,22 +368,14 @@ def _column_refs(node: Any) -> list[str]:
     """Names of the columns referenced anywhere in `node` ('*' for a star)."""
     out: list[str] = []
 
-    def walk(n: Any) -> None:
-        if _isa(n, ast.ColumnRef):
-            last = n.fields[-1]
-            if _isa(last, ast.String) and last.sval not in out:
-                out.append(last.sval)
-            elif isinstance(last, ast.A_Star):
-                out.append("*")
-            return
-        if isinstance(n, list | tuple):
-            for x in n:
-                walk(x)
-        elif isinstance(n, ast.Node):
-            for f in n:
-                walk(getattr(n, f))
+    def visit(n: Any) -> None:
+        last = n.fields[-1]
+        if _isa(last, ast.String) and last.sval not in out:
+            out.append(last.sval)
+        elif isinstance(last, ast.A_Star):
+            out.append("*")
 
-    walk(node)
+    walk_ast(node, ast.ColumnRef, visit)
     return out
 
 
@@ -422,16 +407,9 @@ def alter_table(node: Any, position: int, path: Path) -> DdlPlan:
     rel = node.relation
 
     def inner(catalog: Catalog) -> DdlResult:
-        found = catalog.resolve(rel.relname, rel.schemaname)
-        if found is None:
-            if node.missing_ok:
-                return DdlResult(
-                    catalog,
-                    notices=(notice(f'relation "{rel.relname}" does not exist, skipping'),),
-                )
-            raise UndefinedTable(f'relation "{rel.relname}" does not exist')
-        if not isinstance(found, TableDef):
-            raise PgError(f'"{rel.relname}" is not a table', sqlstate="42809")
+        found = alter_target(catalog, rel, node.missing_ok, TableDef, "table")
+        if isinstance(found, DdlResult):
+            return found
         alter = _Alter(catalog, found)
         for cmd in node.cmds:
             _DISPATCH[cmd.subtype](alter, cmd)
@@ -474,12 +452,7 @@ def rename(node: Any, position: int, path: Path) -> DdlPlan:
     def inner(catalog: Catalog) -> DdlResult:
         found = catalog.resolve(rel.relname, rel.schemaname)
         if found is None:
-            if node.missing_ok:
-                return DdlResult(
-                    catalog,
-                    notices=(notice(f'relation "{rel.relname}" does not exist, skipping'),),
-                )
-            raise UndefinedTable(f'relation "{rel.relname}" does not exist')
+            return skip_missing(catalog, rel.relname, node.missing_ok)
         if kind == OT.OBJECT_INDEX:
             idx = catalog.index(rel.relname, rel.schemaname)
             if idx is None:
@@ -584,19 +557,11 @@ def _rename_in_views(cat: Catalog, old_q: str, schema: str, new: str) -> Catalog
             continue
         stmt = parse_select(view.sql)
 
-        def walk(n: Any) -> None:
-            if isinstance(n, ast.RangeVar):
-                if n.relname == old_name and n.schemaname in (None, old_schema):
-                    n.relname = new
-                return
-            if isinstance(n, list | tuple):
-                for x in n:
-                    walk(x)
-            elif isinstance(n, ast.Node):
-                for f in n:
-                    walk(getattr(n, f))
+        def visit(n: Any) -> None:
+            if n.relname == old_name and n.schemaname in (None, old_schema):
+                n.relname = new
 
-        walk(stmt)
+        walk_ast(stmt, ast.RangeVar, visit)
         depends = tuple(f"{schema}.{new}" if d == old_q else d for d in view.depends)
         cat = cat.with_view(replace(view, sql=deparse(stmt), depends=depends))
     return cat
@@ -657,20 +622,12 @@ def _rename_column(catalog: Catalog, table: TableDef, old: str, new: str) -> Ddl
 def _rename_ref(text: str, old: str, new: str) -> str:
     stmt = parse_select(f"SELECT {text}")
 
-    def walk(n: Any) -> None:
-        if _isa(n, ast.ColumnRef):
-            last = n.fields[-1]
-            if _isa(last, ast.String) and last.sval == old:
-                n.fields = (*n.fields[:-1], ast.String(new))
-            return
-        if isinstance(n, list | tuple):
-            for x in n:
-                walk(x)
-        elif isinstance(n, ast.Node):
-            for f in n:
-                walk(getattr(n, f))
+    def visit(n: Any) -> None:
+        last = n.fields[-1]
+        if _isa(last, ast.String) and last.sval == old:
+            n.fields = (*n.fields[:-1], ast.String(new))
 
-    walk(stmt)
+    walk_ast(stmt, ast.ColumnRef, visit)
     return deparse(stmt.targetList[0].val)
 
 

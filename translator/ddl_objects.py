@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import Any
 
 from pglast import ast, enums
-from pglast.stream import RawStream
 
 from kuzugres.errcodes import (
     DependentObjectsStillExist,
@@ -42,23 +41,27 @@ from kuzugres.translator.ddl import (
     DdlPlan,
     DdlResult,
     ValidateConstraint,
+    _isa,
+    alter_target,
+    cascade_notices,
+    creation_schema,
+    deparse,
+    dependents_exist,
     drop_table_from,
     drop_view_from,
     notice,
     object_names,
     relation_taken,
     scoped,
+    skip_existing,
+    undefined_schema,
+    walk_ast,
     wrong_kind,
 )
 
 Path = tuple[str, ...]
 
 # ---------------------------------------------------------------- schemas
-
-
-def _isa(node: Any, cls: type) -> bool:
-    """isinstance() without narrowing (pglast's stubs make every field Optional)."""
-    return isinstance(node, cls)
 
 
 def create_schema(node: Any, position: int) -> DdlPlan:
@@ -103,7 +106,7 @@ def drop_schema(node: Any, position: int) -> DdlPlan:
                 if node.missing_ok:
                     notices.append(notice(f'schema "{name}" does not exist, skipping'))
                     continue
-                raise PgError(f'schema "{name}" does not exist', sqlstate="3F000")
+                raise undefined_schema(name)
             members = [
                 r for r in cat.in_schema(name) if not (isinstance(r, SequenceDef) and r.owned_by)
             ]
@@ -114,22 +117,10 @@ def drop_schema(node: Any, position: int) -> DdlPlan:
             ]
             shown = [f"{relation_kind(r)} {r.qualified}" for r in members]
             if members and not cascade:
-                raise DependentObjectsStillExist(
-                    f"cannot drop schema {name} because other objects depend on it",
-                    detail="\n".join(f"{w} depends on schema {name}" for w in shown),
-                    hint="Use DROP ... CASCADE to drop the dependent objects too.",
+                raise dependents_exist(
+                    f"schema {name}", [f"{w} depends on schema {name}" for w in shown]
                 )
-            if len(shown) == 1:
-                notices.append(notice(f"drop cascades to {shown[0]}"))
-            elif shown:
-                notices.append(
-                    PgError(
-                        f"drop cascades to {len(shown)} other objects",
-                        sqlstate="00000",
-                        severity="NOTICE",
-                        detail="\n".join(f"drop cascades to {w}" for w in shown),
-                    )
-                )
+            notices.extend(cascade_notices(shown))
             dropping = {r.qualified for r in members if isinstance(r, TableDef)}
             for rel in members:
                 if isinstance(rel, ViewDef) and rel.qualified in cat.views:
@@ -277,17 +268,10 @@ def create_sequence(node: Any, position: int, path: Path) -> DdlPlan:
         raise FeatureNotSupported("temporary sequences are not supported yet", position=position)
 
     def inner(catalog: Catalog) -> DdlResult:
-        schema = rel.schemaname or catalog.creation_schema()
-        if schema not in catalog.schemas:
-            raise PgError(f'schema "{schema}" does not exist', sqlstate="3F000")
+        schema = creation_schema(catalog, rel)
         name = rel.relname
         if relation_taken(catalog, schema, name):
-            if node.if_not_exists:
-                return DdlResult(
-                    catalog,
-                    notices=(notice(f'relation "{name}" already exists, skipping', "42P07"),),
-                )
-            raise DuplicateTable(f'relation "{name}" already exists')
+            return skip_existing(catalog, name, node.if_not_exists)
         seq, _, owned = _sequence_options(SequenceDef(schema, name), node.options, creating=True)
         seq = replace(
             seq,
@@ -304,16 +288,9 @@ def alter_sequence(node: Any, position: int, path: Path) -> DdlPlan:
     rel = node.sequence
 
     def inner(catalog: Catalog) -> DdlResult:
-        found = catalog.resolve(rel.relname, rel.schemaname)
-        if found is None:
-            if node.missing_ok:
-                return DdlResult(
-                    catalog,
-                    notices=(notice(f'relation "{rel.relname}" does not exist, skipping'),),
-                )
-            raise UndefinedTable(f'relation "{rel.relname}" does not exist')
-        if not isinstance(found, SequenceDef):
-            raise PgError(f'"{rel.relname}" is not a sequence', sqlstate="42809")
+        found = alter_target(catalog, rel, node.missing_ok, SequenceDef, "sequence")
+        if isinstance(found, DdlResult):
+            return found
         seq, restart, owned = _sequence_options(found, node.options, creating=False)
         seq = replace(seq, owned_by=_owned_by(catalog, owned, seq))
         cat = catalog if seq == found else catalog.with_sequence(seq)
@@ -365,10 +342,8 @@ def drop_objects(node: Any, position: int, path: Path, kind: str) -> DdlPlan:
             if isinstance(rel, ViewDef):
                 deps = [v for v in cat.dependent_views(rel.qualified)]
                 if deps and not cascade:
-                    raise DependentObjectsStillExist(
-                        f"cannot drop view {name} because other objects depend on it",
-                        detail="\n".join(f"view {v.name} depends on view {name}" for v in deps),
-                        hint="Use DROP ... CASCADE to drop the dependent objects too.",
+                    raise dependents_exist(
+                        f"view {name}", [f"view {v.name} depends on view {name}" for v in deps]
                     )
                 for v in deps:
                     notices.append(notice(f"drop cascades to view {v.name}"))
@@ -376,14 +351,13 @@ def drop_objects(node: Any, position: int, path: Path, kind: str) -> DdlPlan:
             elif isinstance(rel, SequenceDef):
                 users = _column_defaults_using(cat, rel)
                 if users and not cascade:
-                    raise DependentObjectsStillExist(
-                        f"cannot drop sequence {name} because other objects depend on it",
-                        detail="\n".join(
+                    raise dependents_exist(
+                        f"sequence {name}",
+                        [
                             f"default value for column {c.name} of table {t.name} depends on "
                             f"sequence {name}"
                             for t, c in users
-                        ),
-                        hint="Use DROP ... CASCADE to drop the dependent objects too.",
+                        ],
                     )
                 for t, c in users:
                     notices.append(
@@ -456,7 +430,7 @@ def create_index(node: Any, position: int, path: Path) -> DdlPlan:
         pass  # there is no concurrent writer to wait for: same as without
     method = node.accessMethod or "btree"
     elems = ", ".join(_index_elem_sql(e) for e in node.indexParams or ())
-    where = f" WHERE ({_deparse(node.whereClause)})" if node.whereClause is not None else ""
+    where = f" WHERE ({deparse(node.whereClause)})" if node.whereClause is not None else ""
 
     def inner(catalog: Catalog) -> DdlResult:
         table = catalog.lookup(rel.relname, rel.schemaname)
@@ -465,12 +439,7 @@ def create_index(node: Any, position: int, path: Path) -> DdlPlan:
                 raise UndefinedColumn(f'column "{k}" does not exist')
         name = node.idxname or _index_name(catalog, table, keys)
         if relation_taken(catalog, table.schema, name):
-            if node.if_not_exists:
-                return DdlResult(
-                    catalog,
-                    notices=(notice(f'relation "{name}" already exists, skipping', "42P07"),),
-                )
-            raise DuplicateTable(f'relation "{name}" already exists')
+            return skip_existing(catalog, name, node.if_not_exists)
         unique = "UNIQUE " if node.unique else ""
         index = IndexDef(
             schema=table.schema,
@@ -504,12 +473,8 @@ def _index_name(catalog: Catalog, table: TableDef, keys: list[str]) -> str:
     return name
 
 
-def _deparse(node: Any) -> str:
-    return str(RawStream()(node))
-
-
 def _index_elem_sql(elem: Any) -> str:
-    text = elem.name if elem.name is not None else f"({_deparse(elem.expr)})"
+    text = elem.name if elem.name is not None else f"({deparse(elem.expr)})"
     if elem.ordering == enums.SortByDir.SORTBY_DESC:
         text += " DESC"
     if elem.nulls_ordering == enums.SortByNulls.SORTBY_NULLS_FIRST and (
@@ -550,13 +515,11 @@ def create_view(
         raise FeatureNotSupported("WITH CHECK OPTION is not supported yet", position=position)
     if node.options:
         raise FeatureNotSupported("view options are not supported yet", position=position)
-    text = _deparse(node.query)
+    text = deparse(node.query)
     aliases = [a.sval for a in node.aliases or ()]
 
     def inner(catalog: Catalog) -> DdlResult:
-        schema = rel.schemaname or catalog.creation_schema()
-        if schema not in catalog.schemas:
-            raise PgError(f'schema "{schema}" does not exist', sqlstate="3F000")
+        schema = creation_schema(catalog, rel)
         name = rel.relname
         out = columns_of(node.query, text, catalog)
         if len(aliases) > len(out):
@@ -613,20 +576,12 @@ def _relations_read(query: Any, catalog: Catalog) -> tuple[str, ...]:
     """Qualified names of the tables and views a query reads (CTE names excepted)."""
     out: list[str] = []
 
-    def walk(node: Any) -> None:
-        if isinstance(node, ast.RangeVar):
-            rel = catalog.resolve(node.relname, node.schemaname)
-            if isinstance(rel, TableDef | ViewDef) and rel.qualified not in out:
-                out.append(rel.qualified)
-            return
-        if isinstance(node, list | tuple):
-            for n in node:
-                walk(n)
-        elif isinstance(node, ast.Node):
-            for f in node:
-                walk(getattr(node, f))
+    def visit(node: Any) -> None:
+        rel = catalog.resolve(node.relname, node.schemaname)
+        if isinstance(rel, TableDef | ViewDef) and rel.qualified not in out:
+            out.append(rel.qualified)
 
-    walk(query)
+    walk_ast(query, ast.RangeVar, visit)
     return tuple(out)
 
 
@@ -654,7 +609,7 @@ def comment_on(node: Any, position: int, path: Path) -> DdlPlan:
         if kind == OT.OBJECT_SCHEMA:
             name = node.object.sval
             if name not in catalog.schemas:
-                raise PgError(f'schema "{name}" does not exist', sqlstate="3F000")
+                raise undefined_schema(name)
             comments = dict(catalog.schema_comments)
             if text is None:
                 comments.pop(name, None)

@@ -2740,7 +2740,6 @@ _function("md5", (TEXT,), TEXT, _simple(lambda s: hashlib.md5(s.encode()).hexdig
 _function("md5", (BYTEA,), TEXT, _simple(lambda b: hashlib.md5(b).hexdigest()))
 _function("starts_with", (TEXT, TEXT), BOOL, _simple(lambda s, p: s.startswith(p)))
 _function("ascii", (TEXT,), INT4, _simple(lambda s: ord(s[0]) if s else 0))
-_function("chr", (INT4,), TEXT, _simple(chr))
 _function("to_hex", (INT4,), TEXT, _simple(lambda n: format(n & 0xFFFFFFFF, "x")))
 _function("to_hex", (INT8,), TEXT, _simple(lambda n: format(n & 0xFFFFFFFFFFFFFFFF, "x")))
 
@@ -2957,12 +2956,6 @@ _function(
     _simple(lambda a, b: None if a is None and b is None else (a or []) + (b or [])),
     strict=False,
 )
-_function(
-    "array_position",
-    (ANYARRAY, ANYELEMENT),
-    INT4,
-    _simple(lambda a, x: next((i + 1 for i, v in enumerate(a) if v == x), None)),
-)
 
 
 def _array_to_string(call: _Call, arr: list[Any], sep: str, null: str | None = None) -> str:
@@ -2979,26 +2972,9 @@ _function("array_to_string", (ANYARRAY, TEXT), TEXT, _array_to_string)
 _function("array_to_string", (ANYARRAY, TEXT, TEXT), TEXT, _array_to_string)
 
 
-def _string_to_array(s: str, sep: str | None, null: str | None = None) -> list[Any]:
-    if s == "":
-        return []
-    parts = list(s) if sep is None else (s.split(sep) if sep else [s])
-    return [None if null is not None and p == null else p for p in parts]
-
-
-_function(
-    "string_to_array",
-    (TEXT, TEXT),
-    1009,
-    lambda call, s, sep: None if s is None else _string_to_array(s, sep),
-    strict=False,
-)
-_function("string_to_array", (TEXT, TEXT, TEXT), 1009, _simple(_string_to_array))
-
 # json
 _function("jsonb_typeof", (JSONB,), TEXT, _simple(lambda d: _json_typeof(parse_json(d))))
 _function("json_typeof", (JSON,), TEXT, _simple(lambda d: _json_typeof(parse_json(d))))
-_function("to_jsonb", (ANYELEMENT,), JSONB, lambda call, v: _to_json(call, v))
 
 
 def _json_typeof(v: Any) -> str:
@@ -3013,6 +2989,7 @@ def _json_typeof(v: Any) -> str:
 
 
 def _to_json(call: _Call, v: Any) -> str:
+    """JSON text of one json_agg/jsonb_agg element (to_json itself lives in functions_extra)."""
     t = call.arg_types[0]
     if t in (INT2, INT4, INT8, NUMERIC, FLOAT4, FLOAT8):
         return _to_text(t, v, call.env.fmt)
@@ -3024,49 +3001,6 @@ def _to_json(call: _Call, v: Any) -> str:
 
 
 # dates
-def _date_trunc(call: _Call, unit: str, ts: dt.datetime) -> dt.datetime:
-    u = unit.lower()
-    local = _tz_local(ts, call.env) if ts.tzinfo else ts
-    fields = (
-        "microseconds",
-        "milliseconds",
-        "second",
-        "minute",
-        "hour",
-        "day",
-        "week",
-        "month",
-        "quarter",
-        "year",
-    )
-    if u not in fields:
-        raise InvalidParameterValue(
-            f'unit "{unit}" not recognized for type {format_type(call.arg_types[1])}'
-        )
-    r = local
-    if u == "milliseconds":
-        r = r.replace(microsecond=r.microsecond // 1000 * 1000)
-    if u in fields[2:]:
-        r = r.replace(microsecond=0)
-    if u in fields[3:]:
-        r = r.replace(second=0)
-    if u in fields[4:]:
-        r = r.replace(minute=0)
-    if u in fields[5:]:
-        r = r.replace(hour=0)
-    if u == "week":
-        r = r - dt.timedelta(days=r.weekday())
-    if u in ("month", "quarter", "year"):
-        r = r.replace(day=1)
-    if u == "quarter":
-        r = r.replace(month=(r.month - 1) // 3 * 3 + 1)
-    if u == "year":
-        r = r.replace(month=1)
-    return _tz_from_local(r, call.env) if ts.tzinfo else r
-
-
-_function("date_trunc", (TEXT, TIMESTAMP), TIMESTAMP, _date_trunc)
-_function("date_trunc", (TEXT, TIMESTAMPTZ), TIMESTAMPTZ, _date_trunc)
 _function("make_date", (INT4, INT4, INT4), DATE, _simple(lambda y, m, d: _make_date(y, m, d)))
 
 
@@ -3075,27 +3009,6 @@ def _make_date(y: int, m: int, d: int) -> dt.date:
         return dt.date(y, m, d)
     except ValueError:
         raise DatetimeFieldOverflow(f"date field value out of range: {y}-{m:02d}-{d:02d}") from None
-
-
-def _justify(kind: str) -> Callable[[Any], Any]:
-    def run(iv: Any) -> Any:
-        months, days, us = iv.months, iv.days, iv.microseconds
-        if kind in ("hours", "interval"):
-            extra = int(us / 86_400_000_000)
-            days += extra
-            us -= extra * 86_400_000_000
-        if kind in ("days", "interval"):
-            extra = int(days / 30)
-            months += extra
-            days -= extra * 30
-        return Interval(months, days, us)
-
-    return run
-
-
-_function("justify_hours", (INTERVAL,), INTERVAL, _simple(_justify("hours")))
-_function("justify_days", (INTERVAL,), INTERVAL, _simple(_justify("days")))
-_function("age", (TIMESTAMPTZ, TIMESTAMPTZ), INTERVAL, _simple(_ts_diff))
 
 
 # Functions whose result type depends on the argument itself, or that are not
@@ -3238,9 +3151,6 @@ class _SetOp:
     left: _Leaf | _SetOp
     right: _Leaf | _SetOp
     location: int
-
-
-_STMT_ONLY_ONCE = ("intoClause", "lockingClause")
 
 
 def _check_clauses(c: _Compiler, stmt: ast.SelectStmt) -> None:
@@ -3931,8 +3841,6 @@ def is_aggregate_call(node: object) -> bool:
 
 # ---------------------------------------------------------------------------
 # Aggregates over rows
-
-_NO_STATE: Any = None
 
 
 @dataclass(frozen=True)

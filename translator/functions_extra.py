@@ -49,7 +49,6 @@ from kuzugres.proxy.types import (
 
 from .expr import (
     _DEC,
-    _FUNCTIONS,
     _SPECIAL_FUNCTIONS,
     AggBuilder,
     Expr,
@@ -113,7 +112,6 @@ for _n in _SRFS:
 # ---------------------------------------------------------------------------
 # Strings
 
-_QUOTE_FREE = frozenset(keywords.UNRESERVED_KEYWORDS)
 _ALL_KEYWORDS = (
     frozenset(keywords.RESERVED_KEYWORDS)
     | frozenset(keywords.COL_NAME_KEYWORDS)
@@ -333,7 +331,6 @@ def _chr(n: int) -> str:
     return chr(n)
 
 
-_FUNCTIONS.pop("chr", None)
 _function("chr", (INT4,), TEXT, _simple(_chr))
 
 
@@ -490,7 +487,6 @@ def _string_to_array(s: str | None, sep: str | None, null: str | None = None) ->
     return [None if null is not None and p == null else p for p in parts]
 
 
-_FUNCTIONS.pop("string_to_array", None)
 _function("string_to_array", (TEXT, TEXT), TEXT_ARRAY, _simple(_string_to_array), strict=False)
 _function(
     "string_to_array", (TEXT, TEXT, TEXT), TEXT_ARRAY, _simple(_string_to_array), strict=False
@@ -778,7 +774,6 @@ def _to_json_impl(binary: bool) -> Callable[..., Any]:
     return run
 
 
-_FUNCTIONS.pop("to_jsonb", None)
 _function("to_jsonb", (ANYELEMENT,), JSONB, _to_json_impl(True))
 _function("to_json", (ANYELEMENT,), JSON, _to_json_impl(False))
 _function("array_to_json", (ANYARRAY,), JSON, _to_json_impl(False))
@@ -1272,7 +1267,6 @@ def _array_position(arr: list[Any] | None, x: Any, start: int | None = 1) -> int
     return None
 
 
-_FUNCTIONS.pop("array_position", None)
 _function("array_position", (ANYARRAY, ANYELEMENT), INT4, _simple(_array_position), strict=False)
 _function(
     "array_position", (ANYARRAY, ANYELEMENT, INT4), INT4, _simple(_array_position), strict=False
