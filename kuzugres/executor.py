@@ -81,6 +81,8 @@ from kuzugres.translator.query import TableScan, evaluation
 from kuzugres.translator.statements import Translator
 
 TEXT_OID = 25
+# int2/int4/int8 columns: |value| bound of a pushed-down equality (the value may be wider)
+_INT_LIMITS = {21: 2**15, 23: 2**31, 20: 2**63}
 T_ = TypeVar("T_")
 
 
@@ -580,20 +582,52 @@ class SessionExecutor:
         return ResultSet(None, [], plan.tag)
 
     # ------------------------------------------------------------------ tables
-    async def _scan(self, scan: TableScan, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    def _scan_params(self, scan: TableScan, params: Sequence[Any]) -> dict[str, Any] | None:
+        """The Kuzu parameters of a scan's pushed-down equalities; None if nothing can match."""
         fmt = self.format_context()
         ctx = _EvalContext(self)
         kparams: dict[str, Any] = {}
         for i, (col, expr) in enumerate(scan.equals):
             value = expr.evaluate((), params, ctx)
             if value is None:
-                return []  # col = NULL is never true
+                return None  # col = NULL is never true
+            limit = _INT_LIMITS.get(col.type_oid)
+            if limit is not None and not -limit <= value < limit:
+                return None  # an int8 value outside an int2/int4 column's range matches nothing
             kparams[f"p{i}"] = to_kuzu(col, value, fmt)
+        return kparams
+
+    async def _scan(self, scan: TableScan, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        kparams = self._scan_params(scan, params)
+        if kparams is None:
+            return []
         result = await self.run_cypher(scan_cypher(scan), kparams, write=False)
-        return rows_from_kuzu(scan.table, result.rows, fmt)
+        return rows_from_kuzu(scan.table, result.rows, self.format_context())
 
     async def _select(self, plan: SelectPlan, params: Sequence[Any]) -> ResultSet:
+        if plan.query.pre_dml:
+            return await self.write_atomically(lambda: self._select_with_dml(plan, params))
         scanned = [await self._scan(scan, params) for scan in plan.query.scans]
+        return await self._select_rows(plan, scanned, params)
+
+    async def _select_with_dml(self, plan: SelectPlan, params: Sequence[Any]) -> ResultSet:
+        """WITH x AS (INSERT/UPDATE/DELETE ... RETURNING ...) SELECT ...: the query's scans
+        see the rows as before the statement; each data-modifying statement runs once and
+        the query sees its RETURNING rows (after the scanned rows, see QueryPlan.pre_dml)."""
+        scanned = [await self._scan(scan, params) for scan in plan.query.scans]
+        for dml in plan.query.pre_dml:
+            if isinstance(dml, InsertPlan):
+                result = await self._insert(dml, params)
+            elif isinstance(dml, UpdatePlan):
+                result = await self._update(dml, params)
+            else:
+                result = await self._delete(dml, params)
+            scanned.append(result.rows)
+        return await self._select_rows(plan, scanned, params)
+
+    async def _select_rows(
+        self, plan: SelectPlan, scanned: list[list[tuple[Any, ...]]], params: Sequence[Any]
+    ) -> ResultSet:
         ctx = _EvalContext(self)
         if sum(len(r) for r in scanned) > 2000:
             rows = await asyncio.to_thread(plan.query.run, scanned, params, ctx)
@@ -919,11 +953,10 @@ class SessionExecutor:
             outcome = await self._dispatch(inner, stmt, params)
             elapsed = (time.perf_counter() - start) * 1000
             for scan in scans:
-                ctx = _EvalContext(self)
-                kparams = {}
-                fmt = self.format_context()
-                for i, (col, expr) in enumerate(scan.equals):
-                    kparams[f"p{i}"] = to_kuzu(col, expr.evaluate((), params, ctx), fmt)
+                kparams = self._scan_params(scan, params)
+                if kparams is None:
+                    lines.append(f"Kuzu scan on {scan.table.name}: skipped (nothing can match)")
+                    continue
                 profile = await self.run_cypher(
                     "PROFILE " + scan_cypher(scan), kparams, write=False
                 )

@@ -640,6 +640,39 @@ def _out_jsonb(value: Any, ctx: FormatContext) -> str:
     return normalize_jsonb(value)
 
 
+def _out_record(value: Any, ctx: FormatContext) -> str:
+    """record_out for anonymous rows (an object with `fields`: (type oid, value) pairs):
+    `(a,b)` with fields quoted when empty or holding `"\\(),` or blanks."""
+    parts = []
+    for oid, v in value.fields:
+        if v is None:
+            parts.append("")
+            continue
+        text = encode_text(oid, v, ctx).decode("utf-8")
+        if text == "" or any(ch in '"\\(),' or ch.isspace() for ch in text):
+            text = '"' + text.replace("\\", "\\\\").replace('"', '""') + '"'
+        parts.append(text)
+    return "(" + ",".join(parts) + ")"
+
+
+def _out_record_array(value: list[Any], ctx: FormatContext) -> str:
+    """array_out of record[]: elements quoted when empty, NULL or holding `{},"\\` or blanks."""
+    parts = []
+    for v in value:
+        if v is None:
+            parts.append("NULL")
+            continue
+        text = _out_record(v, ctx)
+        if (
+            text == ""
+            or text.upper() == "NULL"
+            or any(ch in '{},"\\' or ch.isspace() for ch in text)
+        ):
+            text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        parts.append(text)
+    return "{" + ",".join(parts) + "}"
+
+
 _TEXT_ENCODERS: dict[int, TextEncoder] = {
     BOOL: _out_bool,
     BYTEA: _out_bytea,
@@ -666,6 +699,8 @@ _TEXT_ENCODERS: dict[int, TextEncoder] = {
     REGTYPE: _out_regtype,
     UUID: _out_uuid,
     JSONB: _out_jsonb,
+    RECORD: _out_record,
+    2287: _out_record_array,  # record[]
 }
 
 _ARRAY_SPECIAL = frozenset(',{}"\\' + _PG_SPACE)

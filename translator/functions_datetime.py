@@ -403,6 +403,48 @@ _function("date_trunc", (TEXT, TIMESTAMPTZ, TEXT), TIMESTAMPTZ, _date_trunc_zone
 _function("date_trunc", (TEXT, INTERVAL), INTERVAL, _simple(_date_trunc_interval))
 
 
+def _interval_zone(iv: Interval) -> dt.timedelta:
+    if iv.months or iv.days:
+        raise InvalidParameterValue(
+            f'interval time zone "{_interval_text(iv)}" must not include months or days'
+        )
+    return dt.timedelta(microseconds=iv.microseconds)
+
+
+def _interval_text(iv: Interval) -> str:
+    from kuzugres.proxy.types import FormatContext, encode_text
+
+    return encode_text(INTERVAL, iv, FormatContext()).decode()
+
+
+def _at_zone_tz(zone: str, ts: dt.datetime) -> dt.datetime:
+    """timestamptz AT TIME ZONE zone: the wall-clock time there (timestamp)."""
+    from kuzugres.proxy.types import time_zone
+
+    return ts.astimezone(time_zone(zone)).replace(tzinfo=None)
+
+
+def _at_zone_local(zone: str, ts: dt.datetime) -> dt.datetime:
+    """timestamp AT TIME ZONE zone: that wall-clock time there, as a timestamptz."""
+    from kuzugres.proxy.types import time_zone
+
+    return ts.replace(tzinfo=time_zone(zone)).astimezone(dt.UTC)
+
+
+def _at_izone_tz(zone: Interval, ts: dt.datetime) -> dt.datetime:
+    return ts.astimezone(dt.UTC).replace(tzinfo=None) + _interval_zone(zone)
+
+
+def _at_izone_local(zone: Interval, ts: dt.datetime) -> dt.datetime:
+    return (ts - _interval_zone(zone)).replace(tzinfo=dt.UTC)
+
+
+_function("timezone", (TEXT, TIMESTAMPTZ), TIMESTAMP, _simple(_at_zone_tz))
+_function("timezone", (TEXT, TIMESTAMP), TIMESTAMPTZ, _simple(_at_zone_local))
+_function("timezone", (INTERVAL, TIMESTAMPTZ), TIMESTAMP, _simple(_at_izone_tz))
+_function("timezone", (INTERVAL, TIMESTAMP), TIMESTAMPTZ, _simple(_at_izone_local))
+
+
 # --- age
 
 

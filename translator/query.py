@@ -82,6 +82,11 @@ class QueryPlan:
     columns: tuple[Column, ...]
     run: Callable[[list[Rows], Sequence[Any], EvalContext], Rows] = field(compare=False)
     scope: Scope = field(compare=False, default_factory=lambda: Scope(()))
+    # Data-modifying statements of the top-level WITH (dml.py Insert/Update/DeletePlan).
+    # The executor scans `scans` first, then executes these once, in order, in one write
+    # transaction with the query, and passes their RETURNING rows to `run` after the
+    # scanned rows: run(scanned + [rows of pre_dml[0], rows of pre_dml[1], ...], ...).
+    pre_dml: tuple[Any, ...] = ()
 
 
 def _deparse(node: Any) -> str:
@@ -314,6 +319,11 @@ class _Cte:
     state: str = ""  # "" | "nonrecursive" | "recursive" while compiling
     work_columns: list[Column] = field(default_factory=list)
     work_hits: list[list[int]] = field(default_factory=list)
+    search: Any = None  # CTESearchClause
+    cycle: Any = None  # CTECycleClause
+    work_hidden: list[Column] = field(default_factory=list)  # SEARCH/CYCLE carry columns
+    dml: int | None = None  # index in _Builder.pre_dml of a data-modifying statement
+    dml_columns: list[Column] | None = None  # its RETURNING columns (None: no RETURNING)
 
 
 _J = enums.JoinType
@@ -328,6 +338,8 @@ class _Builder:
         self.scans: list[TableScan] = []
         self.ctes: list[dict[str, _Cte]] = []
         self.top_scope: Scope = Scope(())
+        self.top: Any = None  # the statement's top-level SelectStmt
+        self.pre_dml: list[Any] = []
 
     def pos(self, node: Any) -> int | None:
         loc = getattr(node, "location", None)
@@ -373,15 +385,25 @@ class _Builder:
         self.ctes.append(frame)
         try:
             for cte in w.ctes:
+                if isinstance(cte.ctequery, ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt):
+                    if cte.ctename in frame:
+                        raise make_error(
+                            "42712",
+                            f'WITH query name "{cte.ctename}" specified more than once',
+                            position=self.pos(cte),
+                        )
+                    frame[cte.ctename] = self.dml_cte(node, cte, outer)
+                    continue
                 if not isinstance(cte.ctequery, ast.SelectStmt):
                     raise FeatureNotSupported(
-                        "data-modifying statements in WITH are not supported yet",
+                        f"{type(cte.ctequery).__name__} in WITH is not supported",
                         position=self.pos(cte),
                     )
-                if cte.search_clause is not None or cte.cycle_clause is not None:
-                    raise FeatureNotSupported(
-                        "SEARCH and CYCLE clauses are not supported yet", position=self.pos(cte)
-                    )
+                has_search_cycle = cte.search_clause is not None or cte.cycle_clause is not None
+                if has_search_cycle and not (
+                    w.recursive and _references(cte.ctequery, cte.ctename)
+                ):
+                    raise PgSyntaxError("WITH query is not recursive", position=self.pos(cte))
                 if cte.ctename in frame:
                     raise make_error(
                         "42712",
@@ -390,13 +412,42 @@ class _Builder:
                     )
                 names = [c.sval for c in cte.aliascolnames or ()]
                 frame[cte.ctename] = _Cte(
-                    cte.ctename, cte.ctequery, names, bool(w.recursive), outer
+                    cte.ctename,
+                    cte.ctequery,
+                    names,
+                    bool(w.recursive),
+                    outer,
+                    search=cte.search_clause,
+                    cycle=cte.cycle_clause,
                 )
             body = copy.copy(node)
             body.withClause = None
             return self.query(body, outer, want)
         finally:
             self.ctes.pop()
+
+    def dml_cte(self, node: Any, cte: Any, outer: Scope | None) -> _Cte:
+        """A data-modifying statement in WITH: compiled by dml.py, run by the executor."""
+        from kuzugres.translator import dml
+
+        if node is not self.top or outer is not None:
+            raise FeatureNotSupported(
+                "WITH clause containing a data-modifying statement must be at the top level",
+                position=self.pos(cte),
+            )
+        stmt = cte.ctequery
+        compile_dml = {
+            ast.InsertStmt: dml.compile_insert,
+            ast.UpdateStmt: dml.compile_update,
+            ast.DeleteStmt: dml.compile_delete,
+        }[type(stmt)]
+        plan = compile_dml(stmt, self.sql, self.params, self.catalog)
+        names = [c.sval for c in cte.aliascolnames or ()]
+        result = _Cte(cte.ctename, stmt, names, False, outer, dml=len(self.pre_dml))
+        if plan.returning is not None:
+            result.dml_columns = list(plan.returning.columns)
+        self.pre_dml.append(plan)
+        return result
 
     def find_cte(self, name: str) -> tuple[_Cte, int] | None:
         for depth, frame in enumerate(reversed(self.ctes)):
@@ -444,6 +495,7 @@ class _Builder:
             raise FeatureNotSupported("ORDER BY in a recursive query is not implemented")
         if node.limitCount is not None or node.limitOffset is not None:
             raise FeatureNotSupported("OFFSET/LIMIT in a recursive query is not implemented")
+        _check_recursion(node, cte.name)
         cte.state = "nonrecursive"
         base = self.query(node.larg, cte.outer)
         names = cte.colnames or [c.name for c in base.columns]
@@ -452,13 +504,21 @@ class _Builder:
             for i, c in enumerate(base.columns)
         ]
         cte.work_columns = base_cols
+        carry = (
+            _SearchCycle.compile(self, cte, node, base_cols) if cte.search or cte.cycle else None
+        )
+        rarg = node.rarg
+        if carry is not None:
+            cte.work_hidden = carry.hidden
+            rarg = carry.step_node
         cte.state = "recursive"
         mark = len(self.scans)
-        step = self.query(node.rarg, cte.outer)
-        if len(step.columns) != len(base.columns):
+        step = self.query(rarg, cte.outer)
+        n_extra = len(carry.hidden) if carry is not None else 0
+        if len(step.columns) - n_extra != len(base.columns):
             raise PgSyntaxError("each UNION query must have the same number of columns")
         want: list[int | None] = []
-        for i, (bc, sc) in enumerate(zip(base_cols, step.columns, strict=True)):
+        for i, (bc, sc) in enumerate(zip(base_cols, step.columns, strict=False)):
             if bc.type_oid == sc.type_oid:
                 want.append(None)
             elif step.unknown[i]:
@@ -472,18 +532,22 @@ class _Builder:
                 )
         if any(w is not None for w in want):
             del self.scans[mark:]
-            step = self.query(node.rarg, cte.outer, want)
+            step = self.query(rarg, cte.outer, want + [None] * n_extra)
         cte.state = ""
         distinct = not node.all
         key = id(cte)
-        types = [c.type_oid for c in base_cols]
+        out_cols = base_cols + (carry.columns if carry is not None else [])
+        types = [c.type_oid for c in out_cols]
         correlated = base.correlated
         base_rows, step_rows = base.rows, step.rows
+        if carry is not None:
+            base_rows, step_rows = carry.wrap(base_rows, step_rows)
+        feed = carry.feed if carry is not None else None
 
         def rows(run: _Run, outer: Outer) -> Rows:
-            return _recursive_fixpoint(run, outer, key, base_rows, step_rows, types, distinct)
+            return _recursive_fixpoint(run, outer, key, base_rows, step_rows, types, distinct, feed)
 
-        return _Query(base_cols, rows, [False] * len(base_cols), correlated)
+        return _Query(out_cols, rows, [False] * len(out_cols), correlated)
 
     def setop(self, node: Any, outer: Scope | None, want: list[int | None] | None) -> _Query:
         word = {
@@ -688,11 +752,17 @@ class _Builder:
                 hits.append(1)
                 key = id(cte)
                 cols = _renamed(cte.work_columns, colnames, alias, self.pos(node))
+                cols += [
+                    ScopeColumn(alias, c.name, c.type_oid, c.typmod, hidden=True)
+                    for c in cte.work_hidden
+                ]
 
                 def work(run: _Run, outer: Outer) -> Rows:
                     return run.work.get(key, [])
 
                 return _Src(cols, work)
+            if cte.dml is not None:
+                return self.dml_source(cte, alias, colnames, node)
             q = self.compile_cte(cte, level)
             names = cte.colnames + [c.name for c in q.columns[len(cte.colnames) :]]
             base = [Column(n, c.type_oid, c.typmod) for n, c in zip(names, q.columns, strict=True)]
@@ -726,6 +796,31 @@ class _Builder:
 
         tables = {alias: table} if not colnames else {}
         return _Src(cols, rows, tables, [index])
+
+    def dml_source(self, cte: _Cte, alias: str, colnames: Any, node: Any) -> _Src:
+        """A reference to a data-modifying WITH query: its RETURNING rows."""
+        if cte.dml_columns is None:
+            raise FeatureNotSupported(
+                f'WITH query "{cte.name}" does not have a RETURNING clause',
+                position=self.pos(node),
+            )
+        cols = cte.dml_columns
+        if len(cte.colnames) > len(cols):
+            raise make_error(
+                "42P10",
+                f'WITH query "{cte.name}" has {len(cols)} columns available but '
+                f"{len(cte.colnames)} columns specified",
+            )
+        names = cte.colnames + [c.name for c in cols[len(cte.colnames) :]]
+        base = [Column(n, c.type_oid, c.typmod) for n, c in zip(names, cols, strict=True)]
+        index = cte.dml
+        assert index is not None
+        scans = self.scans  # final length known at run time: the DML rows follow the scans
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            return run.scanned[len(scans) + index]
+
+        return _Src(_renamed(base, colnames, alias, self.pos(node)), rows)
 
     def view(self, view: ViewDef, alias: str, colnames: Any, position: int | None) -> _Src:
         """A view in FROM: its defining SELECT expanded as a subquery (compiled in its text)."""
@@ -1497,6 +1592,242 @@ def _ntile(k: int, n: int, buckets: int) -> int:
 # ---------------------------------------------------------------------------- helpers
 
 
+# ---------------------------------------------------------------------------- SEARCH / CYCLE
+
+RECORD_ARRAY = 2287  # record[]: SEARCH DEPTH FIRST sequences and CYCLE paths
+
+
+class _Record:
+    """An anonymous ROW value (SEARCH/CYCLE): typed fields, compared like PostgreSQL's record."""
+
+    __slots__ = ("fields", "key")
+
+    def __init__(self, fields: tuple[tuple[int, Any], ...]) -> None:
+        self.fields = fields
+        self.key = tuple(
+            _hashable(sort_key(oid, v, descending=False, nulls_first=False)) for oid, v in fields
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Record) and self.key == other.key
+
+    def __lt__(self, other: _Record) -> bool:
+        return self.key < other.key
+
+    def __gt__(self, other: _Record) -> bool:
+        return self.key > other.key
+
+    def __le__(self, other: _Record) -> bool:
+        return self.key <= other.key
+
+    def __ge__(self, other: _Record) -> bool:
+        return self.key >= other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"ROW{tuple(v for _, v in self.fields)!r}"
+
+
+@dataclass
+class _SearchCycle:
+    """SEARCH/CYCLE of a recursive CTE, as PostgreSQL's rewriteSearchAndCycle.
+
+    The extra output columns (search sequence, cycle mark, cycle path, in that order) are
+    computed here; the recursive term gets them from the working-table row it joined as
+    hidden trailing columns (`hidden`), which `step_node` (the recursive term with extra
+    target entries) passes through.
+    """
+
+    n: int  # CTE columns
+    columns: list[Column]  # the extra output columns
+    hidden: list[Column]  # the same, as hidden working-table columns
+    step_node: Any
+    search_slots: list[int]
+    search_oids: list[int]
+    breadth_first: bool
+    cycle_slots: list[int]
+    cycle_oids: list[int]
+    mark_value: RowExpr | None
+    mark_default: RowExpr | None
+
+    @staticmethod
+    def compile(b: _Builder, cte: _Cte, node: Any, base_cols: list[Column]) -> _SearchCycle:
+        names = [c.name for c in base_cols]
+        extra: list[Column] = []
+        search_slots: list[int] = []
+        cycle_slots: list[int] = []
+        breadth_first = False
+        mark_value = mark_default = None
+
+        def slots(cols: Any, what: str) -> list[int]:
+            out: list[int] = []
+            for c in cols:
+                if c.sval not in names:
+                    raise PgSyntaxError(f'{what} column "{c.sval}" not in WITH query column list')
+                if names.index(c.sval) in out:
+                    raise PgSyntaxError(f'{what} column "{c.sval}" specified more than once')
+                out.append(names.index(c.sval))
+            return out
+
+        def fresh_name(name: str, what: str) -> None:
+            if name in names:
+                raise make_error("42702", f'column reference "{name}" is ambiguous')
+
+        if cte.search is not None:
+            sc = cte.search
+            search_slots = slots(sc.search_col_list, "search")
+            fresh_name(sc.search_seq_column, "search sequence")
+            breadth_first = bool(sc.search_breadth_first)
+            extra.append(
+                Column(sc.search_seq_column, T.RECORD if breadth_first else RECORD_ARRAY, -1)
+            )
+        if cte.cycle is not None:
+            cc = cte.cycle
+            cycle_slots = slots(cc.cycle_col_list, "cycle")
+            fresh_name(cc.cycle_mark_column, "cycle mark")
+            fresh_name(cc.cycle_path_column, "cycle path")
+            if cc.cycle_mark_column == cc.cycle_path_column:
+                raise PgSyntaxError(
+                    "cycle mark column name and cycle path column name are the same"
+                )
+            if cte.search is not None:
+                seq = cte.search.search_seq_column
+                for col, what in ((cc.cycle_mark_column, "mark"), (cc.cycle_path_column, "path")):
+                    if col == seq:
+                        raise PgSyntaxError(
+                            f"search sequence column name and cycle {what} column name are the same"
+                        )
+            v_node, d_node = cc.cycle_mark_value, cc.cycle_mark_default
+            mtype = common_type(
+                [_literal_type(v_node, b), _literal_type(d_node, b)],
+                "CYCLE",
+                b.sql,
+                [getattr(v_node, "location", None), getattr(d_node, "location", None)],
+            )
+            if mtype == T.UNKNOWN:
+                mtype = T.TEXT
+            mark_value = compile_expr(v_node, b.sql, b.params, None, expected_oid=mtype)
+            mark_default = compile_expr(d_node, b.sql, b.params, None, expected_oid=mtype)
+            extra.append(Column(cc.cycle_mark_column, mtype, -1))
+            extra.append(Column(cc.cycle_path_column, RECORD_ARRAY, -1))
+        rarg = node.rarg
+        if node.larg.op != enums.SetOperation.SETOP_NONE:
+            raise FeatureNotSupported(
+                "with a SEARCH or CYCLE clause, the left side of the UNION must be a SELECT"
+            )
+        if rarg.op != enums.SetOperation.SETOP_NONE:
+            raise FeatureNotSupported(
+                "with a SEARCH or CYCLE clause, the right side of the UNION must be a SELECT"
+            )
+        refs = [
+            n
+            for n in _walk(rarg.fromClause)
+            if isinstance(n, ast.RangeVar) and n.schemaname is None and n.relname == cte.name
+        ]
+        if len(refs) != 1:
+            raise FeatureNotSupported(
+                "SEARCH and CYCLE need the recursive reference directly in the recursive "
+                "term's FROM clause"
+            )
+        alias = refs[0].alias.aliasname if refs[0].alias else refs[0].relname
+        hidden = [Column("\0" + c.name, c.type_oid, -1) for c in extra]
+        step_node = copy.deepcopy(rarg)
+        step_node.targetList = tuple(step_node.targetList or ()) + tuple(
+            ast.ResTarget(val=ast.ColumnRef(fields=(ast.String(alias), ast.String(h.name))))
+            for h in hidden
+        )
+        types = [c.type_oid for c in base_cols]
+        return _SearchCycle(
+            len(base_cols),
+            extra,
+            hidden,
+            step_node,
+            search_slots,
+            [types[i] for i in search_slots],
+            breadth_first,
+            cycle_slots,
+            [types[i] for i in cycle_slots],
+            mark_value,
+            mark_default,
+        )
+
+    def _marks(self, run: _Run) -> tuple[Any, Any]:
+        if self.mark_value is None or self.mark_default is None:
+            return None, None
+        v = self.mark_value.evaluate((), run.params, run.ctx)
+        d = self.mark_default.evaluate((), run.params, run.ctx)
+        return v, d
+
+    def _rec(self, row: tuple[Any, ...], slots: list[int], oids: list[int]) -> _Record:
+        return _Record(tuple((o, row[i]) for i, o in zip(slots, oids, strict=True)))
+
+    def wrap(self, base: RowsFn, step: RowsFn) -> tuple[RowsFn, RowsFn]:
+        n = self.n
+        searching = bool(self.search_slots)
+        cycling = bool(self.cycle_slots)
+
+        def base_rows(run: _Run, outer: Outer) -> Rows:
+            _, d = self._marks(run)
+            out: Rows = []
+            for r in base(run, outer):
+                ext: list[Any] = []
+                if searching:
+                    rec = self._rec(r, self.search_slots, self.search_oids)
+                    if self.breadth_first:
+                        ext.append(_Record(((T.INT8, 0),) + rec.fields))
+                    else:
+                        ext.append([rec])
+                if cycling:
+                    ext += [d, [self._rec(r, self.cycle_slots, self.cycle_oids)]]
+                out.append(tuple(r) + tuple(ext))
+            return out
+
+        def step_rows(run: _Run, outer: Outer) -> Rows:
+            v, d = self._marks(run)
+            out: Rows = []
+            for r in step(run, outer):
+                row = tuple(r[:n])
+                carried = list(r[n:])
+                ext: list[Any] = []
+                if searching:
+                    seq = carried.pop(0)
+                    rec = self._rec(row, self.search_slots, self.search_oids)
+                    if self.breadth_first:
+                        ext.append(_Record(((T.INT8, seq.fields[0][1] + 1),) + rec.fields))
+                    else:
+                        ext.append([*seq, rec])
+                if cycling:
+                    path = carried[1]
+                    rec = self._rec(row, self.cycle_slots, self.cycle_oids)
+                    ext += [v if rec in path else d, [*path, rec]]
+                out.append(row + tuple(ext))
+            return out
+
+        return base_rows, step_rows
+
+    def feed(self, work: Rows) -> Rows:
+        """The working-table rows the recursive term sees: not those marked as a cycle."""
+        if not self.cycle_slots:
+            return work
+        run = _current_run()
+        v, _ = self._marks(run)
+        slot = self.n + (1 if self.search_slots else 0)
+        mtype = self.columns[-2].type_oid
+        if v is None:
+            return []
+        key = group_key(mtype, v)
+        return [r for r in work if r[slot] is not None and group_key(mtype, r[slot]) != key]
+
+
+def _literal_type(node: Any, b: _Builder) -> int:
+    """The type of a CYCLE mark value: UNKNOWN for an untyped string literal."""
+    if isinstance(node, ast.A_Const) and isinstance(node.val, ast.String):
+        return T.UNKNOWN
+    return compile_expr(node, b.sql, b.params, None).type_oid
+
+
 def _recursive_fixpoint(
     run: _Run,
     outer: Outer,
@@ -1505,8 +1836,12 @@ def _recursive_fixpoint(
     step: RowsFn,
     types: list[int],
     distinct: bool,
+    feed: Callable[[Rows], Rows] | None = None,
 ) -> Rows:
     """WITH RECURSIVE by iteration to a fixpoint, as PostgreSQL's working-table algorithm.
+
+    `feed` filters the working table before each step (CYCLE: rows marked as a cycle
+    are not followed).
 
     The seam for running recursive CTEs over a foreign key as a Kuzu recursive traversal:
     such a plan would replace this loop (same inputs, same rows).
@@ -1529,7 +1864,7 @@ def _recursive_fixpoint(
     saved = run.work.get(key)
     try:
         while work:
-            run.work[key] = work
+            run.work[key] = work if feed is None else feed(work)
             work = fresh(step(run, outer))
             result = result + work
             if len(result) > 10_000_000:
@@ -1810,6 +2145,84 @@ def _references(node: Any, name: str) -> bool:
     )
 
 
+_RECURSION_CONTEXT = {
+    "nonrecursive": "within its non-recursive term",
+    "sublink": "within a subquery",
+    "outerjoin": "within an outer join",
+    "intersect": "within INTERSECT",
+    "except": "within EXCEPT",
+}
+
+
+def _check_recursion(node: Any, name: str) -> None:
+    """PostgreSQL's checkWellFormedRecursion for `node` (the UNION of a recursive CTE).
+
+    42P19 for a self-reference in the non-recursive term, more than once in the recursive
+    term, or within a subquery, an outer join, INTERSECT or EXCEPT.
+    """
+    count = [0]
+
+    def fail(ref: Any, what: str) -> None:
+        loc = ref.location
+        raise make_error(
+            "42P19",
+            f'recursive reference to query "{name}" must not appear {what}',
+            position=loc + 1 if isinstance(loc, int) and loc >= 0 else None,
+        )
+
+    def walk(n: Any, ctx: str) -> None:
+        if isinstance(n, tuple | list):
+            for x in n:
+                walk(x, ctx)
+            return
+        if not isinstance(n, ast.Node):
+            return
+        if isinstance(n, ast.RangeVar):
+            if n.schemaname is None and n.relname == name:
+                if ctx == "ok":
+                    count[0] += 1
+                    if count[0] > 1:
+                        fail(n, "more than once")
+                else:
+                    fail(n, _RECURSION_CONTEXT[ctx])
+            return
+        if isinstance(n, ast.SelectStmt):
+            w = n.withClause
+            if w is not None and any(c.ctename == name for c in w.ctes):
+                return  # an inner WITH hides the name
+            if w is not None:
+                walk(w, ctx)
+            if n.op == enums.SetOperation.SETOP_INTERSECT:
+                inner = "intersect" if ctx == "ok" and n.all else ctx
+                walk(n.larg, inner)
+                walk(n.rarg, inner)
+                return
+            if n.op == enums.SetOperation.SETOP_EXCEPT:
+                walk(n.larg, "except" if ctx == "ok" and n.all else ctx)
+                walk(n.rarg, "except" if ctx == "ok" else ctx)
+                return
+            for attr in n:
+                if attr != "withClause":
+                    walk(getattr(n, attr), ctx)
+            return
+        if isinstance(n, ast.JoinExpr):
+            inner = "outerjoin" if ctx == "ok" else ctx
+            jt = n.jointype
+            walk(n.larg, inner if jt in (_J.JOIN_FULL, _J.JOIN_RIGHT) else ctx)
+            walk(n.rarg, inner if jt in (_J.JOIN_FULL, _J.JOIN_LEFT) else ctx)
+            walk(n.quals, ctx)
+            return
+        if isinstance(n, ast.SubLink):
+            walk(n.testexpr, ctx)
+            walk(n.subselect, "sublink" if ctx == "ok" else ctx)
+            return
+        for attr in n:
+            walk(getattr(n, attr), ctx)
+
+    walk(node.larg, "nonrecursive")
+    walk(node.rarg, "ok")
+
+
 def _hashable(value: Any) -> Any:
     return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
 
@@ -1924,6 +2337,7 @@ class _Target:
 def compile_query(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> QueryPlan:
     """Compile a SELECT that reads tables (or has subqueries, WITH or set operations)."""
     b = _Builder(sql, params, catalog)
+    b.top = node
     q = b.query(node, None)
     rows = q.rows
     return QueryPlan(
@@ -1931,6 +2345,7 @@ def compile_query(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> 
         tuple(q.columns),
         _with_run(lambda run: rows(run, ())),
         b.top_scope,
+        tuple(b.pre_dml),
     )
 
 
@@ -2165,6 +2580,9 @@ def _bound(e: RowExpr | None, params: Sequence[Any], ctx: EvalContext, what: str
 # ---------------------------------------------------------------------------- pushdown
 
 
+_INT_OIDS = (T.INT2, T.INT4, T.INT8)
+
+
 def _push_down(
     scans: list[TableScan],
     where: Any,
@@ -2174,7 +2592,9 @@ def _push_down(
 ) -> list[TableScan]:
     """Move `col = <constant or parameter>` conjuncts into the scans (native columns only).
 
-    The predicate stays in the residual WHERE too, so pushing down only ever saves work.
+    The value has the column's type, or both are integers (int2/int4/int8): then the
+    executor matches no row when the value is outside the column type's range. The
+    predicate stays in the residual WHERE too, so pushing down only ever saves work.
     """
     if where is None:
         return scans
@@ -2208,8 +2628,10 @@ def _push_down(
                     value = compile_expr(other, sql, params, None)
                 except Exception:  # noqa: BLE001  (the residual WHERE reports errors)
                     continue
-                if value.type_oid != col.type_oid:
-                    continue
+                if value.type_oid != col.type_oid and not (
+                    value.type_oid in _INT_OIDS and col.type_oid in _INT_OIDS
+                ):
+                    continue  # integers of another width: the executor checks the range
                 out[i] = TableScan(scan.table, scan.alias, scan.equals + ((col, value),))
             break
     return out
