@@ -33,6 +33,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import write_section  # noqa: E402
 from kuzugres.translator.catalog import Catalog  # noqa: E402
 from kuzugres.translator.statements import Translator, translate  # noqa: E402
 from tests.pgserver import start_postgres  # noqa: E402
@@ -219,23 +220,16 @@ def main() -> None:
     text = run(args)
     print(text)
     if args.write:
-        path = ROOT / "benchmarks" / "RESULTS.md"
         cmd = (
             f".venv/bin/python benchmarks/sql_bench.py --orders {args.orders} --users "
             f"{args.users} --edges {args.edges} --repeat {args.repeat} --write"
         )
-        section = (
-            "## SQL over tables (issue 3)\n\n"
+        write_section(
+            "SQL over tables (issue 3)",
             f"Command: `{cmd}`  \n"
             f"Machine: {platform.machine()}, CPython {platform.python_version()}, "
-            f"{time.strftime('%Y-%m-%d')}; same machine, same data, same run.\n\n" + text + "\n"
+            f"{time.strftime('%Y-%m-%d')}; same machine, same data, same run.\n\n" + text,
         )
-        old = path.read_text()
-        start = old.find("## SQL over tables (issue 3)")
-        if start >= 0:
-            end = old.find("\n## ", start + 1)
-            old = old[:start] + (old[end + 1 :] if end >= 0 else "")
-        path.write_text(old.rstrip() + "\n\n" + section)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from psycopg.types.json import Json
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import write_section  # noqa: E402
 from tests.pgserver import start_postgres  # noqa: E402
 from tests.serverproc import start_node  # noqa: E402
 
@@ -165,22 +166,14 @@ def main() -> None:
     text = table(results)
     print(text)
     if args.write:
-        path = ROOT / "benchmarks" / "RESULTS.md"
-        head = "# Benchmark results\n\n"
-        section = (
-            "## Wire latency (issue 2)\n\n"
+        body = (
             f"Command: `.venv/bin/python benchmarks/wire_latency.py --n {args.n} "
             f"--rows {args.rows} --write`  \n"
             f"Machine: {platform.machine()}, {platform.python_implementation()} "
             f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}; one client, "
-            "sequential round trips over loopback TCP.\n\n" + text + "\n"
+            "sequential round trips over loopback TCP.\n\n" + text
         )
-        old = path.read_text() if path.exists() else head
-        start = old.find("## Wire latency (issue 2)")
-        if start >= 0:
-            end = old.find("\n## ", start + 1)
-            old = old[:start] + old[end + 1 :] if end >= 0 else old[:start]
-        path.write_text(old.rstrip() + "\n\n" + section if old.strip() else head + section)
+        write_section("Wire latency (issue 2)", body)
 
 
 if __name__ == "__main__":
