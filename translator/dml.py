@@ -385,18 +385,63 @@ class _AssignCast:
         return decode_text(self.type_oid, encode_text(self.from_oid, value, fmt), fmt)
 
 
+@dataclass
+class _Target:
+    """The table an UPDATE/DELETE writes, its row scope and, with FROM/USING or
+    subqueries, the builder that reads the other tables."""
+
+    table: TableDef
+    alias: str
+    scope: Scope
+    builder: Any = None
+    joined: JoinedTarget | None = None
+
+    @property
+    def hook(self) -> Any:
+        return self.builder.subquery if self.builder is not None else None
+
+
+def _target(
+    node: Any,
+    others: Any,
+    clauses: tuple[Any, ...],
+    sql: str,
+    params: ParamTypes,
+    catalog: Catalog,
+) -> _Target:
+    table = _table(catalog, node.relation)
+    alias = node.relation.alias.aliasname if node.relation.alias else table.name
+    if others or _has_sublink(*clauses):
+        joined, scope, builder = _joined(node.relation, others, sql, params, catalog)
+        return _Target(table, alias, scope, builder, joined)
+    return _Target(table, alias, _scope(table, alias))
+
+
+def _filter(
+    t: _Target, node: Any, sql: str, params: ParamTypes
+) -> tuple[RowExpr | None, TableScan, JoinedTarget | None, Returning | None]:
+    """WHERE, the (pushed-down) target scan, the joined reads and RETURNING."""
+    where = (
+        compile_condition(node.whereClause, sql, params, t.scope, subquery=t.hook)
+        if node.whereClause is not None
+        else None
+    )
+    scan = _push_down(
+        [TableScan(t.table, t.alias)], node.whereClause, list(t.scope.columns), sql, params
+    )[0]
+    joined = t.joined
+    if joined is not None:
+        joined = replace(joined, scans=tuple(t.builder.scans))  # subqueries added scans
+    returning = _returning(node.returningClause, t.table, t.alias, sql, params)
+    return where, scan, joined, returning
+
+
 def compile_update(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> UpdatePlan:
     """UPDATE t SET col = expr, ... [WHERE ...] [RETURNING ...]."""
     if node.withClause:
         raise FeatureNotSupported("WITH in UPDATE is not supported yet")
-    table = _table(catalog, node.relation)
-    alias = node.relation.alias.aliasname if node.relation.alias else table.name
-    scope = _scope(table, alias)
-    joined = None
-    hook = None
-    if node.fromClause or _has_sublink(node.whereClause, node.targetList):
-        joined, scope, builder = _joined(node.relation, node.fromClause, sql, params, catalog)
-        hook = builder.subquery
+    t = _target(node, node.fromClause, (node.whereClause, node.targetList), sql, params, catalog)
+    table, scope, hook = t.table, t.scope, t.hook
     names = [c.name for c in table.columns]
     sets: list[tuple[int, Any]] = []
     for rt in node.targetList:
@@ -436,17 +481,7 @@ def compile_update(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
                 ),
             )
         )
-    where = (
-        compile_condition(node.whereClause, sql, params, scope, subquery=hook)
-        if node.whereClause is not None
-        else None
-    )
-    scan = _push_down(
-        [TableScan(table, alias)], node.whereClause, list(scope.columns), sql, params
-    )[0]
-    if joined is not None:
-        joined = replace(joined, scans=tuple(builder.scans))  # subqueries added scans
-    returning = _returning(node.returningClause, table, alias, sql, params)
+    where, scan, joined, returning = _filter(t, node, sql, params)
     return UpdatePlan(
         table,
         scan,
@@ -483,26 +518,9 @@ def compile_delete(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
     """DELETE FROM t [WHERE ...] [RETURNING ...]."""
     if node.withClause:
         raise FeatureNotSupported("WITH in DELETE is not supported yet")
-    table = _table(catalog, node.relation)
-    alias = node.relation.alias.aliasname if node.relation.alias else table.name
-    scope = _scope(table, alias)
-    joined = None
-    hook = None
-    if node.usingClause or _has_sublink(node.whereClause):
-        joined, scope, builder = _joined(node.relation, node.usingClause, sql, params, catalog)
-        hook = builder.subquery
-    where = (
-        compile_condition(node.whereClause, sql, params, scope, subquery=hook)
-        if node.whereClause is not None
-        else None
-    )
-    scan = _push_down(
-        [TableScan(table, alias)], node.whereClause, list(scope.columns), sql, params
-    )[0]
-    if joined is not None:
-        joined = replace(joined, scans=tuple(builder.scans))  # subqueries added scans
-    returning = _returning(node.returningClause, table, alias, sql, params)
-    return DeletePlan(table, scan, where, returning, catalog.version, joined)
+    t = _target(node, node.usingClause, (node.whereClause,), sql, params, catalog)
+    where, scan, joined, returning = _filter(t, node, sql, params)
+    return DeletePlan(t.table, scan, where, returning, catalog.version, joined)
 
 
 def select_columns(scope_cols: list[ScopeColumn]) -> list[Column]:

@@ -768,6 +768,30 @@ def _accepts(declared: int, actual: int) -> bool:
     return _can_implicit(actual, declared)
 
 
+def _pick_overload(
+    candidates: Any, actual: list[int], name: str, kind: str, position: int | None
+) -> Any:
+    """The one overload of a function or aggregate for `actual` types, or PostgreSQL's
+    42883 (none matches) / 42725 (not unique) with its hints."""
+    chosen = _select_overload(candidates, actual) if candidates else None
+    shown = f"{name}({', '.join(format_type(t) for t in actual)})"
+    if chosen is None:
+        raise UndefinedFunction(
+            f"function {shown} does not exist",
+            hint=f"No {kind} matches the given name and argument types. You might need to "
+            "add explicit type casts.",
+            position=position,
+        )
+    if isinstance(chosen, list):
+        raise AmbiguousFunction(
+            f"function {shown} is not unique",
+            hint="Could not choose a best candidate function. You might need to add explicit "
+            "type casts.",
+            position=position,
+        )
+    return chosen
+
+
 def _select_overload(
     candidates: Sequence[Overload], actual: Sequence[int]
 ) -> tuple[Overload, tuple[int, ...]] | None | list[Overload]:
@@ -1124,21 +1148,7 @@ class _Compiler:
         """Resolve and build the function call `name(args)`."""
         fdef = _FUNCTIONS.get(name)
         actual = [a.type for a in args]
-        chosen = _select_overload(fdef, actual) if fdef else None
-        shown = f"{name}({', '.join(format_type(t) for t in actual)})"
-        if chosen is None:
-            raise UndefinedFunction(
-                f"function {shown} does not exist",
-                hint="No function matches the given name and argument types. You might need to add explicit type casts.",
-                position=self.pos(location),
-            )
-        if isinstance(chosen, list):
-            raise AmbiguousFunction(
-                f"function {shown} is not unique",
-                hint="Could not choose a best candidate function. You might need to add explicit type casts.",
-                position=self.pos(location),
-            )
-        ov, types = chosen
+        ov, types = _pick_overload(fdef, actual, name, "function", self.pos(location))
         coerced = [
             a
             if t == ANY
@@ -4241,21 +4251,7 @@ def compile_aggregate(
             "count(*) must be used to call a parameterless aggregate function",
             position=c.pos(loc),
         )
-    chosen = _select_overload(candidates, actual)
-    shown = f"{name}({', '.join(format_type(t) for t in actual)})"
-    if chosen is None:
-        raise UndefinedFunction(
-            f"function {shown} does not exist",
-            hint="No aggregate function matches the given name and argument types. You might need to add explicit type casts.",
-            position=c.pos(loc),
-        )
-    if isinstance(chosen, list):
-        raise AmbiguousFunction(
-            f"function {shown} is not unique",
-            hint="Could not choose a best candidate function. You might need to add explicit type casts.",
-            position=c.pos(loc),
-        )
-    ov, types = chosen
+    ov, types = _pick_overload(candidates, actual, name, "aggregate function", c.pos(loc))
     coerced = [
         a
         if t == ANY and a.type != UNKNOWN
