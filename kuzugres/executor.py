@@ -1028,7 +1028,10 @@ class SessionExecutor:
             if self.in_block:
                 raise ActiveSqlTransaction("DISCARD ALL cannot run inside a transaction block")
             self.settings.reset_all()
+            self.session_sequences.reset()
             return ResultSet(None, [], "DISCARD ALL", ("deallocate", None))
+        if plan.what == "SEQUENCES":
+            self.session_sequences.reset()
         return ResultSet(None, [], f"DISCARD {plan.what}")
 
     def _warn(self, err: PgError) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 from psycopg import errors
 
+from tests.serverproc import NodeProcess
 from tests.test_ddl import connected
 
 
@@ -111,3 +113,17 @@ def test_schemas_views_indexes_comments(tmp_path: Path) -> None:
         c.execute("DROP SCHEMA app CASCADE")
         with pytest.raises(errors.InvalidSchemaName):
             c.execute("DROP SCHEMA app")
+
+
+def test_discard_forgets_currval(node: NodeProcess) -> None:
+    with psycopg.connect(node.dsn, autocommit=True) as c:
+        c.execute("CREATE SEQUENCE IF NOT EXISTS discard_seq")
+        c.execute("SELECT nextval('discard_seq')")
+        assert c.execute("SELECT currval('discard_seq')").fetchone() is not None
+        c.execute("DISCARD SEQUENCES")
+        with pytest.raises(errors.ObjectNotInPrerequisiteState):
+            c.execute("SELECT currval('discard_seq')")
+        c.execute("SELECT nextval('discard_seq')")
+        c.execute("DISCARD ALL")
+        with pytest.raises(errors.ObjectNotInPrerequisiteState):
+            c.execute("SELECT lastval()")
