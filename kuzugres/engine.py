@@ -19,7 +19,7 @@ import re
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -335,10 +335,6 @@ class Engine:
 
     def unlock_writer(self) -> None:
         self.writer.release()
-
-    @contextlib.contextmanager
-    def _noop(self) -> Iterator[None]:
-        yield
 
     def close(self) -> None:
         """Close Kuzu cleanly (checkpoint) and release the data directory."""

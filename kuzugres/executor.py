@@ -45,17 +45,23 @@ from kuzugres.proxy.types import (
     FormatContext,
     decode_text,
     encode_text,
-    kuzu_type_for_pg,
     pg_type_for_kuzu,
     python_type_oid,
     value_from_kuzu,
 )
 from kuzugres.sequences import SessionSequences, currval, lastval, resolve_sequence
 from kuzugres.settings import SessionSettings, parse_duration_ms
-from kuzugres.tables import TableWriter, pad_row, rows_from_kuzu, to_kuzu
+from kuzugres.tables import TableWriter, rows_from_kuzu, to_kuzu
 from kuzugres.translator.catalog import Catalog, TableDef, fk_rel_tables, search_path_schemas
 from kuzugres.translator.ddl import DdlPlan, DdlResult, quote
-from kuzugres.translator.dml import DEFAULT, DeletePlan, InsertPlan, SelectPlan, UpdatePlan
+from kuzugres.translator.dml import (
+    DEFAULT,
+    DeletePlan,
+    InsertPlan,
+    SelectPlan,
+    UpdatePlan,
+    assignment_cast,
+)
 from kuzugres.translator.dml import table_checks as dml_checks
 from kuzugres.translator.dml import table_defaults as dml_defaults
 from kuzugres.translator.explain import explain_lines, plan_scans, scan_cypher
@@ -153,6 +159,8 @@ class SessionExecutor:
         self.settings = settings
         self.store = store if store is not None else CatalogStore(engine)
         self._tx_catalog: Catalog | None = None  # DDL of the open transaction, unpublished
+        self._translation_key: tuple[Catalog, str] | None = None
+        self._translation_catalog = Catalog()
         self.notices: list[PgError] = []
         self.session_sequences = SessionSequences()  # currval/lastval of this session
         self.in_block = False  # inside BEGIN ... COMMIT, or an implicit transaction
@@ -221,9 +229,19 @@ class SessionExecutor:
         return self._tx_catalog if self._tx_catalog is not None else self.store.catalog
 
     def translation_catalog(self) -> Catalog:
-        """The catalog snapshot statements are translated against: with search_path."""
-        path = search_path_schemas(self.settings.get("search_path") or "", self.info.user)
-        return self.catalog().with_search_path(path)
+        """The catalog snapshot statements are translated against: with search_path.
+
+        Memoized: it is asked for on every Parse and Query, and changes only with DDL or
+        SET search_path.
+        """
+        catalog = self.catalog()
+        setting = self.settings.get("search_path") or ""
+        key = self._translation_key
+        if key is None or key[0] is not catalog or key[1] != setting:  # identity: snapshots
+            path = search_path_schemas(setting, self.info.user)
+            self._translation_key = (catalog, setting)
+            self._translation_catalog = catalog.with_search_path(path)
+        return self._translation_catalog
 
     def prepare(self, sql: str, param_types: Sequence[int] = ()) -> list[Statement]:
         """Translate `sql` against the current catalog (cached per catalog version)."""
@@ -795,7 +813,6 @@ class SessionExecutor:
         await self._apply_defaults(rows, missing, plan.defaults, params)
         writer = self._writer(table)
         for row in rows:
-            pad_row(table, row)
             writer.check_row(row, plan.checks, params, ctx)
         if plan.on_conflict == "nothing":
             rows = await writer.without_conflicts(rows, plan.conflict_columns)
@@ -917,7 +934,6 @@ class SessionExecutor:
                 if any(defaults_needed):
                     await self._apply_defaults([new], [defaults_needed], plan.defaults, params)
         for new in new_rows:
-            pad_row(plan.table, new)
             writer.check_row(new, plan.checks, params, ctx)
         if width:
             old_rows = [tuple(o[:width]) for o in old_rows]
@@ -1151,16 +1167,19 @@ class SessionExecutor:
         fmt = self.format_context()
         names = [c.name for c in table.columns]
         positions = [names.index(c) for c in req.columns]
+        # the input function, then the column's typmod (char(n), varchar(n), numeric(p,s))
+        typmods = [assignment_cast(table.columns[p].type_oid, table.columns[p]) for p in positions]
+        ctx = _EvalContext(self)
         rows: list[list[Any]] = []
         missing: list[list[bool]] = []
         for n, line in enumerate(req.rows, start=1):
             row: list[Any] = [None] * len(names)
             miss = [True] * len(names)
-            for pos, oid, text in zip(positions, req.types, line, strict=True):
+            for pos, oid, cast, text in zip(positions, req.types, typmods, line, strict=True):
                 miss[pos] = False
                 if text is not None:
                     try:
-                        row[pos] = decode_text(oid, text.encode(), fmt)
+                        row[pos] = cast.evaluate(decode_text(oid, text.encode(), fmt), (), ctx)
                     except PgError as err:
                         err.detail = (
                             err.detail
@@ -1176,7 +1195,6 @@ class SessionExecutor:
             checks = dml_checks(table)
             ctx = _EvalContext(self)
             for row in rows:
-                pad_row(table, row)
                 writer.check_row(row, checks, (), ctx)
             await writer.check_unique(rows, set())
             await writer.check_references(rows)
@@ -1191,54 +1209,26 @@ class SessionExecutor:
         if req.sql_table is not None:
             return await self._copy_into_table(req)
         ctx = self.format_context()
-        batch: list[dict[str, Any]] = []
         keys = [f"c{i}" for i in range(len(req.columns))]
-        for line in req.rows:
-            record = {}
-            for key, oid, text in zip(keys, req.types, line, strict=True):
-                record[key] = None if text is None else decode_text(oid, text.encode(), ctx)
-            batch.append(record)
+        batch = [
+            {
+                key: None if text is None else decode_text(oid, text.encode(), ctx)
+                for key, oid, text in zip(keys, req.types, line, strict=True)
+            }
+            for line in req.rows
+        ]
         sets = ", ".join(
             f"{_quote_ident(c)}: CAST(r.{k} AS {kt})"
-            for c, k, kt in zip(req.columns, keys, _kuzu_param_types(req), strict=True)
+            for c, k, kt in zip(req.columns, keys, req.kuzu_types, strict=True)
         )
         cypher = f"UNWIND $rows AS r CREATE (:{_quote_ident(req.table)} {{{sets}}})"
-        size = 2000
-        # One Kuzu write transaction for the whole COPY unless the block already has one.
-        own_tx = not self.in_block
-        if own_tx:
-            self.in_block = True
-            self.settings.begin()
-        try:
-            for i in range(0, len(batch), size):
-                part = [_kuzu_record(r) for r in batch[i : i + size]]
-                await self.run_cypher(cypher, {"rows": part}, write=True)
-            if own_tx:
-                await self._end_kuzu_tx(commit=True)
-        except BaseException:
-            if own_tx:
-                await self.on_error()
-            raise
-        finally:
-            if own_tx:
-                self.in_block = False
-                self.failed = False
-                self.settings.end(commit=True)
+
+        async def work() -> None:
+            for i in range(0, len(batch), 2000):
+                await self.run_cypher(cypher, {"rows": batch[i : i + 2000]}, write=True)
+
+        await self.write_atomically(work)  # one Kuzu write transaction for the whole COPY
         return ResultSet(None, [], f"COPY {len(batch)}")
-
-
-def _kuzu_param_types(req: CopyInRequest) -> list[str]:
-    return [kuzu_type_for_pg(oid) for oid in req.types]
-
-
-def _kuzu_record(r: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for k, v in r.items():
-        if isinstance(v, int) and not isinstance(v, bool):
-            out[k] = v  # CAST in the query fixes the width
-        else:
-            out[k] = v
-    return out
 
 
 _IDENT = re.compile(r"^[^\x00`]{1,63}$")

@@ -40,13 +40,6 @@ def to_kuzu(col: ColumnDef, value: Any, ctx: FormatContext) -> Any:
     return encode_text(col.type_oid, value, ctx).decode("utf-8")
 
 
-def pad_row(table: TableDef, row: list[Any]) -> None:
-    """char(n) values are blank-padded to n characters, as PostgreSQL stores them."""
-    for i, col in enumerate(table.columns):
-        if col.type_oid == T.BPCHAR and col.typmod > 4 and isinstance(row[i], str):
-            row[i] = row[i].ljust(col.typmod - 4)
-
-
 def from_kuzu(col: ColumnDef, value: Any, ctx: FormatContext) -> Any:
     """A stored Kuzu property back as the PostgreSQL value."""
     if value is None:

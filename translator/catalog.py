@@ -499,16 +499,6 @@ def keyable(column: ColumnDef) -> bool:
     return column.type_oid in _KEYABLE
 
 
-def column_scope_types(table: TableDef) -> list[tuple[str, int, int]]:
-    """(name, type oid, typmod) of the visible columns, in order."""
-    return [(c.name, c.type_oid, c.typmod) for c in table.columns]
-
-
-def describe(table: TableDef) -> dict[str, Any]:
-    """A plain dict, for tests and EXPLAIN."""
-    return asdict(table)
-
-
 def fk_rel_tables(catalog: Catalog) -> set[str]:
     """The Kuzu REL TABLEs of all foreign keys in `catalog`."""
     return {

@@ -16,7 +16,7 @@ from kuzugres.errcodes import (
     UndefinedColumn,
 )
 from kuzugres.errors import PgError
-from kuzugres.translator.catalog import Catalog, ConstraintDef, TableDef
+from kuzugres.translator.catalog import Catalog, ColumnDef, ConstraintDef, TableDef
 from kuzugres.translator.expr import (
     Column,
     ParamTypes,
@@ -288,7 +288,7 @@ def compile_insert(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
             col = table.columns[positions[i]]
             ref = ast.ParamRef(number=0)  # placeholder: cast applied on the value directly
             del ref
-            casts.append(_AssignCast(qc.type_oid, col.type_oid, col.typmod, col.name))
+            casts.append(assignment_cast(qc.type_oid, col))
     on_conflict = None
     conflict_cols: tuple[str, ...] = ()
     conflict_sets: list[tuple[int, Any]] = []
@@ -368,21 +368,29 @@ def compile_insert(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
 
 
 @dataclass(frozen=True)
-class _AssignCast:
-    """Assignment cast of an INSERT ... SELECT column to the target column type."""
+class ValueCast:
+    """A value of one type stored into a column: PostgreSQL's assignment cast plus the
+    column's typmod (char(n) padding, varchar(n) and numeric(p,s) checks)."""
 
-    from_oid: int
-    type_oid: int
-    typmod: int
-    name: str
+    expr: RowExpr
 
     def evaluate(self, value: Any, params: Any, ctx: Any) -> Any:
-        if value is None or self.from_oid == self.type_oid:
-            return value
-        from kuzugres.proxy.types import FormatContext, decode_text, encode_text
+        return None if value is None else self.expr.evaluate((), (value,), ctx)
 
-        fmt = FormatContext(timezone=getattr(ctx, "timezone", "UTC"))
-        return decode_text(self.type_oid, encode_text(self.from_oid, value, fmt), fmt)
+
+def assignment_cast(from_oid: int, col: ColumnDef) -> ValueCast:
+    """How a value of type `from_oid` becomes a value of column `col` (INSERT ... SELECT,
+    COPY)."""
+    expr = compile_expr(
+        ast.ParamRef(number=1),
+        "$1",
+        ParamTypes([from_oid]),
+        None,
+        expected_oid=col.type_oid,
+        expected_typmod=col.typmod,
+        target_name=col.name,
+    )
+    return ValueCast(expr)
 
 
 @dataclass
@@ -521,7 +529,3 @@ def compile_delete(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
     t = _target(node, node.usingClause, (node.whereClause,), sql, params, catalog)
     where, scan, joined, returning = _filter(t, node, sql, params)
     return DeletePlan(t.table, scan, where, returning, catalog.version, joined)
-
-
-def select_columns(scope_cols: list[ScopeColumn]) -> list[Column]:
-    return [Column(c.name, c.type_oid, c.typmod) for c in scope_cols if not c.hidden]

@@ -289,9 +289,7 @@ def _set(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     if kind == K.VAR_SET_VALUE:
         name = node.name
         if name == "timezone" and node.args and _is(node.args[0], ast.TypeCast):
-            return SetPlan(
-                "TimeZone", _interval_zone(str(_const_value(node.args[0]))), node.is_local
-            )
+            return SetPlan("TimeZone", str(_const_value(node.args[0])).strip(), node.is_local)
         return SetPlan(name, _setting_text(node.args or ()), bool(node.is_local))
     if kind in (K.VAR_SET_DEFAULT, K.VAR_SET_CURRENT):
         return SetPlan(node.name, None, bool(node.is_local))
@@ -306,11 +304,6 @@ def _set(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
         if node.name == "SESSION CHARACTERISTICS":
             return SetTransactionPlan(isolation, read_only, session=True)
     raise _unsupported(node, src, offset)
-
-
-def _interval_zone(value: str) -> str:
-    # SET TIME ZONE INTERVAL '+02:00' HOUR TO MINUTE -> a fixed offset
-    return value.strip()
 
 
 @handles(ast.VariableShowStmt)

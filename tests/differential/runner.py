@@ -19,7 +19,8 @@ category. A file is a setup section followed by titled cases::
 
 - `-- setup` starts the setup section (optional; it must come first). Its
   statements run once per file, on a fresh database, and must all succeed on
-  PostgreSQL.
+  PostgreSQL. `-- setup: <name>` starts it with the shared schema in
+  `cases/setup/<name>.sql` (several files test the same e-commerce schema).
 - `-- case: <name>` starts a case; the name is unique within the file and the
   case id is `<file stem>::<name>`. The next line is `-- category: <category>`,
   one of `CATEGORIES`. Other `--` comments are free text.
@@ -195,10 +196,18 @@ def parse_file(path: Path) -> CaseFile:
     cases: list[tuple[str, str | None, int, list[str]]] = []
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         stripped = line.strip()
-        if stripped == "-- setup":
+        if stripped == "-- setup" or stripped.startswith("-- setup:"):
             if setup_lines is not None or cases:
                 raise CaseFileError(f"{path.name}:{lineno}: '-- setup' must come first, once")
             setup_lines = []
+            shared = stripped[len("-- setup:") :].split()[0] if ":" in stripped else ""
+            if shared:
+                # a schema several files share: cases/setup/<name>.sql
+                setup_lines += (
+                    (path.parent / "setup" / f"{shared}.sql")
+                    .read_text(encoding="utf-8")
+                    .splitlines()
+                )
         elif stripped.startswith("-- case:"):
             cases.append((stripped[len("-- case:") :].strip(), None, lineno, []))
         elif stripped.startswith("-- category:"):
