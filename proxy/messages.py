@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from kuzugres.errcodes import ProtocolViolation
+from kuzugres.registry import registrar
 
 PROTOCOL_V3 = 196608  # 3.0
 SSL_REQUEST_CODE = 80877103
@@ -253,16 +254,7 @@ FrontendMessage = (
 _DECODERS: dict[bytes, Callable[[Cursor], FrontendMessage]] = {}
 
 
-def _decoder(
-    tag: bytes,
-) -> Callable[[Callable[[Cursor], FrontendMessage]], Callable[[Cursor], FrontendMessage]]:
-    def register(fn: Callable[[Cursor], FrontendMessage]) -> Callable[[Cursor], FrontendMessage]:
-        if tag in _DECODERS:
-            raise RuntimeError(f"decoder for {tag!r} registered twice")
-        _DECODERS[tag] = fn
-        return fn
-
-    return register
+_decoder = registrar(_DECODERS, "decoder")
 
 
 @_decoder(b"Q")

@@ -113,6 +113,7 @@ from kuzugres.proxy.types import (
     time_zone,
     type_by_name,
 )
+from kuzugres.registry import registrar
 
 # ---------------------------------------------------------------------------
 # Types: the registry, names and text I/O are proxy/types.py's; what is here is
@@ -1184,17 +1185,8 @@ NodeCompiler = Callable[[_Compiler, Any], Expr]
 _NODE_COMPILERS: dict[type, NodeCompiler] = {}
 
 
-def _compiles(*node_types: type) -> Callable[[NodeCompiler], NodeCompiler]:
-    """Register the compiler for pglast node classes (once per class)."""
-
-    def register(fn: NodeCompiler) -> NodeCompiler:
-        for t in node_types:
-            if t in _NODE_COMPILERS:
-                raise RuntimeError(f"compiler for {t.__name__} registered twice")
-            _NODE_COMPILERS[t] = fn
-        return fn
-
-    return register
+#: `@_compiles(NodeClass, ...)` registers the compiler for pglast node classes.
+_compiles = registrar(_NODE_COMPILERS, "compiler")
 
 
 # ---------------------------------------------------------------------------
@@ -1550,15 +1542,7 @@ AExprCompiler = Callable[[_Compiler, ast.A_Expr], Expr]
 _AEXPR_KINDS: dict[Any, AExprCompiler] = {}
 
 
-def _aexpr(*kinds: Any) -> Callable[[AExprCompiler], AExprCompiler]:
-    def register(fn: AExprCompiler) -> AExprCompiler:
-        for k in kinds:
-            if k in _AEXPR_KINDS:
-                raise RuntimeError(f"A_Expr kind {k} registered twice")
-            _AEXPR_KINDS[k] = fn
-        return fn
-
-    return register
+_aexpr = registrar(_AEXPR_KINDS, "A_Expr kind")
 
 
 @_compiles(ast.A_Expr)
@@ -3028,14 +3012,7 @@ SpecialFunction = Callable[[_Compiler, list[Expr], int], Expr | None]
 _SPECIAL_FUNCTIONS: dict[str, SpecialFunction] = {}
 
 
-def _special(name: str) -> Callable[[SpecialFunction], SpecialFunction]:
-    def register(fn: SpecialFunction) -> SpecialFunction:
-        if name in _SPECIAL_FUNCTIONS:
-            raise RuntimeError(f"special function {name} registered twice")
-        _SPECIAL_FUNCTIONS[name] = fn
-        return fn
-
-    return register
+_special = registrar(_SPECIAL_FUNCTIONS, "special function")
 
 
 @_special("pg_typeof")
@@ -3067,15 +3044,7 @@ ColnameRule = Callable[[Any], tuple[str | None, int]]
 _COLNAME_RULES: dict[type, ColnameRule] = {}
 
 
-def _colname_rule(*node_types: type) -> Callable[[ColnameRule], ColnameRule]:
-    def register(fn: ColnameRule) -> ColnameRule:
-        for t in node_types:
-            if t in _COLNAME_RULES:
-                raise RuntimeError(f"column name rule for {t.__name__} registered twice")
-            _COLNAME_RULES[t] = fn
-        return fn
-
-    return register
+_colname_rule = registrar(_COLNAME_RULES, "column name rule")
 
 
 def _figure_colname(node: ast.Node | None) -> tuple[str | None, int]:

@@ -139,6 +139,22 @@ def _date_fields(d: dt.date, u: str) -> Decimal | None:
     return None
 
 
+def _clock_field(u: str, t: dt.time | dt.datetime) -> Decimal | None:
+    """extract() of the time-of-day fields shared by timestamps and times."""
+    sec_us = t.second * _US_SEC + t.microsecond
+    if u == "microseconds":
+        return Decimal(sec_us)
+    if u == "milliseconds":
+        return _frac(sec_us, 3)
+    if u == "second":
+        return _frac(sec_us, 6)
+    if u == "minute":
+        return Decimal(t.minute)
+    if u == "hour":
+        return Decimal(t.hour)
+    return None
+
+
 def _extract_ts(unit: str, ts: dt.datetime, type_oid: int, call: _Call) -> Decimal:
     u = _unit(unit, type_oid)
     tz_offset = 0
@@ -149,18 +165,10 @@ def _extract_ts(unit: str, ts: dt.datetime, type_oid: int, call: _Call) -> Decim
         ts = local.replace(tzinfo=None)
     else:
         epoch_us = (ts - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1)
-    sec_us = ts.second * _US_SEC + ts.microsecond
-    tod_us = (ts.hour * 3600 + ts.minute * 60) * _US_SEC + sec_us
-    if u == "microseconds":
-        return Decimal(sec_us)
-    if u == "milliseconds":
-        return _frac(sec_us, 3)
-    if u == "second":
-        return _frac(sec_us, 6)
-    if u == "minute":
-        return Decimal(ts.minute)
-    if u == "hour":
-        return Decimal(ts.hour)
+    tod_us = (ts.hour * 3600 + ts.minute * 60) * _US_SEC + ts.second * _US_SEC + ts.microsecond
+    clock = _clock_field(u, ts)
+    if clock is not None:
+        return clock
     if u == "epoch":
         return _frac(epoch_us, 6)
     if u == "julian":
@@ -192,19 +200,11 @@ def _extract_date(unit: str, d: dt.date) -> Decimal:
 
 def _extract_time(unit: str, t: dt.time, type_oid: int) -> Decimal:
     u = _unit(unit, type_oid)
-    sec_us = t.second * _US_SEC + t.microsecond
-    tod_us = (t.hour * 3600 + t.minute * 60) * _US_SEC + sec_us
+    tod_us = (t.hour * 3600 + t.minute * 60) * _US_SEC + t.second * _US_SEC + t.microsecond
     off = int((t.utcoffset() or dt.timedelta()).total_seconds()) if type_oid == TIMETZ else 0
-    if u == "microseconds":
-        return Decimal(sec_us)
-    if u == "milliseconds":
-        return _frac(sec_us, 3)
-    if u == "second":
-        return _frac(sec_us, 6)
-    if u == "minute":
-        return Decimal(t.minute)
-    if u == "hour":
-        return Decimal(t.hour)
+    clock = _clock_field(u, t)
+    if clock is not None:
+        return clock
     if u == "epoch":
         return _frac(tod_us - off * _US_SEC, 6)
     if type_oid == TIMETZ and u in ("timezone", "timezone_hour", "timezone_minute"):

@@ -27,6 +27,7 @@ from kuzugres.errcodes import (
 )
 from kuzugres.errors import PgError
 from kuzugres.proxy.types import type_by_name
+from kuzugres.registry import registrar
 from kuzugres.translator import ddl, ddl_alter, ddl_objects, dml, expr, query
 from kuzugres.translator.catalog import Catalog
 from kuzugres.translator.expr import Column, ParamTypes
@@ -76,16 +77,8 @@ def _is(node: Any, cls: type) -> bool:
     return isinstance(node, cls)
 
 
-def handles(node: type) -> Callable[[Handler], Handler]:
-    """Register the one handler for a pglast statement node class."""
-
-    def register(fn: Handler) -> Handler:
-        if node in _HANDLERS:
-            raise RuntimeError(f"handler for {node.__name__} registered twice")
-        _HANDLERS[node] = fn
-        return fn
-
-    return register
+#: `@handles(NodeClass)` registers the one handler for a pglast statement node class.
+handles = registrar(_HANDLERS, "handler")
 
 
 # Names of statements we do not translate yet, for the 0A000 message.
