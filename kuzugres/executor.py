@@ -1168,7 +1168,10 @@ class SessionExecutor:
         names = [c.name for c in table.columns]
         positions = [names.index(c) for c in req.columns]
         # the input function, then the column's typmod (char(n), varchar(n), numeric(p,s))
-        typmods = [assignment_cast(table.columns[p].type_oid, table.columns[p]) for p in positions]
+        typmods = [
+            assignment_cast(c.type_oid, c) if c.typmod >= 0 else None
+            for c in (table.columns[p] for p in positions)
+        ]
         ctx = _EvalContext(self)
         rows: list[list[Any]] = []
         missing: list[list[bool]] = []
@@ -1179,7 +1182,8 @@ class SessionExecutor:
                 miss[pos] = False
                 if text is not None:
                     try:
-                        row[pos] = cast.evaluate(decode_text(oid, text.encode(), fmt), (), ctx)
+                        value = decode_text(oid, text.encode(), fmt)
+                        row[pos] = value if cast is None else cast.evaluate(value, (), ctx)
                     except PgError as err:
                         err.detail = (
                             err.detail
