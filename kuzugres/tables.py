@@ -175,8 +175,8 @@ class TableWriter:
         ret = ", ".join(f"n.{quote(c)} AS c{i}" for i, c in enumerate(columns))
         if first.native and first.type_oid not in (T.FLOAT4, T.FLOAT8):
             cypher = (
-                f"MATCH (n:{quote(t.kuzu_name)}) WHERE n.{quote(first.name)} IN "
-                f"CAST($vals AS {first.kuzu_type}[]) RETURN {ret}, n.{quote(t.key)} AS k"
+                f"UNWIND CAST($vals AS {first.kuzu_type}[]) AS v MATCH (n:{quote(t.kuzu_name)}) "
+                f"WHERE n.{quote(first.name)} = v RETURN {ret}, n.{quote(t.key)} AS k"
             )
             params = {"vals": list({to_kuzu(first, k[0], self.ctx) for k in keys})}
         else:
@@ -268,8 +268,10 @@ class TableWriter:
         """Keep each foreign key's REL TABLE in step: an edge child -> parent per row whose
         key is not NULL (`relink`: the rows existed, drop their old edges first).
 
-        Edges are made by one set-based join per statement (`c.fk = p.ref` over the written
-        rows' keys): 100x faster in Kuzu than matching row by row from an UNWIND.
+        Edges are made by set-based joins: the written keys are UNWOUND and matched with
+        `WHERE c.key = k`, then `WHERE p.ref = c.fk`, which Kuzu 0.11.3 runs as hash
+        joins. Measured on 100k rows: 0.56 s, against 6.5 s for `c.key IN $keys` (a list
+        search per row) and minutes for `MATCH (c {key: r.k})` per UNWIND row.
         """
         t = self.table
         if not written:
@@ -289,8 +291,8 @@ class TableWriter:
                 part = {"keys": keys[start : start + 5000]}
                 if relink:
                     await self.run(
-                        f"MATCH (c:{child})-[e:{rel}]->() WHERE c.{quote(t.key)} IN "
-                        f"CAST($keys AS {kc}[]) DELETE e",
+                        f"UNWIND CAST($keys AS {kc}[]) AS k MATCH (c:{child})-[e:{rel}]->() "
+                        f"WHERE c.{quote(t.key)} = k DELETE e",
                         part,
                     )
                 on = " AND ".join(
@@ -298,8 +300,8 @@ class TableWriter:
                     for a, b in zip(con.columns, con.ref_columns, strict=True)
                 )
                 await self.run(
-                    f"MATCH (c:{child}), (p:{quote(parent.kuzu_name)}) WHERE "
-                    f"c.{quote(t.key)} IN CAST($keys AS {kc}[]) AND {on} "
+                    f"UNWIND CAST($keys AS {kc}[]) AS k MATCH (c:{child}) WHERE "
+                    f"c.{quote(t.key)} = k MATCH (p:{quote(parent.kuzu_name)}) WHERE {on} "
                     f"CREATE (c)-[:{rel}]->(p)",
                     part,
                 )
@@ -337,8 +339,8 @@ class TableWriter:
         key_col = t.column(t.key)
         key_cast = "INT64" if t.key == ROWID or key_col is None else _cast(key_col)
         cypher = (
-            f"MATCH (n:{quote(t.kuzu_name)}) WHERE n.{quote(t.key)} IN "
-            f"CAST($keys AS {key_cast}[]) DETACH DELETE n"
+            f"UNWIND CAST($keys AS {key_cast}[]) AS k MATCH (n:{quote(t.kuzu_name)}) "
+            f"WHERE n.{quote(t.key)} = k DETACH DELETE n"
         )
         for start in range(0, len(keys), 2000):
             await self.run(cypher, {"keys": list(keys[start : start + 2000])})
@@ -386,7 +388,22 @@ class TableWriter:
         self, child: TableDef, con: ConstraintDef, keys: set[tuple[Any, ...]]
     ) -> list[tuple[Any, ...]]:
         """Rows of `child` whose foreign key `con` points at one of `keys`."""
-        result = await self.run(scan_cypher(TableScan(child, child.name)), {})
+        first = child.column(con.columns[0])
+        assert first is not None
+        if first.native and first.type_oid not in (T.FLOAT4, T.FLOAT8):
+            # the matching rows by a hash join on the key's first column, not a full scan
+            ret = ", ".join(
+                [f"n.{quote(c.name)} AS c{i}" for i, c in enumerate(child.columns)]
+                + [f"n.{quote(child.key)} AS k"]
+            )
+            vals = list({to_kuzu(first, k[0], self.ctx) for k in keys if k[0] is not None})
+            result = await self.run(
+                f"UNWIND CAST($vals AS {first.kuzu_type}[]) AS v MATCH (n:"
+                f"{quote(child.kuzu_name)}) WHERE n.{quote(first.name)} = v RETURN {ret}",
+                {"vals": vals},
+            )
+        else:
+            result = await self.run(scan_cypher(TableScan(child, child.name)), {})
         rows = rows_from_kuzu(child, result.rows, self.ctx)
         idx = [next(i for i, c in enumerate(child.columns) if c.name == n) for n in con.columns]
         return [r for r in rows if tuple(r[i] for i in idx) in keys]
