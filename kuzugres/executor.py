@@ -52,6 +52,7 @@ from kuzugres.proxy.types import (
 from kuzugres.sequences import SessionSequences, currval, lastval, resolve_sequence
 from kuzugres.settings import SessionSettings, parse_duration_ms
 from kuzugres.tables import TableWriter, rows_from_kuzu, to_kuzu
+from kuzugres.translator import pgcatalog
 from kuzugres.translator.catalog import Catalog, TableDef, fk_rel_tables, search_path_schemas
 from kuzugres.translator.ddl import DdlPlan, DdlResult, quote
 from kuzugres.translator.dml import (
@@ -174,6 +175,7 @@ class SessionExecutor:
         self._tx_start: dt.datetime | None = None
         self._stmt_start = dt.datetime.now(dt.UTC)
         self._format_key: tuple[str, str | None] | None = None
+        self._format_catalog: Catalog | None = None
         self._format = FormatContext()
 
     # ------------------------------------------------------------------ state
@@ -205,9 +207,10 @@ class SessionExecutor:
     def format_context(self) -> FormatContext:
         """How values render for this session (TimeZone, extra_float_digits)."""
         key = (self.settings.get("TimeZone") or "UTC", self.settings.get("extra_float_digits"))
-        if self._format_key != key:
-            self._format_key = key
-            self._format = FormatContext(timezone=key[0], extra_float_digits=int(key[1] or 1))
+        catalog = self.translation_catalog()
+        if self._format_key != key or self._format_catalog is not catalog:  # identity
+            self._format_key, self._format_catalog = key, catalog
+            self._format = pgcatalog.format_context(catalog, key[0], int(key[1] or 1))
         return self._format
 
     def describe_first(self, stmt: Statement) -> bool:
@@ -1343,6 +1346,10 @@ class _EvalContext:
 
     def statement_timestamp(self) -> dt.datetime:
         return self._ex._stmt_start
+
+    def catalog(self) -> Catalog:
+        """The schema snapshot the session's statements are translated against."""
+        return self._ex.translation_catalog()
 
     def version(self) -> str:
         return (

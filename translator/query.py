@@ -38,6 +38,7 @@ from kuzugres.errcodes import (
 )
 from kuzugres.errors import make_error
 from kuzugres.proxy import types as T
+from kuzugres.translator import pgcatalog
 from kuzugres.translator.catalog import Catalog, ColumnDef, TableDef, ViewDef
 from kuzugres.translator.expr import (
     AggregateSpec,
@@ -769,6 +770,13 @@ class _Builder:
             if q.correlated:
                 hits.append(1)
             return _Src(_renamed(base, colnames, alias, self.pos(node)), _memoized(q))
+        if node.schemaname in pgcatalog.SYSTEM_SCHEMAS or (
+            node.schemaname is None
+            and pgcatalog.shadows_user_relation(
+                node.relname, self.catalog.search_path, self.catalog
+            )
+        ):
+            return self.catalog_relation(node, alias, colnames)
         view = self.catalog.view(node.relname, node.schemaname)
         if view is not None:
             return self.view(view, alias, colnames, self.pos(node))
@@ -819,6 +827,23 @@ class _Builder:
 
         def rows(run: _Run, outer: Outer) -> Rows:
             return run.scanned[len(scans) + index]
+
+        return _Src(_renamed(base, colnames, alias, self.pos(node)), rows)
+
+    def catalog_relation(self, node: Any, alias: str, colnames: Any) -> _Src:
+        """A pg_catalog or information_schema relation (translator/pgcatalog.py)."""
+        shape = pgcatalog.lookup(node.relname, node.schemaname, self.catalog.search_path)
+        if shape is None:
+            raise UndefinedTable(
+                f'relation "{node.schemaname}.{node.relname}" does not exist',
+                position=self.pos(node),
+            )
+        base = [Column(name, oid, typmod) for name, oid, typmod in shape.columns]
+        catalog = self.catalog
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            ctx = run.ctx
+            return pgcatalog.rows(shape, pgcatalog.Env(catalog, ctx.user, ctx.database, ctx))
 
         return _Src(_renamed(base, colnames, alias, self.pos(node)), rows)
 
