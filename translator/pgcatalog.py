@@ -900,3 +900,6 @@ def default_text(cat: Catalog, table: TableDef, text: str, type_oid: int) -> str
     if text.startswith("'") and text.endswith("'") and "'" not in text[1:-1].replace("''", ""):
         return f"{text}::{T.format_type(type_oid)}"
     return text
+
+
+from kuzugres.translator import infoschema  # noqa: E402, F401  (registers its builders)
