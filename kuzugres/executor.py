@@ -50,7 +50,7 @@ from kuzugres.proxy.types import (
     value_from_kuzu,
 )
 from kuzugres.sequences import SessionSequences, currval, lastval, resolve_sequence
-from kuzugres.settings import SessionSettings, parse_duration_ms
+from kuzugres.settings import SETTINGS, SessionSettings, parse_duration_ms
 from kuzugres.tables import TableWriter, rows_from_kuzu, to_kuzu
 from kuzugres.translator import pgcatalog
 from kuzugres.translator.catalog import Catalog, TableDef, fk_rel_tables, search_path_schemas
@@ -1346,6 +1346,13 @@ class _EvalContext:
 
     def statement_timestamp(self) -> dt.datetime:
         return self._ex._stmt_start
+
+    def settings_rows(self) -> list[tuple[str, str, str, bool]]:
+        """pg_settings: (name, value, description, read only) of every setting."""
+        return [
+            (name, value, description, SETTINGS[name.lower()].read_only)
+            for name, value, description in self._ex.settings.all()
+        ]
 
     def catalog(self) -> Catalog:
         """The schema snapshot the session's statements are translated against."""

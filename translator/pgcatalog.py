@@ -902,4 +902,45 @@ def default_text(cat: Catalog, table: TableDef, text: str, type_oid: int) -> str
     return text
 
 
+# -- session state (read through the evaluation context at run time)
+
+
+@builds("pg_catalog.pg_settings")
+def _settings(env: Env) -> Iterator[Row]:
+    listing = getattr(env.ctx, "settings_rows", None)
+    for name, value, description, read_only in listing() if listing is not None else ():
+        vartype = "bool" if value in ("on", "off") else "integer" if value.isdigit() else "string"
+        yield {
+            "name": name,
+            "setting": value,
+            "category": "Client Connection Defaults",
+            "short_desc": description,
+            "context": "internal" if read_only else "user",
+            "vartype": vartype,
+            "source": "default",
+            "boot_val": value,
+            "reset_val": value,
+            "pending_restart": False,
+        }
+
+
+@builds("pg_catalog.pg_stat_activity")
+def _activity(env: Env) -> Iterator[Row]:
+    ctx = env.ctx
+    if ctx is None:
+        return
+    yield {
+        "datid": DATABASE_OID,
+        "datname": env.database,
+        "pid": ctx.backend_pid,
+        "usesysid": BOOTSTRAP_ROLE_OID,
+        "usename": env.user,
+        "application_name": ctx.setting("application_name", True) or "",
+        "backend_start": ctx.transaction_timestamp(),
+        "query_start": ctx.statement_timestamp(),
+        "state": "active",
+        "backend_type": "client backend",
+    }
+
+
 from kuzugres.translator import infoschema  # noqa: E402, F401  (registers its builders)
