@@ -44,7 +44,7 @@ DATA = Path(__file__).with_name("pgdata")
 
 PG_CATALOG_OID = 11
 PUBLIC_OID = 2200
-INFORMATION_SCHEMA_OID = 13183  # PostgreSQL 15's, after initdb
+INFORMATION_SCHEMA_OID = 13207  # PostgreSQL 15's, after initdb
 BOOTSTRAP_ROLE_OID = 10
 DATABASE_OID = 16384 - 1  # below the first user OID, like a database made by initdb
 HEAP_AM_OID = 2
