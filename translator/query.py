@@ -317,6 +317,7 @@ class _Src:
     # residual ON conditions of a join scan, applied), in its layout: see `_fk_join`.
     scan_index: int | None = None
     filters: tuple[RowExpr, ...] = ()
+    guaranteed: frozenset[int] = frozenset()  # ids of the conjuncts its edges guarantee
 
 
 @dataclass
@@ -708,11 +709,19 @@ class _Builder:
         return self.finish_output(q, node, "VALUES")
 
     # -- FROM items
-    def items(self, nodes: Sequence[Any], outer: Scope | None, hits: list[int]) -> _Src:
+    def items(
+        self, nodes: Sequence[Any], outer: Scope | None, hits: list[int], where: Any = None
+    ) -> _Src:
+        """The FROM list; a table joined to the items before it along a foreign key whose
+        equalities are in `where` (a comma join) becomes part of their join scan."""
         acc: _Src | None = None
         for node in nodes:
             item = self.item(node, outer, hits, acc)
-            acc = item if acc is None else _combine(acc, item)
+            if acc is None:
+                acc = item
+            else:
+                joined = self.fk_join(acc, item, where, None) if where is not None else None
+                acc = joined if joined is not None else _combine(acc, item)
         assert acc is not None
         return acc
 
@@ -936,8 +945,8 @@ class _Builder:
                 pairs = [eq]
         elif not using:
             pairs = []
-        if cond is not None and not using and len(hits) == hits_before:
-            pushed = self.fk_join(node, left, right, cond)
+        if kind == _J.JOIN_INNER and cond is not None and not using and len(hits) == hits_before:
+            pushed = self.fk_join(left, right, node.quals, cond)
             if pushed is not None:
                 return pushed
         use_index = bool(pairs) and not right.lateral
@@ -1008,16 +1017,18 @@ class _Builder:
         tables = {**left.tables, **right.tables}
         return _Src(columns, rows, tables, left.scan_ids + right.scan_ids, shadowed)
 
-    def fk_join(self, node: Any, left: _Src, right: _Src, cond: RowExpr) -> _Src | None:
-        """An INNER JOIN of a table (or join) scan with a table along a foreign key whose
-        column equalities are all in ON: one JoinScan over the foreign key's REL TABLE.
+    def fk_join(self, left: _Src, right: _Src, quals: Any, cond: RowExpr | None) -> _Src | None:
+        """An inner join of a table (or join) scan with a table along a foreign key whose
+        column equalities are all conjuncts of `quals`: one JoinScan over the foreign
+        key's REL TABLE.
 
         The REL TABLE has an edge exactly when the child's key is not NULL and equals the
-        parent's (decision 0008), so the edges are the join's rows. The ON conjuncts the
-        edge guarantees are dropped; when others remain, the whole ON stays as a filter.
+        parent's (decision 0008), so the edges are the join's rows. The conjuncts the
+        edge guarantees need no check; when others remain, `cond` (the compiled ON; None
+        for a comma join, whose WHERE the SELECT applies) stays as a filter.
         """
         li, ri = left.scan_index, right.scan_index
-        if node.jointype != _J.JOIN_INNER or li is None or ri is None or right.lateral:
+        if li is None or ri is None or right.lateral:
             return None
         lscan, rscan = self.scans[li], self.scans[ri]
         if not isinstance(lscan, TableScan | JoinScan) or not isinstance(rscan, TableScan):
@@ -1029,7 +1040,7 @@ class _Builder:
         ]
         columns = left.columns + right.columns
         equalities: list[tuple[Any, tuple[ScanColumn, ScanColumn]]] = []
-        for a, b in column_equalities(node.quals):
+        for a, b in column_equalities(quals):
             sa, sb = column_slot(a, columns), column_slot(b, columns)
             ca = layout[sa] if sa is not None else None
             cb = layout[sb] if sb is not None else None
@@ -1049,15 +1060,16 @@ class _Builder:
             if (ca.segment, ca.column.name, cb.segment, cb.column.name) in fk_pairs
             or (cb.segment, cb.column.name, ca.segment, ca.column.name) in fk_pairs
         }
-        rest = [
-            c
-            for c in conjuncts(node.quals)
-            if not (isinstance(c, ast.A_Expr) and id(c.lexpr) in guaranteed)
-        ]
+        done = frozenset(
+            id(c)
+            for c in conjuncts(quals)
+            if isinstance(c, ast.A_Expr) and id(c.lexpr) in guaranteed
+        )
         links = (lscan.links if isinstance(lscan, JoinScan) else ()) + (link,)
         self.scans[li] = JoinScan(segs, links)
         self.scans[ri] = MergedScan(li)
-        filters = left.filters + ((cond,) if rest else ())
+        rest = len(done) < len(conjuncts(quals))
+        filters = left.filters + ((cond,) if rest and cond is not None else ())
 
         def rows(run: _Run, outer: Outer) -> Rows:
             got = run.scanned[li]
@@ -1077,6 +1089,7 @@ class _Builder:
             frozenset(left.shadowed | {nl + i for i in right.shadowed}),
             scan_index=li,
             filters=filters,
+            guaranteed=left.guaranteed | done,
         )
 
     def range_function(
@@ -1136,7 +1149,7 @@ class _Builder:
         hits: list[int] = []
         hook = self.subquery
         if node.fromClause:
-            source = self.items(node.fromClause, outer, hits)
+            source = self.items(node.fromClause, outer, hits, node.whereClause)
         else:
             source = _Src([], lambda run, o: [()])
         scope = _QScope(tuple(source.columns), outer=outer, shadowed=source.shadowed, hits=hits)
@@ -1167,6 +1180,7 @@ class _Builder:
             for i in source.scan_ids:
                 self.scans[i], got = _push_into(self.scans[i], equalities)
                 taken |= got
+        taken |= source.guaranteed
         where_in_scan = all(id(c) in taken for c in conjuncts(node.whereClause))
 
         # expand * and t.*

@@ -151,6 +151,20 @@ def test_other_joins_stay_residual(sql: str) -> None:
     assert all(isinstance(s, TableScan) for s in plan(sql).scans)
 
 
+def test_comma_join_with_fk_equality_in_where() -> None:
+    p = plan("SELECT o.id FROM orders o, customers c WHERE c.id = o.customer_id AND c.name = 'x'")
+    (scan,) = read(p)
+    assert isinstance(scan, JoinScan)
+    p = plan(
+        "SELECT c.country, count(*) FROM orders o, customers c "
+        "WHERE o.customer_id = c.id GROUP BY c.country"
+    )
+    (scan,) = read(p)
+    assert isinstance(scan, GroupedScan) and isinstance(scan.source, JoinScan)
+    p = plan("SELECT 1 FROM orders o, customers c WHERE c.id = o.customer_id OR c.id = 1")
+    assert all(isinstance(s, TableScan) for s in p.scans)
+
+
 def test_where_equality_pushed_into_join_segment() -> None:
     p = plan(f"SELECT i.id {JOIN3} WHERE c.id = $1 AND i.quantity > 2", (INT4,))
     (scan,) = read(p)

@@ -191,3 +191,15 @@ SELECT c.name, (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS n F
 -- case: grouped_char_key
 -- category: aggregates
 SELECT country, count(*), max(created) FROM customers GROUP BY country ORDER BY country;
+
+-- case: comma_join_three_tables_fk_in_where
+-- category: joins
+SELECT c.name, o.id, i.quantity FROM customers c, orders o, order_items i WHERE o.customer_id = c.id AND i.order_id = o.id AND i.quantity >= 2 ORDER BY o.id, i.quantity;
+
+-- case: comma_join_grouped_in_kuzu
+-- category: aggregates
+SELECT c.country, count(*), sum(i.quantity * i.unit_price) FROM customers c, orders o, order_items i WHERE o.customer_id = c.id AND i.order_id = o.id GROUP BY c.country ORDER BY c.country;
+
+-- case: comma_join_fk_equality_under_or_not_pushed
+-- category: joins
+SELECT o.id, c.id FROM orders o, customers c WHERE c.id = o.customer_id OR (o.customer_id IS NULL AND c.id = 1) ORDER BY o.id, c.id;
