@@ -203,3 +203,15 @@ SELECT c.country, count(*), sum(i.quantity * i.unit_price) FROM customers c, ord
 -- case: comma_join_fk_equality_under_or_not_pushed
 -- category: joins
 SELECT o.id, c.id FROM orders o, customers c WHERE c.id = o.customer_id OR (o.customer_id IS NULL AND c.id = 1) ORDER BY o.id, c.id;
+
+-- case: update_from_fk_join
+-- category: joins
+UPDATE products SET stock = stock + i.quantity FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.product_id = products.id AND o.status = 'shipped' RETURNING products.id, products.stock;
+
+-- case: delete_using_fk_join
+-- category: joins
+DELETE FROM order_items USING orders o JOIN customers c ON c.id = o.customer_id WHERE order_items.order_id = o.id AND c.name = 'Grace Hopper' RETURNING order_items.order_id, order_items.product_id;
+
+-- case: joins_after_dml_through_joins
+-- category: joins
+SELECT c.name, count(*), sum(i.quantity) FROM customers c JOIN orders o ON o.customer_id = c.id JOIN order_items i ON i.order_id = o.id GROUP BY c.name ORDER BY c.name;
