@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import psycopg
-import pytest
 
 from tests.serverproc import NodeProcess
 
@@ -49,12 +48,6 @@ def test_grouped_aggregate_runs_in_kuzu(node: NodeProcess) -> None:
         assert got == [("a", 2, 23, "11.5000000000000000"), ("b", 1, 11, "11.0000000000000000")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Kuzu 0.11.3: `key IN [new keys]` inside a write transaction matches another "
-    "node, so TableWriter.link (kuzugres/tables.py) gives a row inserted alone no edge "
-    "and a committed row a second one (decision 0009, 'Known problem')",
-)
 def test_single_row_insert_keeps_the_edge_invariant(node: NodeProcess) -> None:
     with psycopg.connect(node.dsn, autocommit=True) as c:
         c.execute("CREATE TABLE pi_cust (id int PRIMARY KEY, name text)")
