@@ -83,7 +83,10 @@ class CatalogStore:
             return []
         return [
             (
-                f"MATCH (s:{SEQUENCE_TABLE}) WHERE s.name IN CAST($names AS STRING[]) DELETE s",
+                # never `name IN $list`: Kuzu 0.11.3 can match the wrong node with it
+                # inside a write transaction (docs/decisions/0009)
+                f"UNWIND CAST($names AS STRING[]) AS k MATCH (s:{SEQUENCE_TABLE}) "
+                "WHERE s.name = k DELETE s",
                 {"names": sorted(names)},
             )
         ]

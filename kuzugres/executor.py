@@ -51,7 +51,7 @@ from kuzugres.proxy.types import (
 )
 from kuzugres.sequences import SessionSequences, currval, lastval, resolve_sequence
 from kuzugres.settings import SETTINGS, SessionSettings, parse_duration_ms
-from kuzugres.tables import TableWriter, rows_from_kuzu, to_kuzu
+from kuzugres.tables import TableWriter, from_kuzu, rows_from_kuzu, to_kuzu
 from kuzugres.translator import pgcatalog
 from kuzugres.translator.catalog import Catalog, TableDef, fk_rel_tables, search_path_schemas
 from kuzugres.translator.ddl import DdlPlan, DdlResult, quote
@@ -65,7 +65,7 @@ from kuzugres.translator.dml import (
 )
 from kuzugres.translator.dml import table_checks as dml_checks
 from kuzugres.translator.dml import table_defaults as dml_defaults
-from kuzugres.translator.explain import explain_lines, plan_scans, scan_cypher
+from kuzugres.translator.explain import explain_lines, plan_scans, scan_cypher, scan_title
 from kuzugres.translator.expr import Column
 from kuzugres.translator.plans import (
     ConstantPlan,
@@ -84,7 +84,17 @@ from kuzugres.translator.plans import (
     Statement,
     TransactionPlan,
 )
-from kuzugres.translator.query import TableScan, evaluation
+from kuzugres.translator.pushdown import (
+    GroupedScan,
+    MergedScan,
+    Scan,
+    TableScan,
+    finish,
+    scan_constants,
+    scan_equalities,
+    split_rows,
+)
+from kuzugres.translator.query import evaluation
 from kuzugres.translator.statements import Translator
 
 TEXT_OID = 25
@@ -603,27 +613,49 @@ class SessionExecutor:
         return ResultSet(None, [], plan.tag)
 
     # ------------------------------------------------------------------ tables
-    def _scan_params(self, scan: TableScan, params: Sequence[Any]) -> dict[str, Any] | None:
-        """The Kuzu parameters of a scan's pushed-down equalities; None if nothing can match."""
+    def _scan_params(self, scan: Scan, params: Sequence[Any]) -> dict[str, Any] | None:
+        """The Kuzu parameters of a scan's pushed-down equalities (and its constants);
+        None if nothing can match."""
         fmt = self.format_context()
         ctx = _EvalContext(self)
-        kparams: dict[str, Any] = {}
-        for i, (col, expr) in enumerate(scan.equals):
+        kparams: dict[str, Any] = scan_constants(scan)
+        for name, col, expr in scan_equalities(scan):
             value = expr.evaluate((), params, ctx)
             if value is None:
                 return None  # col = NULL is never true
             limit = _INT_LIMITS.get(col.type_oid)
             if limit is not None and not -limit <= value < limit:
                 return None  # an int8 value outside an int2/int4 column's range matches nothing
-            kparams[f"p{i}"] = to_kuzu(col, value, fmt)
+            kparams[name] = to_kuzu(col, value, fmt)
         return kparams
 
-    async def _scan(self, scan: TableScan, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    async def _scan(self, scan: Scan, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """A scan's rows: table rows (a join scan's side by side), or grouped rows.
+
+        A GroupedScan whose answer could differ from PostgreSQL's (see pushdown.finish)
+        reads its source's rows instead, and the residual pipeline groups them."""
+        if isinstance(scan, MergedScan):
+            return []
         kparams = self._scan_params(scan, params)
         if kparams is None:
             return []
+        fmt = self.format_context()
+        if isinstance(scan, GroupedScan):
+            result = await self.run_cypher(scan_cypher(scan), kparams, write=False)
+            grouped = finish(scan, result.rows, lambda col, v: from_kuzu(col, v, fmt))
+            if grouped is not None:
+                return grouped
+            constants = scan_constants(scan)
+            kparams = {k: v for k, v in kparams.items() if k not in constants}
+            scan = scan.source
         result = await self.run_cypher(scan_cypher(scan), kparams, write=False)
-        return rows_from_kuzu(scan.table, result.rows, self.format_context())
+        parts = [
+            rows_from_kuzu(seg.table, rows, fmt)
+            for seg, rows in zip(scan.segments, split_rows(scan, result.rows), strict=True)
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        return [sum(r, ()) for r in zip(*parts, strict=True)]
 
     async def _select(self, plan: SelectPlan, params: Sequence[Any]) -> ResultSet:
         if plan.query.pre_dml:
@@ -973,13 +1005,14 @@ class SessionExecutor:
             elapsed = (time.perf_counter() - start) * 1000
             for scan in scans:
                 kparams = self._scan_params(scan, params)
+                what = scan_title(scan)
                 if kparams is None:
-                    lines.append(f"Kuzu scan on {scan.table.name}: skipped (nothing can match)")
+                    lines.append(f"Kuzu {what}: skipped (nothing can match)")
                     continue
                 profile = await self.run_cypher(
                     "PROFILE " + scan_cypher(scan), kparams, write=False
                 )
-                lines.append(f"Kuzu profile of the scan on {scan.table.name}:")
+                lines.append(f"Kuzu profile of the {what}:")
                 lines += str(profile.rows[0][0]).splitlines()
             rows = len(outcome.rows) if isinstance(outcome, ResultSet) else 0
             lines.append(f"Rows: {rows}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from kuzugres.translator.catalog import Catalog
@@ -49,6 +50,19 @@ def parse(text: str) -> tuple[list[str], list[tuple[str, str]]]:
     return schema, cases
 
 
+def _with_rel_tables(catalog: Catalog) -> Catalog:
+    """The catalog as the server has it once the executor made each foreign key's REL
+    TABLE (`SessionExecutor._link_foreign_keys` names them `_fk_<child>_<constraint>`)."""
+    tables = {}
+    for name, table in catalog.tables.items():
+        cons = tuple(
+            replace(c, rel_table=f"_fk_{table.kuzu_name}_{c.name}") if c.kind == "f" else c
+            for c in table.constraints
+        )
+        tables[name] = replace(table, constraints=cons)
+    return replace(catalog, tables=tables)
+
+
 def render() -> str:
     schema, cases = parse(FIXTURES.read_text())
     catalog = Catalog()
@@ -56,6 +70,7 @@ def render() -> str:
         plan = translate(stmt, (), catalog)[0].plan
         assert isinstance(plan, DdlPlan)
         catalog = plan.apply(catalog).catalog
+    catalog = _with_rel_tables(catalog)
     out = [
         "# SQL and the Cypher it becomes",
         "",
@@ -64,7 +79,9 @@ def render() -> str:
         "way the server translates it (`EXPLAIN` shows the same for any statement). Kuzu "
         "runs the Cypher; kuzugres finishes the listed residual steps with PostgreSQL's "
         "semantics (docs/decisions/0006-residual-engine.md). Values always travel as typed "
-        "Kuzu parameters (`$p0`, `$rows`), never in the Cypher text.",
+        "Kuzu parameters (`$p0`, `$rows`), never in the Cypher text. Joins along foreign "
+        "keys and aggregates Kuzu computes exactly are pushed into one Kuzu query "
+        "(docs/decisions/0009-fk-join-and-aggregate-pushdown.md).",
         "",
         "Schema:",
         "",

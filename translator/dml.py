@@ -27,7 +27,8 @@ from kuzugres.translator.expr import (
     compile_condition,
     compile_expr,
 )
-from kuzugres.translator.query import QueryPlan, TableScan, _push_down, compile_query, table_scope
+from kuzugres.translator.pushdown import Scan, TableScan
+from kuzugres.translator.query import QueryPlan, _push_down, compile_query, table_scope
 
 DEFAULT = object()  # marks a DEFAULT in a VALUES row
 
@@ -64,7 +65,7 @@ class InsertPlan:
     # ON CONFLICT DO UPDATE: SET and WHERE over (existing row, key, EXCLUDED row)
     conflict_sets: tuple[tuple[int, Any], ...] = ()
     conflict_where: RowExpr | None = None
-    value_scans: tuple[TableScan, ...] = ()  # tables read by subqueries in VALUES
+    value_scans: tuple[Scan, ...] = ()  # tables read by subqueries in VALUES
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class JoinedTarget:
     items' slots; `scans[0]` reads the target.
     """
 
-    scans: tuple[TableScan, ...]
+    scans: tuple[Scan, ...]
     rows: Any = field(compare=False)  # (scanned, params, ctx) -> rows
     width: int = 0
 
@@ -224,7 +225,7 @@ def compile_insert(node: Any, sql: str, params: ParamTypes, catalog: Catalog) ->
         positions = list(range(len(names)))
     overriding = node.override == enums.OverridingKind.OVERRIDING_SYSTEM_VALUE
     values: list[tuple[Any, ...]] = []
-    value_scans: tuple[TableScan, ...] = ()
+    value_scans: tuple[Scan, ...] = ()
     query: QueryPlan | None = None
     casts: list[RowExpr] = []
     sel = node.selectStmt

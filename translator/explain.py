@@ -5,35 +5,45 @@ from __future__ import annotations
 from kuzugres.translator.ddl import quote
 from kuzugres.translator.dml import DeletePlan, InsertPlan, SelectPlan, UpdatePlan
 from kuzugres.translator.plans import ConstantPlan, CypherPlan, ExplainPlan, Plan
-from kuzugres.translator.query import TableScan
+from kuzugres.translator.pushdown import (
+    GroupedScan,
+    JoinScan,
+    MergedScan,
+    Scan,
+    TableScan,
+    scan_cypher,
+)
+
+__all__ = ["explain_lines", "plan_scans", "scan_cypher", "scan_title"]
 
 
-def scan_cypher(scan: TableScan) -> str:
-    """The Cypher reading a scan's rows: visible columns, then the key.
+def scan_title(scan: Scan) -> str:
+    """What a scan reads, for EXPLAIN: `scan on t`, `join along foreign keys ...`."""
+    if isinstance(scan, GroupedScan):
+        return f"grouped {scan_title(scan.source)}"
+    if isinstance(scan, JoinScan):
+        segs = scan.segments
+        links = ", ".join(
+            f"{segs[link.child].alias} -> {segs[link.parent].alias}" for link in scan.links
+        )
+        names = ", ".join(
+            s.table.name if s.alias == s.table.name else f"{s.table.name} {s.alias}" for s in segs
+        )
+        return f"join along foreign keys on {names} ({links})"
+    assert isinstance(scan, TableScan)
+    return f"scan on {scan.table.name}"
 
-    Pushed-down equalities become `n.col = CAST($pN AS <type>)`: values always travel as
-    typed Kuzu parameters, never in the text.
-    """
-    table = scan.table
-    where = " AND ".join(
-        f"n.{quote(c.name)} = CAST($p{i} AS {c.kuzu_type})" for i, (c, _) in enumerate(scan.equals)
-    )
-    ret = ", ".join(
-        [f"n.{quote(c.name)} AS c{i}" for i, c in enumerate(table.columns)]
-        + [f"n.{quote(table.key)} AS k"]
-    )
-    return f"MATCH (n:{quote(table.kuzu_name)}){' WHERE ' + where if where else ''} RETURN {ret}"
 
-
-def plan_scans(plan: Plan) -> tuple[TableScan, ...]:
-    """The Kuzu scans a plan reads."""
+def plan_scans(plan: Plan) -> tuple[Scan, ...]:
+    """The Kuzu scans a plan reads (merged table scans read nothing)."""
+    scans: tuple[Scan, ...] = ()
     if isinstance(plan, SelectPlan):
-        return plan.query.scans
-    if isinstance(plan, UpdatePlan | DeletePlan):
-        return plan.joined.scans if plan.joined is not None else (plan.scan,)
-    if isinstance(plan, InsertPlan) and plan.query is not None:
-        return plan.query.scans
-    return ()
+        scans = plan.query.scans
+    elif isinstance(plan, UpdatePlan | DeletePlan):
+        scans = plan.joined.scans if plan.joined is not None else (plan.scan,)
+    elif isinstance(plan, InsertPlan) and plan.query is not None:
+        scans = plan.query.scans
+    return tuple(s for s in scans if not isinstance(s, MergedScan))
 
 
 def explain_lines(explain: ExplainPlan) -> list[str]:
@@ -47,9 +57,13 @@ def explain_lines(explain: ExplainPlan) -> list[str]:
     if explain.residual:
         lines.append("Residual (kuzugres): " + " -> ".join(explain.residual))
     for scan in plan_scans(inner):
-        pushed = ", ".join(f"{c.name} = <value>" for c, _ in scan.equals)
+        pushed = ", ".join(
+            f"{seg.alias}.{c.name} = <value>" if len(scan.segments) > 1 else f"{c.name} = <value>"
+            for seg in scan.segments
+            for c, _ in seg.equals
+        )
         lines.append(
-            f"  -> Kuzu scan on {scan.table.name}" + (f" (pushed down: {pushed})" if pushed else "")
+            f"  -> Kuzu {scan_title(scan)}" + (f" (pushed down: {pushed})" if pushed else "")
         )
         lines.append(f"       Cypher: {scan_cypher(scan)}")
     if isinstance(inner, InsertPlan):

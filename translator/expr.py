@@ -3908,6 +3908,14 @@ def _agg_sum(c: _Compiler, types: tuple[int, ...], result: int) -> _AggImpl:
     )
 
 
+def numeric_average(total: Decimal, n: int) -> Decimal:
+    """avg() of numeric (and integer) input: the sum divided by the count (n > 0) with
+    PostgreSQL's result scale."""
+    if not total.is_finite():
+        return total
+    return _numeric_div(total, Decimal(n))
+
+
 def _agg_avg(c: _Compiler, types: tuple[int, ...], result: int) -> _AggImpl:
     t = types[0]
     if t in (FLOAT4, FLOAT8):
@@ -3937,11 +3945,7 @@ def _agg_avg(c: _Compiler, types: tuple[int, ...], result: int) -> _AggImpl:
 
     def numeric_final(s: Any, env: _Env) -> Any:
         total, n = s
-        if n == 0:
-            return None
-        if not total.is_finite():
-            return total
-        return _numeric_div(total, Decimal(n))
+        return None if n == 0 else numeric_average(total, n)
 
     return _AggImpl(lambda: (None, 0), numeric_avg, numeric_final)
 

@@ -39,7 +39,7 @@ from kuzugres.errcodes import (
 from kuzugres.errors import make_error
 from kuzugres.proxy import types as T
 from kuzugres.translator import pgcatalog
-from kuzugres.translator.catalog import Catalog, ColumnDef, TableDef, ViewDef
+from kuzugres.translator.catalog import Catalog, TableDef, ViewDef
 from kuzugres.translator.expr import (
     AggregateSpec,
     Column,
@@ -58,6 +58,23 @@ from kuzugres.translator.expr import (
     is_aggregate_call,
     sort_key,
 )
+from kuzugres.translator.pushdown import (
+    GroupedRows,
+    GroupedScan,
+    JoinScan,
+    MergedScan,
+    Scan,
+    ScanColumn,
+    TableScan,
+    column_equalities,
+    column_slot,
+    conjuncts,
+    fk_link,
+    groupable,
+    pushed_aggregate,
+    same_equality,
+    scan_layout,
+)
 
 KEY_SLOT = "__key"  # hidden slot holding a table row's Kuzu primary-key value
 
@@ -66,20 +83,10 @@ Outer = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
-class TableScan:
-    """Read a table's rows from Kuzu: visible columns, then the hidden key."""
-
-    table: TableDef
-    alias: str
-    # Pushed-down equality predicates: (column, expression without column references).
-    equals: tuple[tuple[ColumnDef, RowExpr], ...] = ()
-
-
-@dataclass(frozen=True)
 class QueryPlan:
     """A SELECT over tables."""
 
-    scans: tuple[TableScan, ...]
+    scans: tuple[Scan, ...]
     columns: tuple[Column, ...]
     run: Callable[[list[Rows], Sequence[Any], EvalContext], Rows] = field(compare=False)
     scope: Scope = field(compare=False, default_factory=lambda: Scope(()))
@@ -289,7 +296,7 @@ class _From:
     """Legacy FROM item for dml.py (UPDATE ... FROM, DELETE ... USING)."""
 
     columns: list[ScopeColumn]
-    scans: list[TableScan]
+    scans: list[Scan]
     rows: Callable[[list[Rows], Sequence[Any], EvalContext], Rows]
 
 
@@ -307,6 +314,11 @@ class _Src:
     scan_ids: list[int] = field(default_factory=list)
     shadowed: frozenset[int] = frozenset()
     lateral: bool = False
+    # The rows are exactly those of the table or join scan at this index (`filters`, the
+    # residual ON conditions of a join scan, applied), in its layout: see `_fk_join`.
+    scan_index: int | None = None
+    filters: tuple[RowExpr, ...] = ()
+    guaranteed: frozenset[int] = frozenset()  # ids of the conjuncts its edges guarantee
 
 
 @dataclass
@@ -336,11 +348,12 @@ class _Builder:
         self.sql = sql
         self.params = params
         self.catalog = catalog
-        self.scans: list[TableScan] = []
+        self.scans: list[Scan] = []
         self.ctes: list[dict[str, _Cte]] = []
         self.top_scope: Scope = Scope(())
         self.top: Any = None  # the statement's top-level SelectStmt
         self.pre_dml: list[Any] = []
+        self._named: tuple[frozenset[str], frozenset[str]] | None = None
 
     def pos(self, node: Any) -> int | None:
         loc = getattr(node, "location", None)
@@ -697,11 +710,19 @@ class _Builder:
         return self.finish_output(q, node, "VALUES")
 
     # -- FROM items
-    def items(self, nodes: Sequence[Any], outer: Scope | None, hits: list[int]) -> _Src:
+    def items(
+        self, nodes: Sequence[Any], outer: Scope | None, hits: list[int], where: Any = None
+    ) -> _Src:
+        """The FROM list; a table joined to the items before it along a foreign key whose
+        equalities are in `where` (a comma join) becomes part of their join scan."""
         acc: _Src | None = None
         for node in nodes:
             item = self.item(node, outer, hits, acc)
-            acc = item if acc is None else _combine(acc, item)
+            if acc is None:
+                acc = item
+            else:
+                joined = self.fk_join(acc, item, where, None) if where is not None else None
+                acc = joined if joined is not None else _combine(acc, item)
         assert acc is not None
         return acc
 
@@ -782,7 +803,7 @@ class _Builder:
             return self.view(view, alias, colnames, self.pos(node))
         table = self.catalog.lookup(node.relname, node.schemaname, position=self.pos(node))
         index = len(self.scans)
-        self.scans.append(TableScan(table, alias))
+        self.scans.append(TableScan(table, alias, read=None if colnames else self.read(alias)))
         cols = table_scope(table, alias)
         if colnames:
             if len(colnames) > len(table.columns):
@@ -803,7 +824,30 @@ class _Builder:
             return run.scanned[index]
 
         tables = {alias: table} if not colnames else {}
-        return _Src(cols, rows, tables, [index])
+        return _Src(cols, rows, tables, [index], scan_index=index)
+
+    def read(self, alias: str) -> frozenset[str] | None:
+        """Column pruning: the columns a table scan under `alias` must read, None for all.
+
+        Only for the statement compile_query compiles (views and DML read everything):
+        every name the statement's text uses anywhere, unless it has `*`, `t.*`, NATURAL
+        JOIN or a whole-row reference to `alias`."""
+        if self.top is None:
+            return None
+        if self._named is None:
+            names: set[str] = set()
+            rows: set[str] = set()
+            for n in _walk_all(self.top):
+                if isinstance(n, ast.A_Star) or (isinstance(n, ast.JoinExpr) and n.isNatural):
+                    rows.add("*")
+                elif isinstance(n, ast.String):
+                    names.add(n.sval)
+                elif isinstance(n, ast.ColumnRef) and len(n.fields) == 1:
+                    field = n.fields[0]
+                    rows.add(field.sval if isinstance(field, ast.String) else "*")
+            self._named = frozenset(names), frozenset(rows)
+        names_, rows_ = self._named
+        return None if "*" in rows_ or alias in rows_ else names_
 
     def dml_source(self, cte: _Cte, alias: str, colnames: Any, node: Any) -> _Src:
         """A reference to a data-modifying WITH query: its RETURNING rows."""
@@ -905,6 +949,7 @@ class _Builder:
             | {nm + nl + i for i in right.shadowed}
         )
         cond: RowExpr | None = None
+        hits_before = len(hits)
         if node.quals is not None:
             on_scope = _QScope(
                 tuple(left.columns + right.columns),
@@ -925,6 +970,10 @@ class _Builder:
                 pairs = [eq]
         elif not using:
             pairs = []
+        if kind == _J.JOIN_INNER and cond is not None and not using and len(hits) == hits_before:
+            pushed = self.fk_join(left, right, node.quals, cond)
+            if pushed is not None:
+                return pushed
         use_index = bool(pairs) and not right.lateral
         lrows_fn, rrows_fn, rlateral = left.rows, right.rows, right.lateral
         from_right = kind == _J.JOIN_RIGHT
@@ -993,6 +1042,81 @@ class _Builder:
         tables = {**left.tables, **right.tables}
         return _Src(columns, rows, tables, left.scan_ids + right.scan_ids, shadowed)
 
+    def fk_join(self, left: _Src, right: _Src, quals: Any, cond: RowExpr | None) -> _Src | None:
+        """An inner join of a table (or join) scan with a table along a foreign key whose
+        column equalities are all conjuncts of `quals`: one JoinScan over the foreign
+        key's REL TABLE.
+
+        The REL TABLE has an edge exactly when the child's key is not NULL and equals the
+        parent's (decision 0008), so the edges are the join's rows. The conjuncts the
+        edge guarantees need no check; when others remain, `cond` (the compiled ON; None
+        for a comma join, whose WHERE the SELECT applies) stays as a filter.
+        """
+        li, ri = left.scan_index, right.scan_index
+        if li is None or ri is None or right.lateral:
+            return None
+        lscan, rscan = self.scans[li], self.scans[ri]
+        if not isinstance(lscan, TableScan | JoinScan) or not isinstance(rscan, TableScan):
+            return None
+        segs = lscan.segments + (rscan,)
+        new = len(segs) - 1
+        layout = scan_layout(lscan) + [
+            ScanColumn(new, c.column) if c is not None else None for c in scan_layout(rscan)
+        ]
+        columns = left.columns + right.columns
+        equalities: list[tuple[Any, tuple[ScanColumn, ScanColumn]]] = []
+        for a, b in column_equalities(quals):
+            sa, sb = column_slot(a, columns), column_slot(b, columns)
+            ca = layout[sa] if sa is not None else None
+            cb = layout[sb] if sb is not None else None
+            if ca is not None and cb is not None and same_equality(ca.column, cb.column):
+                equalities.append(((a, b), (ca, cb)))
+        found = fk_link([p for _, p in equalities], segs, new)
+        if found is None:
+            return None
+        link, con = found
+        fk_pairs = {
+            (link.child, c, link.parent, p)
+            for c, p in zip(con.columns, con.ref_columns, strict=True)
+        }
+        guaranteed = {
+            id(refs[0])
+            for refs, (ca, cb) in equalities
+            if (ca.segment, ca.column.name, cb.segment, cb.column.name) in fk_pairs
+            or (cb.segment, cb.column.name, ca.segment, ca.column.name) in fk_pairs
+        }
+        done = frozenset(
+            id(c)
+            for c in conjuncts(quals)
+            if isinstance(c, ast.A_Expr) and id(c.lexpr) in guaranteed
+        )
+        links = (lscan.links if isinstance(lscan, JoinScan) else ()) + (link,)
+        self.scans[li] = JoinScan(segs, links)
+        self.scans[ri] = MergedScan(li)
+        rest = len(done) < len(conjuncts(quals))
+        filters = left.filters + ((cond,) if rest and cond is not None else ())
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            got = run.scanned[li]
+            if not filters:
+                return got
+            params, ctx = run.params, run.ctx
+            return [
+                r for r in got if all(f.evaluate(r + outer, params, ctx) is True for f in filters)
+            ]
+
+        nl = len(left.columns)
+        return _Src(
+            columns,
+            rows,
+            {**left.tables, **right.tables},
+            [li],
+            frozenset(left.shadowed | {nl + i for i in right.shadowed}),
+            scan_index=li,
+            filters=filters,
+            guaranteed=left.guaranteed | done,
+        )
+
     def range_function(
         self, node: Any, outer: Scope | None, hits: list[int], left: _Src | None
     ) -> _Src:
@@ -1050,7 +1174,7 @@ class _Builder:
         hits: list[int] = []
         hook = self.subquery
         if node.fromClause:
-            source = self.items(node.fromClause, outer, hits)
+            source = self.items(node.fromClause, outer, hits, node.whereClause)
         else:
             source = _Src([], lambda run, o: [()])
         scope = _QScope(tuple(source.columns), outer=outer, shadowed=source.shadowed, hits=hits)
@@ -1070,16 +1194,19 @@ class _Builder:
             if node.whereClause is not None
             else None
         )
-        if source.scan_ids:
-            pushed = _push_down(
-                [self.scans[i] for i in source.scan_ids],
+        taken: set[int] = set()
+        if source.scan_ids and node.whereClause is not None:
+            equalities = _equalities(
                 node.whereClause,
                 [c for i, c in enumerate(source.columns) if i not in source.shadowed],
                 sql,
                 params,
             )
-            for i, s in zip(source.scan_ids, pushed, strict=True):
-                self.scans[i] = s
+            for i in source.scan_ids:
+                self.scans[i], got = _push_into(self.scans[i], equalities)
+                taken |= got
+        taken |= source.guaranteed
+        where_in_scan = all(id(c) in taken for c in conjuncts(node.whereClause))
 
         # expand * and t.*
         target_nodes: list[tuple[Any, str]] = []
@@ -1106,6 +1233,7 @@ class _Builder:
         )
         group_items = list(node.groupClause or ())
         grouping: _Grouping | None = None
+        grouped_index: int | None = None  # the GroupedScan computing the groups, if any
         pre_scope: _QScope = scope
         post_scope: _QScope = scope
         if group_items or has_aggs or node.havingClause is not None:
@@ -1117,6 +1245,8 @@ class _Builder:
                     grouping.aggregates.append(
                         compile_aggregate(sub, sql, params, scope, subquery=hook)
                     )
+            if where_in_scan:
+                grouped_index = self.grouped_scan(source, scope, grouping)
             gcols = tuple(
                 ScopeColumn(None, f"__g{i}", k.type_oid, k.typmod)
                 for i, k in enumerate(grouping.keys)
@@ -1232,11 +1362,16 @@ class _Builder:
 
         def rows(run: _Run, outer_row: Outer) -> Rows:
             params_, ctx = run.params, run.ctx
-            rows = source_rows(run, outer_row)
-            if where is not None:
-                rows = [r for r in rows if where.evaluate(r + outer_row, params_, ctx) is True]
+            got = run.scanned[grouped_index] if grouped_index is not None else None
+            if isinstance(got, GroupedRows):
+                rows = list(got)  # grouped by Kuzu (WHERE was all pushed into the scan)
+            else:
+                rows = source_rows(run, outer_row)
+                if where is not None:
+                    rows = [r for r in rows if where.evaluate(r + outer_row, params_, ctx) is True]
             if grouping is not None:
-                rows = _group(rows, grouping, has_group_by, outer_row, params_, ctx)
+                if not isinstance(got, GroupedRows):
+                    rows = _group(rows, grouping, has_group_by, outer_row, params_, ctx)
                 if having is not None:
                     rows = [r for r in rows if having.evaluate(r + outer_row, params_, ctx) is True]
             if windows:
@@ -1285,6 +1420,50 @@ class _Builder:
             return _slice([p[0] for p in produced], offset, limit, run)
 
         return _Query(columns, rows, unknown, bool(hits))
+
+    def grouped_scan(self, source: _Src, scope: _QScope, grouping: _Grouping) -> int | None:
+        """Let Kuzu group the source's scan when it can do so exactly (keys of types it
+        groups like PostgreSQL, aggregates `pushed_aggregate` accepts): replace the scan
+        with a GroupedScan and return its index. The caller has checked that WHERE is
+        entirely in the scan."""
+        index = source.scan_index
+        if index is None or source.filters or not grouping.aggregates:
+            return None
+        base = self.scans[index]
+        if not isinstance(base, TableScan | JoinScan):
+            return None
+        layout = scan_layout(base)
+        local = len(scope.columns)
+
+        def column(slot: int | None) -> ScanColumn | None:
+            if slot is None or slot >= local or slot in scope.shadowed:
+                return None
+            return layout[slot]
+
+        def resolve(ref: Any) -> ScanColumn | None:
+            names = tuple(f.sval for f in ref.fields if isinstance(f, ast.String))
+            if len(names) != len(ref.fields):
+                return None
+            try:
+                return column(scope.resolve(names, ref.location))
+            except (UndefinedColumn, UndefinedTable):
+                return None
+
+        keys = []
+        for slot, key_node in zip(grouping.key_slots, grouping.key_nodes, strict=True):
+            col = column(slot)
+            # a functionally dependent key (None node) has one value per group
+            if col is None or (key_node is not None and not groupable(col.column)):
+                return None
+            keys.append(col)
+        aggregates = []
+        for agg in grouping.agg_nodes:
+            pushed = pushed_aggregate(agg, resolve)
+            if pushed is None:
+                return None
+            aggregates.append(pushed)
+        self.scans[index] = GroupedScan(base, tuple(keys), tuple(aggregates))
+        return index
 
     # -- window functions
     def window(
@@ -2256,42 +2435,19 @@ def _equi_join(
     quals: Any, left: list[ScopeColumn], right: list[ScopeColumn]
 ) -> tuple[int, int] | None:
     """Slots (left, right) of a `l.x = r.y` conjunct of same-typed columns, for a hash join."""
-    conjuncts = [quals]
-    if isinstance(quals, ast.BoolExpr) and quals.boolop == enums.BoolExprType.AND_EXPR:
-        conjuncts = list(quals.args)
-    for c in conjuncts:
-        if not (
-            isinstance(c, ast.A_Expr)
-            and c.kind == enums.A_Expr_Kind.AEXPR_OP
-            and [n.sval for n in c.name] == ["="]
-            and isinstance(c.lexpr, ast.ColumnRef)
-            and isinstance(c.rexpr, ast.ColumnRef)
-        ):
-            continue
-        a, b = _slot(c.lexpr, left), _slot(c.rexpr, right)
+    for lexpr, rexpr in column_equalities(quals):
+        a, b = column_slot(lexpr, left), column_slot(rexpr, right)
         if a is None or b is None:
-            a, b = _slot(c.rexpr, left), _slot(c.lexpr, right)
+            a, b = column_slot(rexpr, left), column_slot(lexpr, right)
         if (
             a is not None
             and b is not None
             and left[a].type_oid == right[b].type_oid
-            and _slot(c.lexpr, left + right) is not None
-            and _slot(c.rexpr, left + right) is not None
+            and column_slot(lexpr, left + right) is not None
+            and column_slot(rexpr, left + right) is not None
         ):
             return a, b
     return None
-
-
-def _slot(ref: Any, columns: list[ScopeColumn]) -> int | None:
-    names = [f.sval for f in ref.fields if isinstance(f, ast.String)]
-    if len(names) != len(ref.fields):
-        return None
-    hits = [
-        i
-        for i, c in enumerate(columns)
-        if c.name == names[-1] and (len(names) == 1 or c.relation == names[-2])
-    ]
-    return hits[0] if len(hits) == 1 else None
 
 
 # ---------------------------------------------------------------------------- grouping
@@ -2606,28 +2762,21 @@ def _bound(e: RowExpr | None, params: Sequence[Any], ctx: EvalContext, what: str
 
 
 _INT_OIDS = (T.INT2, T.INT4, T.INT8)
+_Equality = tuple[Any, str | None, str, RowExpr]  # see _equalities
 
 
-def _push_down(
-    scans: list[TableScan],
-    where: Any,
-    columns: list[ScopeColumn],
-    sql: str,
-    params: ParamTypes,
-) -> list[TableScan]:
-    """Move `col = <constant or parameter>` conjuncts into the scans (native columns only).
+def _equalities(
+    where: Any, columns: list[ScopeColumn], sql: str, params: ParamTypes
+) -> list[_Equality]:
+    """The `col = <constant or parameter>` conjuncts of a WHERE that a scan can evaluate:
+    (conjunct, relation of the column, column name, value expression).
 
-    The value has the column's type, or both are integers (int2/int4/int8): then the
-    executor matches no row when the value is outside the column type's range. The
-    predicate stays in the residual WHERE too, so pushing down only ever saves work.
+    `_with_equals` keeps those a scan evaluates exactly: the value has the column's type,
+    or both are integers (the executor then matches no row when the value is outside
+    the column type's range).
     """
-    if where is None:
-        return scans
-    conjuncts = [where]
-    if isinstance(where, ast.BoolExpr) and where.boolop == enums.BoolExprType.AND_EXPR:
-        conjuncts = list(where.args)
-    out = list(scans)
-    for c in conjuncts:
+    out: list[_Equality] = []
+    for c in conjuncts(where):
         if not (
             isinstance(c, ast.A_Expr)
             and c.kind == enums.A_Expr_Kind.AEXPR_OP
@@ -2639,24 +2788,68 @@ def _push_down(
                 isinstance(s, ast.ColumnRef | ast.SubLink | ast.FuncCall) for s in _walk(other)
             ):
                 continue
-            slot = _slot(ref, columns)
+            slot = column_slot(ref, columns)
             if slot is None:
                 continue
             sc = columns[slot]
-            for i, scan in enumerate(out):
-                if scan.alias != sc.relation:
-                    continue
-                col = scan.table.column(sc.name)
-                if col is None or not col.native or col.type_oid in (T.FLOAT4, T.FLOAT8):
-                    continue
-                try:
-                    value = compile_expr(other, sql, params, None)
-                except Exception:  # noqa: BLE001  (the residual WHERE reports errors)
-                    continue
-                if value.type_oid != col.type_oid and not (
-                    value.type_oid in _INT_OIDS and col.type_oid in _INT_OIDS
-                ):
-                    continue  # integers of another width: the executor checks the range
-                out[i] = TableScan(scan.table, scan.alias, scan.equals + ((col, value),))
+            try:
+                value = compile_expr(other, sql, params, None)
+            except Exception:  # noqa: BLE001  (the residual WHERE reports errors)
+                break
+            out.append((c, sc.relation, sc.name, value))
             break
     return out
+
+
+def _with_equals(scan: TableScan, pushed: list[_Equality]) -> tuple[TableScan, set[int]]:
+    """`scan` with the pushed equalities on its columns; the ids of the conjuncts taken."""
+    taken: set[int] = set()
+    for conjunct, relation, name, value in pushed:
+        if relation != scan.alias:
+            continue
+        col = scan.table.column(name)
+        if (
+            col is None
+            or not col.native
+            or col.type_oid in (T.FLOAT4, T.FLOAT8, T.BPCHAR)  # -0/NaN, blank-padding
+        ):
+            continue
+        if value.type_oid != col.type_oid and not (
+            value.type_oid in _INT_OIDS and col.type_oid in _INT_OIDS
+        ):
+            continue  # integers of another width: the executor checks the range
+        scan = TableScan(scan.table, scan.alias, scan.equals + ((col, value),), scan.read)
+        taken.add(id(conjunct))
+    return scan, taken
+
+
+def _push_down(
+    scans: list[TableScan],
+    where: Any,
+    columns: list[ScopeColumn],
+    sql: str,
+    params: ParamTypes,
+) -> list[TableScan]:
+    """Move `col = <constant or parameter>` conjuncts into the scans (native columns only).
+
+    The predicate stays in the residual WHERE too, so pushing down only ever saves work.
+    """
+    if where is None:
+        return scans
+    pushed = _equalities(where, columns, sql, params)
+    return [_with_equals(scan, pushed)[0] for scan in scans]
+
+
+def _push_into(scan: Scan, pushed: list[_Equality]) -> tuple[Scan, set[int]]:
+    """Pushed equalities into a table scan or each segment of a join scan."""
+    if isinstance(scan, TableScan):
+        return _with_equals(scan, pushed)
+    if isinstance(scan, JoinScan):
+        taken: set[int] = set()
+        segs = []
+        for seg in scan.segments:
+            seg, t = _with_equals(seg, pushed)
+            segs.append(seg)
+            taken |= t
+        return JoinScan(tuple(segs), scan.links), taken
+    return scan, set()

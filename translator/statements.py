@@ -28,7 +28,7 @@ from kuzugres.errcodes import (
 from kuzugres.errors import PgError
 from kuzugres.proxy.types import type_by_name
 from kuzugres.registry import registrar
-from kuzugres.translator import ddl, ddl_alter, ddl_objects, dml, expr, query
+from kuzugres.translator import ddl, ddl_alter, ddl_objects, dml, expr, pushdown, query
 from kuzugres.translator.catalog import Catalog
 from kuzugres.translator.expr import Column, ParamTypes
 from kuzugres.translator.plans import (
@@ -327,18 +327,33 @@ def _explain(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     if handler is None or isinstance(inner_node, ast.ExplainStmt):
         raise _unsupported(inner_node, src, offset)
     inner = handler(inner_node, src, offset, p)
-    return ExplainPlan(inner, analyze, _residual_steps(inner_node))
+    return ExplainPlan(inner, analyze, _residual_steps(inner_node, inner))
 
 
-def _residual_steps(node: Any) -> tuple[str, ...]:
+def _residual_steps(node: Any, plan: Plan) -> tuple[str, ...]:
     """What the residual engine does for a statement, in order (for EXPLAIN)."""
     steps: list[str] = []
     if _is(node, ast.SelectStmt):
-        if node.fromClause and (len(node.fromClause) > 1 or _is(node.fromClause[0], ast.JoinExpr)):
+        scans = [
+            s
+            for s in (plan.query.scans if isinstance(plan, dml.SelectPlan) else ())
+            if not isinstance(s, pushdown.MergedScan)
+        ]
+        # one scan that joined (and grouped) in Kuzu: those steps are not residual
+        joined = len(scans) == 1 and isinstance(scans[0], pushdown.JoinScan | pushdown.GroupedScan)
+        grouped = len(scans) == 1 and isinstance(scans[0], pushdown.GroupedScan)
+        if (
+            node.fromClause
+            and (len(node.fromClause) > 1 or _is(node.fromClause[0], ast.JoinExpr))
+            and not joined
+        ):
             steps.append("Join (hash join on equalities, else nested loop)")
-        if node.whereClause is not None:
+        if node.whereClause is not None and not grouped:
             steps.append("Filter (WHERE)")
-        if node.groupClause or node.havingClause is not None:
+        if grouped:
+            if node.havingClause is not None:
+                steps.append("Filter (HAVING)")
+        elif node.groupClause or node.havingClause is not None:
             steps.append("Aggregate (GROUP BY" + (", HAVING)" if node.havingClause else ")"))
         elif any(expr.is_aggregate_call(rt.val) for rt in node.targetList or ()):
             steps.append("Aggregate")
