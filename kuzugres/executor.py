@@ -52,7 +52,15 @@ from kuzugres.proxy.types import (
 from kuzugres.sequences import SessionSequences, currval, lastval, resolve_sequence
 from kuzugres.settings import SessionSettings, parse_duration_ms
 from kuzugres.tables import TableWriter, rows_from_kuzu, to_kuzu
-from kuzugres.translator.catalog import Catalog, TableDef, fk_rel_tables, search_path_schemas
+from kuzugres.translator.catalog import (
+    Catalog,
+    TableDef,
+    fk_rel_tables,
+    key_type,
+    link_of,
+    link_pair,
+    search_path_schemas,
+)
 from kuzugres.translator.ddl import DdlPlan, DdlResult, quote
 from kuzugres.translator.dml import (
     DEFAULT,
@@ -566,13 +574,14 @@ class SessionExecutor:
         async def work() -> DdlResult:
             before = self.catalog()
             result = plan.apply(before)
-            # Foreign-key REL tables go before the node tables they connect...
-            for rel in fk_rel_tables(before) - fk_rel_tables(result.catalog):
+            # Foreign-key (and link) REL tables go before the node tables they connect...
+            unlinked = await self._drop_stale_links(result.catalog)
+            for rel in fk_rel_tables(before) - fk_rel_tables(unlinked):
                 await self.run_cypher(f"DROP TABLE {quote(rel)}", {}, write=True)
             for cypher in result.cypher:
                 await self.run_cypher(cypher, {}, write=True)
             # ...and new foreign keys get theirs once both node tables exist.
-            linked = await self._link_foreign_keys(result.catalog)
+            linked = await self._link_tables(await self._link_foreign_keys(unlinked))
             if linked is not result.catalog:
                 result = replace(result, catalog=linked)
             state = self.store.sequences
@@ -734,6 +743,42 @@ class SessionExecutor:
                         table.qualified: replace(table, constraints=tuple(constraints)),
                     },
                 )
+        return catalog
+
+    async def _drop_stale_links(self, catalog: Catalog) -> Catalog:
+        """Forget the link REL table of tables that are no longer link tables (or link
+        through other foreign keys now); `_ddl` drops the REL tables themselves."""
+        for table in list(catalog.tables.values()):
+            if table.link_rel is not None and link_of(catalog, table) is None:
+                catalog = catalog.with_table(replace(table, link_rel=None, link_fks=()))
+        return catalog
+
+    async def _link_tables(self, catalog: Catalog) -> Catalog:
+        """Create the link REL TABLE (parent -> parent, and an edge per existing row) of
+        every table that is a link table now (decision 0010)."""
+        for table in list(catalog.tables.values()):
+            pair = link_pair(catalog, table)
+            if table.link_rel is not None or pair is None:
+                continue
+            first, second, parent = pair
+            assert first.rel_table is not None and second.rel_table is not None
+            rel = f"_link_{table.kuzu_name}"
+            p = quote(parent.kuzu_name)
+            await self.run_cypher(
+                f"CREATE REL TABLE {quote(rel)}(FROM {p} TO {p}, k {key_type(table)})",
+                {},
+                write=True,
+            )
+            await self.run_cypher(
+                f"MATCH (a:{p})<-[:{quote(first.rel_table)}]-(c:{quote(table.kuzu_name)})"
+                f"-[:{quote(second.rel_table)}]->(b:{p}) "
+                f"CREATE (a)-[:{quote(rel)} {{k: c.{quote(table.key)}}}]->(b)",
+                {},
+                write=True,
+            )
+            catalog = catalog.with_table(
+                replace(table, link_rel=rel, link_fks=(first.rel_table, second.rel_table))
+            )
         return catalog
 
     async def _ddl_data(self, result: DdlResult) -> None:

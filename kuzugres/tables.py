@@ -21,7 +21,15 @@ from kuzugres.errcodes import (
 )
 from kuzugres.proxy import types as T
 from kuzugres.proxy.types import FormatContext, decode_text, encode_text
-from kuzugres.translator.catalog import ROWID, Catalog, ColumnDef, ConstraintDef, TableDef
+from kuzugres.translator.catalog import (
+    ROWID,
+    Catalog,
+    ColumnDef,
+    ConstraintDef,
+    TableDef,
+    key_type,
+    link_of,
+)
 from kuzugres.translator.ddl import quote
 from kuzugres.translator.explain import scan_cypher
 from kuzugres.translator.query import TableScan
@@ -286,13 +294,58 @@ class TableWriter:
         }
 
     def _key_cast(self) -> str:
+        return key_type(self.table)
+
+    async def _for_rows(self, keys: Sequence[Any], pattern: str, rest: str) -> None:
+        """Run `MATCH <pattern> WHERE c.<key> = k <rest>` for the rows (`c`) with `keys`.
+
+        The rows are found by key equality from an UNWIND (index lookups), not by
+        `c.key IN $keys`: in a Kuzu 0.11.3 transaction that already deleted rows of the
+        table, an IN (or list_contains) filter can return another row than the one with
+        that key (tests/test_fk_edges.py), and this way is faster too.
+        """
         t = self.table
-        key_col = t.column(t.key)
-        return "INT64" if t.key == ROWID or key_col is None else _cast(key_col)
+        for start in range(0, len(keys), 5000):
+            await self.run(
+                f"UNWIND CAST($keys AS {self._key_cast()}[]) AS k MATCH {pattern} "
+                f"WHERE c.{quote(t.key)} = k {rest}",
+                {"keys": list(keys[start : start + 5000])},
+            )
+
+    async def _unlink_rows(self, keys: Sequence[Any]) -> None:
+        """Drop the link-table edges (decision 0010) of the rows with these keys; the
+        edge is found from the row's first foreign-key edge, so this is index work."""
+        t = self.table
+        pair = link_of(self.catalog, t)
+        if pair is None or t.link_rel is None or not keys:
+            return
+        first, _, parent = pair
+        await self._for_rows(
+            keys,
+            f"(c:{quote(t.kuzu_name)})-[:{quote(first.rel_table or '')}]->"
+            f"(:{quote(parent.kuzu_name)})-[e:{quote(t.link_rel)}]->()",
+            f"AND e.k = c.{quote(t.key)} DELETE e",
+        )
+
+    async def _link_rows(self, keys: Sequence[Any]) -> None:
+        """Create the link-table edges of the rows with these keys (both keys set)."""
+        t = self.table
+        pair = link_of(self.catalog, t)
+        if pair is None or t.link_rel is None:
+            return
+        first, second, parent = pair
+        p = quote(parent.kuzu_name)
+        await self._for_rows(
+            keys,
+            f"(a:{p})<-[:{quote(first.rel_table or '')}]-(c:{quote(t.kuzu_name)})"
+            f"-[:{quote(second.rel_table or '')}]->(b:{p})",
+            f"CREATE (a)-[:{quote(t.link_rel)} {{k: c.{quote(t.key)}}}]->(b)",
+        )
 
     async def link(self, written: Sequence[tuple[Any, Sequence[Any]]], *, relink: bool) -> None:
-        """Keep each foreign key's REL TABLE in step: an edge child -> parent per row whose
-        key is not NULL (`relink`: the rows existed, drop their old edges first).
+        """Keep each foreign key's REL TABLE (and the link REL table) in step: an edge
+        child -> parent per row whose key is not NULL (`relink`: the rows existed, drop
+        their old edges first).
 
         Edges are made by set-based joins: the written keys are UNWOUND and matched with
         `WHERE c.key = k`, then `WHERE p.ref = c.fk`, which Kuzu 0.11.3 runs as hash
@@ -302,9 +355,10 @@ class TableWriter:
         t = self.table
         if not written:
             return
-        kc = self._key_cast()
         keys = [k for k, _ in written]
         child = quote(t.kuzu_name)
+        if relink:
+            await self._unlink_rows(keys)
         for con in t.constraints:
             if con.kind != "f" or con.rel_table is None or con.ref_table is None:
                 continue
@@ -313,24 +367,18 @@ class TableWriter:
             if parent is None:
                 continue
             rel = quote(con.rel_table)
-            for start in range(0, len(keys), 5000):
-                part = {"keys": keys[start : start + 5000]}
-                if relink:
-                    await self.run(
-                        f"UNWIND CAST($keys AS {kc}[]) AS k MATCH (c:{child})-[e:{rel}]->() "
-                        f"WHERE c.{quote(t.key)} = k DELETE e",
-                        part,
-                    )
-                on = " AND ".join(
-                    f"c.{quote(a)} = p.{quote(b)}"
-                    for a, b in zip(con.columns, con.ref_columns, strict=True)
-                )
-                await self.run(
-                    f"UNWIND CAST($keys AS {kc}[]) AS k MATCH (c:{child}) WHERE "
-                    f"c.{quote(t.key)} = k MATCH (p:{quote(parent.kuzu_name)}) WHERE {on} "
-                    f"CREATE (c)-[:{rel}]->(p)",
-                    part,
-                )
+            if relink:
+                await self._for_rows(keys, f"(c:{child})-[e:{rel}]->()", "DELETE e")
+            on = " AND ".join(
+                f"c.{quote(a)} = p.{quote(b)}"
+                for a, b in zip(con.columns, con.ref_columns, strict=True)
+            )
+            await self._for_rows(
+                keys,
+                f"(c:{child})",
+                f"MATCH (p:{quote(parent.kuzu_name)}) WHERE {on} CREATE (c)-[:{rel}]->(p)",
+            )
+        await self._link_rows(keys)
 
     async def update(self, changes: Sequence[tuple[Any, Sequence[Any]]]) -> None:
         """SET every column of the rows with the given keys (key columns never change here)."""
@@ -356,16 +404,9 @@ class TableWriter:
         await self.link(changes, relink=True)
 
     async def delete(self, keys: Sequence[Any]) -> None:
-        """DETACH DELETE the rows with the given keys."""
-        t = self.table
-        key_col = t.column(t.key)
-        key_cast = "INT64" if t.key == ROWID or key_col is None else _cast(key_col)
-        cypher = (
-            f"UNWIND CAST($keys AS {key_cast}[]) AS k MATCH (n:{quote(t.kuzu_name)}) "
-            f"WHERE n.{quote(t.key)} = k DETACH DELETE n"
-        )
-        for start in range(0, len(keys), 2000):
-            await self.run(cypher, {"keys": list(keys[start : start + 2000])})
+        """DETACH DELETE the rows with the given keys (and their link-table edges)."""
+        await self._unlink_rows(keys)
+        await self._for_rows(keys, f"(c:{quote(self.table.kuzu_name)})", "DETACH DELETE c")
 
     # ---------------------------------------------------------------- higher-level writes
     async def without_conflicts(
