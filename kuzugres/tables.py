@@ -59,6 +59,21 @@ def from_kuzu(col: ColumnDef, value: Any, ctx: FormatContext) -> Any:
     return decode_text(col.type_oid, value.encode("utf-8"), ctx)
 
 
+def link_edges(catalog: Catalog, table: TableDef) -> tuple[str, str] | None:
+    """(MATCH pattern, CREATE clause) making the link-table edge (decision 0010) of each
+    row `c` of a link table whose two keys are set; None if `table` is not one."""
+    pair = link_of(catalog, table)
+    if pair is None or table.link_rel is None:
+        return None
+    first, second, parent = pair
+    p = quote(parent.kuzu_name)
+    return (
+        f"(a:{p})<-[:{quote(first.rel_table or '')}]-(c:{quote(table.kuzu_name)})"
+        f"-[:{quote(second.rel_table or '')}]->(b:{p})",
+        f"CREATE (a)-[:{quote(table.link_rel)} {{k: c.{quote(table.key)}}}]->(b)",
+    )
+
+
 def _cast(col: ColumnDef) -> str:
     return col.kuzu_type
 
@@ -329,18 +344,9 @@ class TableWriter:
 
     async def _link_rows(self, keys: Sequence[Any]) -> None:
         """Create the link-table edges of the rows with these keys (both keys set)."""
-        t = self.table
-        pair = link_of(self.catalog, t)
-        if pair is None or t.link_rel is None:
-            return
-        first, second, parent = pair
-        p = quote(parent.kuzu_name)
-        await self._for_rows(
-            keys,
-            f"(a:{p})<-[:{quote(first.rel_table or '')}]-(c:{quote(t.kuzu_name)})"
-            f"-[:{quote(second.rel_table or '')}]->(b:{p})",
-            f"CREATE (a)-[:{quote(t.link_rel)} {{k: c.{quote(t.key)}}}]->(b)",
-        )
+        edges = link_edges(self.catalog, self.table)
+        if edges is not None:
+            await self._for_rows(keys, *edges)
 
     async def link(self, written: Sequence[tuple[Any, Sequence[Any]]], *, relink: bool) -> None:
         """Keep each foreign key's REL TABLE (and the link REL table) in step: an edge

@@ -547,6 +547,43 @@ def link_pair(
     return None
 
 
+def with_rel_tables(catalog: Catalog) -> Catalog:
+    """`catalog` with a REL table named for every foreign key whose parent exists and
+    for every link table (the executor creates the new ones, see `_link_foreign_keys`)."""
+    for table in list(catalog.tables.values()):
+        cons = []
+        for con in table.constraints:
+            if con.kind == "f" and con.rel_table is None and con.ref_table is not None:
+                schema, _, name = con.ref_table.partition(".")
+                if catalog.find(name, schema) is not None:
+                    con = replace(con, rel_table=f"_fk_{table.kuzu_name}_{con.name}")
+            cons.append(con)
+        if tuple(cons) != table.constraints:
+            catalog = _put(catalog, replace(table, constraints=tuple(cons)))
+    for table in list(catalog.tables.values()):
+        pair = link_pair(catalog, table)
+        if table.link_rel is None and pair is not None:
+            fks = (pair[0].rel_table or "", pair[1].rel_table or "")
+            catalog = _put(
+                catalog, replace(table, link_rel=f"_link_{table.kuzu_name}", link_fks=fks)
+            )
+    return catalog
+
+
+def without_stale_links(catalog: Catalog) -> Catalog:
+    """`catalog` without the link REL tables of tables that no longer are link tables
+    (or link through other foreign keys now)."""
+    for table in list(catalog.tables.values()):
+        if table.link_rel is not None and link_of(catalog, table) is None:
+            catalog = _put(catalog, replace(table, link_rel=None, link_fks=()))
+    return catalog
+
+
+def _put(catalog: Catalog, table: TableDef) -> Catalog:
+    """A table's REL tables changed: the same catalog version (the SQL did not change)."""
+    return replace(catalog, tables={**catalog.tables, table.qualified: table})
+
+
 def link_of(
     catalog: Catalog, table: TableDef
 ) -> tuple[ConstraintDef, ConstraintDef, TableDef] | None:

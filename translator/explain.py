@@ -5,7 +5,8 @@ from __future__ import annotations
 from kuzugres.translator.ddl import quote
 from kuzugres.translator.dml import DeletePlan, InsertPlan, SelectPlan, UpdatePlan
 from kuzugres.translator.plans import ConstantPlan, CypherPlan, ExplainPlan, Plan
-from kuzugres.translator.query import TableScan
+from kuzugres.translator.query import QueryPlan, TableScan
+from kuzugres.translator.traversal import KUZU_MAX_HOPS, TraversalScan
 
 
 def scan_cypher(scan: TableScan) -> str:
@@ -15,14 +16,20 @@ def scan_cypher(scan: TableScan) -> str:
     typed Kuzu parameters, never in the text.
     """
     table = scan.table
-    where = " AND ".join(
-        f"n.{quote(c.name)} = CAST($p{i} AS {c.kuzu_type})" for i, (c, _) in enumerate(scan.equals)
-    )
+    where = equals_cypher(scan, "n")
     ret = ", ".join(
         [f"n.{quote(c.name)} AS c{i}" for i, c in enumerate(table.columns)]
         + [f"n.{quote(table.key)} AS k"]
     )
     return f"MATCH (n:{quote(table.kuzu_name)}){' WHERE ' + where if where else ''} RETURN {ret}"
+
+
+def equals_cypher(scan: TableScan, var: str) -> str:
+    """A scan's pushed-down equalities on the node variable `var` (parameters $p0...)."""
+    return " AND ".join(
+        f"{var}.{quote(c.name)} = CAST($p{i} AS {c.kuzu_type})"
+        for i, (c, _) in enumerate(scan.equals)
+    )
 
 
 def plan_scans(plan: Plan) -> tuple[TableScan, ...]:
@@ -34,6 +41,36 @@ def plan_scans(plan: Plan) -> tuple[TableScan, ...]:
     if isinstance(plan, InsertPlan) and plan.query is not None:
         return plan.query.scans
     return ()
+
+
+def plan_traversals(plan: Plan) -> tuple[TraversalScan, ...]:
+    """The Kuzu traversals (recursive CTEs over a foreign key) a plan reads."""
+    query: QueryPlan | None = None
+    if isinstance(plan, SelectPlan):
+        query = plan.query
+    elif isinstance(plan, InsertPlan):
+        query = plan.query
+    return query.traversals if query is not None else ()
+
+
+def traversal_lines(t: TraversalScan) -> list[str]:
+    """EXPLAIN's lines for one traversal: what it walks and the Cypher it runs."""
+    semantics = {
+        "walk": "every walk",
+        "trail": "paths without repeated nodes (cycle check)",
+        "shortest": "reachable nodes (shortest paths)",
+    }[t.mode]
+    bound = "steps bounded by the depth condition" if t.bound is not None else "unbounded"
+    hi = KUZU_MAX_HOPS
+    lines = [
+        f"  -> Kuzu traversal on {t.table.name} over {t.rel}: {semantics}, {bound}",
+        f"       Cypher: {t.cypher(1, hi, False)}",
+    ]
+    lines.append(
+        f"       (upper bound at run time: the steps the depth condition allows, at most "
+        f"{hi}; walks reaching {hi} edges continue from their last node)"
+    )
+    return lines
 
 
 def explain_lines(explain: ExplainPlan) -> list[str]:
@@ -52,6 +89,8 @@ def explain_lines(explain: ExplainPlan) -> list[str]:
             f"  -> Kuzu scan on {scan.table.name}" + (f" (pushed down: {pushed})" if pushed else "")
         )
         lines.append(f"       Cypher: {scan_cypher(scan)}")
+    for t in plan_traversals(inner):
+        lines += traversal_lines(t)
     if isinstance(inner, InsertPlan):
         cols = ", ".join(
             f"{quote(c.name)}: CAST(r.c{i} AS {c.kuzu_type})"
