@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from kuzugres.translator.catalog import Catalog
+from kuzugres.translator.catalog import Catalog, with_rel_tables
 from kuzugres.translator.ddl import DdlPlan
 from kuzugres.translator.explain import explain_lines
 from kuzugres.translator.statements import translate
@@ -55,7 +55,8 @@ def render() -> str:
     for stmt in schema:
         plan = translate(stmt, (), catalog)[0].plan
         assert isinstance(plan, DdlPlan)
-        catalog = plan.apply(catalog).catalog
+        # the REL tables the executor creates for foreign keys and link tables
+        catalog = with_rel_tables(plan.apply(catalog).catalog)
     out = [
         "# SQL and the Cypher it becomes",
         "",

@@ -66,10 +66,12 @@ def traversal_lines(t: TraversalScan) -> list[str]:
         f"  -> Kuzu traversal on {t.table.name} over {t.rel}: {semantics}, {bound}",
         f"       Cypher: {t.cypher(1, hi, False)}",
     ]
-    lines.append(
-        f"       (upper bound at run time: the steps the depth condition allows, at most "
-        f"{hi}; walks reaching {hi} edges continue from their last node)"
-    )
+    if t.bound is not None:
+        lines.append(
+            f"       (upper bound: the steps the depth condition allows, at most {hi}, set at "
+            "run time)"
+        )
+    lines.append(f"       (walks reaching {hi} edges continue from their last node)")
     return lines
 
 

@@ -301,7 +301,7 @@ class _Step:
     conjuncts: list[Any]
 
 
-def _step_from(node: Any, cte_name: str, catalog: Catalog) -> _Step | None:
+def _step_from(node: Any, cte_name: str, catalog: Catalog, ctes: set[str]) -> _Step | None:
     """`FROM t x JOIN r ON ...` or `FROM t x, r WHERE ...` (either order)."""
     items = list(node.fromClause or ())
     conj = _conjuncts(node.whereClause)
@@ -315,15 +315,17 @@ def _step_from(node: Any, cte_name: str, catalog: Catalog) -> _Step | None:
         return None
     if any(i.alias is not None and i.alias.colnames for i in items):
         return None
-    ctes = [i for i in items if i.schemaname is None and i.relname == cte_name]
-    tables = [i for i in items if i not in ctes]
-    if len(ctes) != 1 or len(tables) != 1:
+    refs = [i for i in items if i.schemaname is None and i.relname == cte_name]
+    tables = [i for i in items if i not in refs]
+    if len(refs) != 1 or len(tables) != 1:
         return None
+    if tables[0].schemaname is None and tables[0].relname in ctes:
+        return None  # another WITH query, not the table
     table = catalog.find(tables[0].relname, tables[0].schemaname)
     if table is None:
         return None
     alias = tables[0].alias.aliasname if tables[0].alias else tables[0].relname
-    r_alias = ctes[0].alias.aliasname if ctes[0].alias else ctes[0].relname
+    r_alias = refs[0].alias.aliasname if refs[0].alias else refs[0].relname
     if alias == r_alias:
         return None
     return _Step(alias, table, r_alias, conj)
@@ -360,7 +362,7 @@ def recognize(
             or n.intoClause is not None
         ):
             return None
-    step = _step_from(step_node, cte_name, catalog)
+    step = _step_from(step_node, cte_name, catalog, ctes)
     if step is None or len(step_node.targetList) != len(columns):
         return None
     if any(isinstance(n, ast.SubLink | ast.FuncCall) for n in _nodes(step_node.targetList)):
@@ -514,16 +516,11 @@ def recognize(
             a = args[0]
             col = x_column(a.lexpr)
             ps = slot(_ref(a.rexpr))
-            target_col = out if link_slots is not None else col
-            if (
-                col is None
-                or ps is None
-                or ps[0] != "r"
-                or ps[1] not in path_slots
-                or target_col is None
-                or col.name != (out.name if link_slots is not None else path_col.name)
-                or (link_slots is None and col.name != path_col.name)
-            ):
+            # the value checked must be the one the path collects: the walked node's key
+            checked = out.name if link_slots is not None else path_col.name
+            if col is None or col.name != checked or ps is None or ps[1] not in path_slots:
+                return None
+            if ps[0] != "r":
                 return None
             cycle_slot = ps[1]
             continue
