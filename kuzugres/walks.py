@@ -104,14 +104,14 @@ async def _back_to_start(
     for s, x in result.rows:
         into.setdefault(s, set()).add(x)
     reached: dict[Any, set[Any]] = {}
+    longest: dict[Any, int] = {}
     for w in walks:
         if w[1] >= 1:  # not the start nodes themselves
             reached.setdefault(w[0], set()).add(w[-1])
+            longest[w[0]] = max(longest.get(w[0], 0), w[1])
     out: Rows = []
     for a in anchors:
         start, seen = a[0], reached.get(a[0], set())
         if start not in seen and any(x == start or x in seen for x in into.get(start, ())):
-            out.append(
-                (start, 1 + max((w[1] for w in walks if w[0] == start), default=0), [], *a[3:])
-            )
+            out.append((start, longest.get(start, 0) + 1, [], *a[3:]))
     return out

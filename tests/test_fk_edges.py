@@ -130,3 +130,33 @@ def test_link_table_edges_follow_every_write(node: NodeProcess) -> None:
             ).fetchall()
         }
         assert not {n for n in names if n.startswith(("_fk_lk_", "_link_lk_"))}
+
+
+def test_recursive_cte_walks_the_link_table_with_bound_parameters(node: NodeProcess) -> None:
+    """A depth bound passed as a parameter is a validated int in the Kuzu pattern, and
+    the walk sees the link edges of rows written in the same transaction."""
+    sql = (
+        "WITH RECURSIVE reach(id, depth) AS (SELECT %s::int, 0 UNION "
+        "SELECT f.dst, r.depth + 1 FROM tr_follows f JOIN reach r ON f.src = r.id "
+        "WHERE r.depth < %s) SELECT id, depth FROM reach ORDER BY depth, id"
+    )
+    with psycopg.connect(node.dsn, autocommit=True) as c:
+        c.execute("CREATE TABLE tr_user (id int PRIMARY KEY)")
+        c.execute(
+            "CREATE TABLE tr_follows (id int PRIMARY KEY, src int REFERENCES tr_user(id), "
+            "dst int REFERENCES tr_user(id))"
+        )
+        c.execute("INSERT INTO tr_user VALUES (1), (2), (3), (4), (5)")
+        c.execute("INSERT INTO tr_follows VALUES (1, 1, 2), (2, 2, 3), (3, 3, 1), (4, 3, 4)")
+        plan = "\n".join(r[0] for r in c.execute("EXPLAIN " + sql, (1, 2)).fetchall())
+        assert "Kuzu traversal on tr_user over _link_tr_follows" in plan
+        assert c.execute(sql, (1, 2)).fetchall() == [(1, 0), (2, 1), (3, 2)]
+        assert c.execute(sql, (1, 0)).fetchall() == [(1, 0)]
+        assert c.execute(sql, (1, None)).fetchall() == [(1, 0)]
+        assert c.execute(sql, (9, 3)).fetchall() == [(9, 0)]
+        c.execute("BEGIN")
+        c.execute("INSERT INTO tr_follows VALUES (5, 4, 5)")
+        c.execute("DELETE FROM tr_follows WHERE id = 1")
+        assert c.execute(sql, (3, 3)).fetchall() == [(3, 0), (1, 1), (4, 1), (5, 2)]
+        c.execute("ROLLBACK")
+        assert c.execute(sql, (3, 3)).fetchall() == [(3, 0), (1, 1), (4, 1), (2, 2), (3, 3)]

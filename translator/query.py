@@ -1883,8 +1883,8 @@ def _recursive_fixpoint(
     `feed` filters the working table before each step (CYCLE: rows marked as a cycle
     are not followed).
 
-    The seam for running recursive CTEs over a foreign key as a Kuzu recursive traversal:
-    such a plan would replace this loop (same inputs, same rows).
+    Recursive CTEs that walk a foreign key run as a Kuzu traversal instead
+    (`_Builder.traversal`, translator/traversal.py), with the same rows.
     """
     seen: set[Any] = set()
 

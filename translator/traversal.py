@@ -9,9 +9,10 @@ run by the executor) instead of joining the whole table once per iteration.
 
 Exactness: the non-recursive term still runs as a normal query, and each of its rows is
 joined to the walks from its start key in the residual engine (`Traversal.expand`): the
-working-table row of every step is rebuilt from the walk (depth columns count steps,
-path columns append the walked nodes' values) and the recursive term's WHERE and target
-list are evaluated on it, so the rows are the fixpoint's. The Kuzu start filter is only
+working-table row of the last step is rebuilt from the walk (depth columns count steps,
+path columns append the walked nodes' values) and the recursive term's target list is
+evaluated on it, so the rows are the fixpoint's (its WHERE holds by construction: the
+depth bound limits the walks' length, the cycle check is applied to their paths). The Kuzu start filter is only
 a superset of the start nodes. Walk semantics (one row per walk) is UNION ALL's; UNION
 dedupes like the fixpoint. Anything else stays on the fixpoint (`recognize` -> None).
 """
@@ -36,7 +37,6 @@ from kuzugres.translator.expr import (
     RowExpr,
     Scope,
     ScopeColumn,
-    compile_condition,
     compile_expr,
     group_key,
 )
@@ -85,6 +85,11 @@ class TraversalScan:
     inclusive: bool = False  # `r.depth <= N`
     # link tables: (link table, REL table of the walked-from key, the other key column)
     dangling: tuple[TableDef, str, str] | None = None
+    # whether the rows need the path values (path columns, cycle checks, a link row's
+    # source) and the node's columns (a link table's rows read only the node's key):
+    # Kuzu builds paths 4x slower than it walks
+    with_path: bool = True
+    with_columns: bool = True
 
     def max_steps(self, params: Sequence[Any], ctx: EvalContext) -> int | None:
         """How many steps a walk may take (None: no bound); a validated int."""
@@ -111,10 +116,14 @@ class TraversalScan:
             arrow = f"-{edge}->" if self.forward else f"<-{edge}-"
             b, walk, length = "b", f" MATCH p = (s){arrow}(b:{node})", "length(p)"
             path = f"properties(nodes(p), '{self.path_column.name}')"
+        if not self.with_path:
+            path = "[]"
+        cols = [
+            f"{b}.{quote(c.name)} AS c{i}" if self.with_columns else f"NULL AS c{i}"
+            for i, c in enumerate(t.columns)
+        ]
         ret = ", ".join(
-            [f"{start} AS s", f"{length} AS n", f"{path} AS v"]
-            + [f"{b}.{quote(c.name)} AS c{i}" for i, c in enumerate(t.columns)]
-            + [f"{b}.{key} AS k"]
+            [f"{start} AS s", f"{length} AS n", f"{path} AS v", *cols, f"{b}.{key} AS k"]
         )
         return f"{head}{walk} RETURN {ret}"
 
@@ -167,7 +176,9 @@ class Traversal:
     link: tuple[int, int] | None  # link table: x's (from, to) key slots
     width: int  # x's row width (columns + key)
     targets: list[RowExpr]  # over x's row + the working-table row
-    where: RowExpr | None
+    # how each output column is made, the common ones without the expression engine:
+    # ("x", slot of x's row), ("r", carried column), ("d", depth column), ("e", -1)
+    kinds: list[tuple[str, int]]
     distinct: bool
     types: list[int]
     cycle_slot: int | None = None  # `NOT x.key = ANY(r.p)`: the path column p
@@ -187,15 +198,24 @@ class Traversal:
         return True
 
     def expand(self, base: Rows, walks: Rows, params: Sequence[Any], ctx: EvalContext) -> Rows:
-        """The CTE's rows: the non-recursive rows, then each walk's recursive-term row."""
+        """The CTE's rows: the non-recursive rows, then each walk's recursive-term row.
+
+        The recursive term's WHERE is not evaluated: the walks already satisfy it (the
+        depth bound limits the pattern's length, `_acyclic` is the cycle check).
+        """
         seen: set[Any] = set()
+        plain = all(t in _PLAIN for t in self.types)
 
         def fresh(rows: Rows) -> Rows:
             if not self.distinct:
                 return rows
             out = []
             for r in rows:
-                k = tuple(group_key(t, v) for t, v in zip(self.types, r, strict=True))
+                k = (
+                    r
+                    if plain
+                    else tuple(group_key(t, v) for t, v in zip(self.types, r, strict=True))
+                )
                 if k not in seen:
                     seen.add(k)
                     out.append(r)
@@ -206,19 +226,13 @@ class Traversal:
         for w in walks:
             by_start.setdefault(w[0], []).append(w)
         first = 1 - self.scan.offset  # index in the path values of step 1's node
+        kinds = self.kinds
         produced: list[tuple[int, int, tuple[Any, ...]]] = []
         for bi, b in enumerate(base):
             for w in by_start.get(b[self.join_slot], ()):
                 steps, vals, node = w[1], w[2], w[3:]
-                if not self._acyclic(b, vals):
+                if self.cycle_slot is not None and not self._acyclic(b, vals):
                     continue
-                work = list(b)
-                for d in self.depth_slots:
-                    if work[d] is not None:
-                        work[d] = work[d] + steps - 1
-                for p in self.path_slots:
-                    if work[p] is not None:
-                        work[p] = list(work[p]) + list(vals[first:-1])
                 if self.link is not None:
                     row: list[Any] = [None] * self.width
                     row[self.link[0]] = vals[-2] if len(vals) > 1 else None
@@ -226,16 +240,50 @@ class Traversal:
                     x = tuple(row)
                 else:
                     x = tuple(node)
-                env = x + tuple(work)
-                if self.where is not None and self.where.evaluate(env, params, ctx) is not True:
-                    continue
-                produced.append(
-                    (steps, bi, tuple(e.evaluate(env, params, ctx) for e in self.targets))
-                )
+                out = []
+                env: tuple[Any, ...] | None = None
+                for i, (kind, slot) in enumerate(kinds):
+                    if kind == "x":
+                        out.append(x[slot])
+                    elif kind == "r":
+                        out.append(b[slot])
+                    elif (
+                        kind == "d"
+                        and b[slot] is not None
+                        and _fits(self.types[i], b[slot] + steps)
+                    ):
+                        out.append(b[slot] + steps)
+                    else:
+                        if env is None:
+                            env = x + self._work(b, steps, vals, first)
+                        out.append(self.targets[i].evaluate(env, params, ctx))
+                produced.append((steps, bi, tuple(out)))
                 if len(produced) > MAX_ROWS:
                     raise runaway()
         produced.sort(key=lambda p: (p[0], p[1]))  # the fixpoint's order: step by step
         return base + fresh([r for _, _, r in produced])
+
+    def _work(
+        self, b: tuple[Any, ...], steps: int, vals: Sequence[Any], first: int
+    ) -> tuple[Any, ...]:
+        """The working-table row the walk's last step joined: `b` after steps - 1 steps."""
+        work = list(b)
+        for d in self.depth_slots:
+            if work[d] is not None:
+                work[d] = work[d] + steps - 1
+        for p in self.path_slots:
+            if work[p] is not None:
+                work[p] = list(work[p]) + list(vals[first:-1])
+        return tuple(work)
+
+
+_LIMITS = {T.INT2: 2**15, T.INT4: 2**31, T.INT8: 2**63}
+_PLAIN = (*_INTS, T.BOOL, T.TEXT, T.VARCHAR)  # types whose values are their group keys
+
+
+def _fits(type_oid: int, value: int) -> bool:
+    limit = _LIMITS[type_oid]
+    return -limit <= value < limit
 
 
 def _conjuncts(node: Any) -> list[Any]:
@@ -449,8 +497,11 @@ def recognize(
     # the target list: x-only expressions, `r.d + 1`, `r.p || x.c`
     depth_slots: list[int] = []
     path_slots: list[int] = []
+    kinds: list[tuple[str, int]] = []
     path_col: ColumnDef | None = None
     for i, target in enumerate(step_node.targetList):
+        kinds.append(("e", -1))
+        own = slot(_ref(target.val))
         refs = [slot(_ref(n)) for n in _nodes(target.val) if isinstance(n, ast.ColumnRef)]
         if any(s is None for s in refs):
             return None
@@ -459,10 +510,13 @@ def recognize(
         ):
             return None  # only the link table's two keys are known on a walk
         if not any(s is not None and s[0] == "r" for s in refs):
+            if own is not None:
+                kinds[i] = own  # ("x", slot): a column of the walked row
             continue
         v = target.val
-        if slot(_ref(v)) == ("r", i):
-            continue  # carried unchanged from the non-recursive row
+        if own == ("r", i):
+            kinds[i] = own  # carried unchanged from the non-recursive row
+            continue
         if (
             _op(v, "+")
             and slot(_ref(v.lexpr)) == ("r", i)
@@ -472,6 +526,7 @@ def recognize(
             and columns[i].type_oid in _INTS
         ):
             depth_slots.append(i)
+            kinds[i] = ("d", i)
         elif _op(v, "||") and slot(_ref(v.lexpr)) == ("r", i) and x_column(v.rexpr) is not None:
             col = x_column(v.rexpr)
             assert col is not None
@@ -526,14 +581,6 @@ def recognize(
             continue
         return None
     try:
-        where = None
-        if rest:
-            cond = (
-                rest[0]
-                if len(rest) == 1
-                else ast.BoolExpr(boolop=enums.BoolExprType.AND_EXPR, args=tuple(rest))
-            )
-            where = compile_condition(cond, sql, params, scope)
         targets = [compile_expr(t.val, sql, params, scope) for t in step_node.targetList]
     except Exception:  # noqa: BLE001  (the normal plan reports errors)
         return None
@@ -586,6 +633,8 @@ def recognize(
         start_depth,
         bound[2] if bound is not None else False,
         dangling,
+        with_path=bool(path_slots) or cycle_slot is not None or uses_source,
+        with_columns=link_slots is None,
     )
     return Traversal(
         scan,
@@ -595,7 +644,7 @@ def recognize(
         link_slots,
         width,
         targets,
-        where,
+        kinds,
         distinct,
         [c.type_oid for c in columns],
         cycle_slot,

@@ -101,6 +101,30 @@ WITH RECURSIVE up(id, manager_id, depth) AS (
   SELECT s.id, s.manager_id, r.depth + 1 FROM staff s JOIN up r ON s.id = r.manager_id WHERE r.depth < 2
 ) SELECT * FROM up ORDER BY depth;
 
+-- case: up_tree_from_constant_bounded
+-- category: cte
+WITH RECURSIVE up(m, d) AS (
+  SELECT 5, 0
+  UNION ALL
+  SELECT s.manager_id, r.d + 1 FROM staff s JOIN up r ON s.id = r.m WHERE r.d < 2
+) SELECT * FROM up ORDER BY d;
+
+-- case: down_tree_null_start_key
+-- category: cte
+WITH RECURSIVE sub(id, depth) AS (
+  SELECT NULL::int, 0
+  UNION ALL
+  SELECT s.id, r.depth + 1 FROM staff s JOIN sub r ON s.manager_id = r.id
+) SELECT * FROM sub;
+
+-- case: down_tree_depth_overflow
+-- category: cte
+WITH RECURSIVE sub(id, depth) AS (
+  SELECT 1, 2147483646
+  UNION ALL
+  SELECT s.id, r.depth + 1 FROM staff s JOIN sub r ON s.manager_id = r.id
+) SELECT count(*) FROM sub;
+
 -- case: reach_union_no_depth_cyclic
 -- category: cte
 WITH RECURSIVE reach(id) AS (
