@@ -51,9 +51,18 @@ from kuzugres.proxy.types import (
 )
 from kuzugres.sequences import SessionSequences, currval, lastval, resolve_sequence
 from kuzugres.settings import SETTINGS, SessionSettings, parse_duration_ms
-from kuzugres.tables import TableWriter, from_kuzu, rows_from_kuzu, to_kuzu
+from kuzugres.tables import TableWriter, from_kuzu, link_edges, rows_from_kuzu, to_kuzu
 from kuzugres.translator import pgcatalog
-from kuzugres.translator.catalog import Catalog, TableDef, fk_rel_tables, search_path_schemas
+from kuzugres.translator.catalog import (
+    Catalog,
+    TableDef,
+    fk_rel_tables,
+    key_type,
+    link_of,
+    search_path_schemas,
+    with_rel_tables,
+    without_stale_links,
+)
 from kuzugres.translator.ddl import DdlPlan, DdlResult, quote
 from kuzugres.translator.dml import (
     DEFAULT,
@@ -94,8 +103,10 @@ from kuzugres.translator.pushdown import (
     scan_equalities,
     split_rows,
 )
-from kuzugres.translator.query import evaluation
+from kuzugres.translator.query import QueryPlan, evaluation
 from kuzugres.translator.statements import Translator
+from kuzugres.translator.traversal import TraversalScan
+from kuzugres.walks import read_walks
 
 TEXT_OID = 25
 # int2/int4/int8 columns: |value| bound of a pushed-down equality (the value may be wider)
@@ -579,13 +590,14 @@ class SessionExecutor:
         async def work() -> DdlResult:
             before = self.catalog()
             result = plan.apply(before)
-            # Foreign-key REL tables go before the node tables they connect...
-            for rel in fk_rel_tables(before) - fk_rel_tables(result.catalog):
+            # Foreign-key (and link) REL tables go before the node tables they connect...
+            unlinked = without_stale_links(result.catalog)
+            for rel in fk_rel_tables(before) - fk_rel_tables(unlinked):
                 await self.run_cypher(f"DROP TABLE {quote(rel)}", {}, write=True)
             for cypher in result.cypher:
                 await self.run_cypher(cypher, {}, write=True)
             # ...and new foreign keys get theirs once both node tables exist.
-            linked = await self._link_foreign_keys(result.catalog)
+            linked = await self._link_foreign_keys(unlinked)
             if linked is not result.catalog:
                 result = replace(result, catalog=linked)
             state = self.store.sequences
@@ -657,17 +669,34 @@ class SessionExecutor:
             return parts[0]
         return [sum(r, ()) for r in zip(*parts, strict=True)]
 
+    async def _traverse(self, scan: TraversalScan, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """The walks of a recursive CTE run as a Kuzu traversal (kuzugres/walks.py)."""
+        kparams = self._scan_params(scan.start, params)
+        if kparams is None:
+            return []
+
+        async def run(cypher: str, kp: dict[str, Any]) -> KuzuResult:
+            return await self.run_cypher(cypher, kp, write=False)
+
+        steps = scan.max_steps(params, _EvalContext(self))
+        return await read_walks(scan, run, kparams, steps, self.format_context())
+
+    async def _read(self, query: QueryPlan, params: Sequence[Any]) -> list[list[tuple[Any, ...]]]:
+        """What a query reads from Kuzu: its scans' rows, then its traversals' walks."""
+        scanned = [await self._scan(scan, params) for scan in query.scans]
+        return scanned + [await self._traverse(t, params) for t in query.traversals]
+
     async def _select(self, plan: SelectPlan, params: Sequence[Any]) -> ResultSet:
         if plan.query.pre_dml:
             return await self.write_atomically(lambda: self._select_with_dml(plan, params))
-        scanned = [await self._scan(scan, params) for scan in plan.query.scans]
+        scanned = await self._read(plan.query, params)
         return await self._select_rows(plan, scanned, params)
 
     async def _select_with_dml(self, plan: SelectPlan, params: Sequence[Any]) -> ResultSet:
         """WITH x AS (INSERT/UPDATE/DELETE ... RETURNING ...) SELECT ...: the query's scans
         see the rows as before the statement; each data-modifying statement runs once and
         the query sees its RETURNING rows (after the scanned rows, see QueryPlan.pre_dml)."""
-        scanned = [await self._scan(scan, params) for scan in plan.query.scans]
+        scanned = await self._read(plan.query, params)
         for dml in plan.query.pre_dml:
             if isinstance(dml, InsertPlan):
                 result = await self._insert(dml, params)
@@ -730,46 +759,47 @@ class SessionExecutor:
         state.saved(dirty)
 
     async def _link_foreign_keys(self, catalog: Catalog) -> Catalog:
-        """Create the REL TABLE (and edges for existing rows) of every new foreign key."""
-        for table in list(catalog.tables.values()):
-            changed = False
-            constraints = []
-            for con in table.constraints:
-                if con.kind == "f" and con.rel_table is None and con.ref_table is not None:
-                    schema, _, name = con.ref_table.partition(".")
-                    parent = catalog.find(name, schema)
-                    if parent is None:
-                        constraints.append(con)
-                        continue
-                    rel = f"_fk_{table.kuzu_name}_{con.name}"
-                    await self.run_cypher(
-                        f"CREATE REL TABLE {quote(rel)}(FROM {quote(table.kuzu_name)} "
-                        f"TO {quote(parent.kuzu_name)})",
-                        {},
-                        write=True,
-                    )
-                    on = " AND ".join(
-                        f"c.{quote(a)} = p.{quote(b)}"
-                        for a, b in zip(con.columns, con.ref_columns, strict=True)
-                    )
-                    await self.run_cypher(
-                        f"MATCH (c:{quote(table.kuzu_name)}), (p:{quote(parent.kuzu_name)}) "
-                        f"WHERE {on} CREATE (c)-[:{quote(rel)}]->(p)",
-                        {},
-                        write=True,
-                    )
-                    con = replace(con, rel_table=rel)
-                    changed = True
-                constraints.append(con)
-            if changed:
-                catalog = replace(
-                    catalog,
-                    tables={
-                        **catalog.tables,
-                        table.qualified: replace(table, constraints=tuple(constraints)),
-                    },
+        """Create the REL TABLE (and edges for existing rows) of every new foreign key,
+        then of every new link table (decision 0010)."""
+        linked = with_rel_tables(catalog)
+        for table in linked.tables.values():
+            before = catalog.tables[table.qualified].constraints
+            for con, was in zip(table.constraints, before, strict=True):
+                if con.rel_table is None or was.rel_table is not None:
+                    continue
+                schema, _, name = (con.ref_table or "").partition(".")
+                parent = linked.find(name, schema)
+                assert parent is not None
+                await self.run_cypher(
+                    f"CREATE REL TABLE {quote(con.rel_table)}(FROM {quote(table.kuzu_name)} "
+                    f"TO {quote(parent.kuzu_name)})",
+                    {},
+                    write=True,
                 )
-        return catalog
+                on = " AND ".join(
+                    f"c.{quote(a)} = p.{quote(b)}"
+                    for a, b in zip(con.columns, con.ref_columns, strict=True)
+                )
+                await self.run_cypher(
+                    f"MATCH (c:{quote(table.kuzu_name)}), (p:{quote(parent.kuzu_name)}) "
+                    f"WHERE {on} CREATE (c)-[:{quote(con.rel_table)}]->(p)",
+                    {},
+                    write=True,
+                )
+        for table in linked.tables.values():
+            edges = link_edges(linked, table)
+            if edges is None or catalog.tables[table.qualified].link_rel is not None:
+                continue
+            pair = link_of(linked, table)
+            assert pair is not None and table.link_rel is not None
+            p = quote(pair[2].kuzu_name)
+            await self.run_cypher(
+                f"CREATE REL TABLE {quote(table.link_rel)}(FROM {p} TO {p}, k {key_type(table)})",
+                {},
+                write=True,
+            )
+            await self.run_cypher(f"MATCH {edges[0]} {edges[1]}", {}, write=True)
+        return linked
 
     async def _ddl_data(self, result: DdlResult) -> None:
         """Backfill and validate existing rows for ALTER TABLE / CREATE UNIQUE INDEX."""
@@ -819,7 +849,7 @@ class SessionExecutor:
         ncols = len(table.columns)
         sources: list[list[Any]] = []
         if plan.query is not None:
-            scanned = [await self._scan(scan, params) for scan in plan.query.scans]
+            scanned = await self._read(plan.query, params)
             for qrow in plan.query.run(scanned, params, ctx):
                 sources.append(
                     [

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from kuzugres.translator.catalog import Catalog
+from kuzugres.translator.catalog import Catalog, with_rel_tables
 from kuzugres.translator.ddl import DdlPlan
 from kuzugres.translator.explain import explain_lines
 from kuzugres.translator.statements import translate
@@ -50,27 +49,14 @@ def parse(text: str) -> tuple[list[str], list[tuple[str, str]]]:
     return schema, cases
 
 
-def _with_rel_tables(catalog: Catalog) -> Catalog:
-    """The catalog as the server has it once the executor made each foreign key's REL
-    TABLE (`SessionExecutor._link_foreign_keys` names them `_fk_<child>_<constraint>`)."""
-    tables = {}
-    for name, table in catalog.tables.items():
-        cons = tuple(
-            replace(c, rel_table=f"_fk_{table.kuzu_name}_{c.name}") if c.kind == "f" else c
-            for c in table.constraints
-        )
-        tables[name] = replace(table, constraints=cons)
-    return replace(catalog, tables=tables)
-
-
 def render() -> str:
     schema, cases = parse(FIXTURES.read_text())
     catalog = Catalog()
     for stmt in schema:
         plan = translate(stmt, (), catalog)[0].plan
         assert isinstance(plan, DdlPlan)
-        catalog = plan.apply(catalog).catalog
-    catalog = _with_rel_tables(catalog)
+        # the REL tables the executor creates for foreign keys and link tables
+        catalog = with_rel_tables(plan.apply(catalog).catalog)
     out = [
         "# SQL and the Cypher it becomes",
         "",

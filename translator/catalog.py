@@ -99,6 +99,12 @@ class TableDef:
     key: str = ROWID  # the Kuzu primary-key property: a user column or ROWID
     next_attnum: int = 1
     comment: str | None = None  # COMMENT ON TABLE
+    #: A link table (two single-column foreign keys to one parent's key): the Kuzu REL
+    #: TABLE parent -> parent with one edge per row whose two keys are set (property `k`:
+    #: the row's Kuzu key), and the REL tables of the two foreign keys it joins
+    #: (from, to). See docs/decisions/0010-recursive-traversal.md.
+    link_rel: str | None = None
+    link_fks: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
@@ -376,6 +382,7 @@ class Catalog:
                 )
                 for c in t.pop("constraints")
             )
+            t["link_fks"] = tuple(t.get("link_fks", ()))
             td = TableDef(columns=cols, constraints=cons, **t)
             tables[td.qualified] = td
         sequences = {}
@@ -499,11 +506,91 @@ def keyable(column: ColumnDef) -> bool:
     return column.type_oid in _KEYABLE
 
 
+def key_type(table: TableDef) -> str:
+    """The Kuzu type of a table's primary-key property."""
+    col = table.column(table.key)
+    return "INT64" if table.key == ROWID or col is None else col.kuzu_type
+
+
 def fk_rel_tables(catalog: Catalog) -> set[str]:
-    """The Kuzu REL TABLEs of all foreign keys in `catalog`."""
+    """The Kuzu REL TABLEs of all foreign keys (and link tables) in `catalog`."""
     return {
         c.rel_table
         for t in catalog.tables.values()
         for c in t.constraints
         if c.kind == "f" and c.rel_table is not None
-    }
+    } | {t.link_rel for t in catalog.tables.values() if t.link_rel is not None}
+
+
+def link_pair(
+    catalog: Catalog, table: TableDef
+) -> tuple[ConstraintDef, ConstraintDef, TableDef] | None:
+    """The foreign keys that make `table` a link table, and their parent table.
+
+    The first two single-column foreign keys (with REL tables) that reference the same
+    parent table's Kuzu key: a row is then an edge between two parent rows.
+    """
+    seen: dict[str, ConstraintDef] = {}
+    for con in table.constraints:
+        if con.kind != "f" or con.rel_table is None or con.ref_table is None:
+            continue
+        if len(con.columns) != 1:
+            continue
+        schema, _, name = con.ref_table.partition(".")
+        parent = catalog.find(name, schema)
+        if parent is None or con.ref_columns != (parent.key,):
+            continue
+        first = seen.get(parent.qualified)
+        if first is not None:
+            return first, con, parent
+        seen[parent.qualified] = con
+    return None
+
+
+def with_rel_tables(catalog: Catalog) -> Catalog:
+    """`catalog` with a REL table named for every foreign key whose parent exists and
+    for every link table (the executor creates the new ones, see `_link_foreign_keys`)."""
+    for table in list(catalog.tables.values()):
+        cons = []
+        for con in table.constraints:
+            if con.kind == "f" and con.rel_table is None and con.ref_table is not None:
+                schema, _, name = con.ref_table.partition(".")
+                if catalog.find(name, schema) is not None:
+                    con = replace(con, rel_table=f"_fk_{table.kuzu_name}_{con.name}")
+            cons.append(con)
+        if tuple(cons) != table.constraints:
+            catalog = _put(catalog, replace(table, constraints=tuple(cons)))
+    for table in list(catalog.tables.values()):
+        pair = link_pair(catalog, table)
+        if table.link_rel is None and pair is not None:
+            fks = (pair[0].rel_table or "", pair[1].rel_table or "")
+            catalog = _put(
+                catalog, replace(table, link_rel=f"_link_{table.kuzu_name}", link_fks=fks)
+            )
+    return catalog
+
+
+def without_stale_links(catalog: Catalog) -> Catalog:
+    """`catalog` without the link REL tables of tables that no longer are link tables
+    (or link through other foreign keys now)."""
+    for table in list(catalog.tables.values()):
+        if table.link_rel is not None and link_of(catalog, table) is None:
+            catalog = _put(catalog, replace(table, link_rel=None, link_fks=()))
+    return catalog
+
+
+def _put(catalog: Catalog, table: TableDef) -> Catalog:
+    """A table's REL tables changed: the same catalog version (the SQL did not change)."""
+    return replace(catalog, tables={**catalog.tables, table.qualified: table})
+
+
+def link_of(
+    catalog: Catalog, table: TableDef
+) -> tuple[ConstraintDef, ConstraintDef, TableDef] | None:
+    """`link_pair` of a table whose link REL table exists and still matches it."""
+    if table.link_rel is None:
+        return None
+    pair = link_pair(catalog, table)
+    if pair is None or (pair[0].rel_table, pair[1].rel_table) != table.link_fks:
+        return None
+    return pair

@@ -714,7 +714,11 @@ def truncate(node: Any, position: int, path: tuple[str, ...] = ("public",)) -> D
                             hint=f'Truncate table "{other.name}" at the same time, or use '
                             "TRUNCATE ... CASCADE.",
                         )
-        cypher = tuple(f"MATCH (n:{quote(t.kuzu_name)}) DETACH DELETE n" for t in tables)
+        # link-table edges join two parent rows, so DETACH DELETE of the link rows
+        # leaves them: delete them first
+        cypher = tuple(
+            f"MATCH ()-[e:{quote(t.link_rel)}]->() DELETE e" for t in tables if t.link_rel
+        ) + tuple(f"MATCH (n:{quote(t.kuzu_name)}) DETACH DELETE n" for t in tables)
         restarts: list[tuple[str, int]] = []
         if node.restart_seqs:
             for seq in catalog.sequences.values():

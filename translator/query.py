@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pglast import ast, enums
 from pglast.stream import RawStream
@@ -76,6 +76,9 @@ from kuzugres.translator.pushdown import (
     scan_layout,
 )
 
+if TYPE_CHECKING:
+    from kuzugres.translator.traversal import TraversalScan
+
 KEY_SLOT = "__key"  # hidden slot holding a table row's Kuzu primary-key value
 
 Rows = list[tuple[Any, ...]]
@@ -95,6 +98,9 @@ class QueryPlan:
     # transaction with the query, and passes their RETURNING rows to `run` after the
     # scanned rows: run(scanned + [rows of pre_dml[0], rows of pre_dml[1], ...], ...).
     pre_dml: tuple[Any, ...] = ()
+    # Recursive CTEs run as Kuzu traversals (translator/traversal.py): their walks follow
+    # the scans' rows, before the pre_dml rows.
+    traversals: tuple[TraversalScan, ...] = ()
 
 
 def _deparse(node: Any) -> str:
@@ -354,6 +360,8 @@ class _Builder:
         self.top: Any = None  # the statement's top-level SelectStmt
         self.pre_dml: list[Any] = []
         self._named: tuple[frozenset[str], frozenset[str]] | None = None
+        self.traversals: list[TraversalScan] = []
+        self.traverse = False  # whether the executor runs `traversals` (compile_query)
 
     def pos(self, node: Any) -> int | None:
         loc = getattr(node, "location", None)
@@ -549,6 +557,10 @@ class _Builder:
             step = self.query(rarg, cte.outer, want + [None] * n_extra)
         cte.state = ""
         distinct = not node.all
+        if carry is None and cte.outer is None and not any(w is not None for w in want):
+            walked = self.traversal(cte, base, base_cols, distinct, mark)
+            if walked is not None:
+                return walked
         key = id(cte)
         out_cols = base_cols + (carry.columns if carry is not None else [])
         types = [c.type_oid for c in out_cols]
@@ -562,6 +574,32 @@ class _Builder:
             return _recursive_fixpoint(run, outer, key, base_rows, step_rows, types, distinct, feed)
 
         return _Query(out_cols, rows, [False] * len(out_cols), correlated)
+
+    def traversal(
+        self, cte: _Cte, base: _Query, columns: list[Column], distinct: bool, mark: int
+    ) -> _Query | None:
+        """The recursive CTE as a Kuzu traversal (translator/traversal.py), if its
+        recursive term walks a foreign key; replaces the recursive term's scans."""
+        from kuzugres.translator.traversal import recognize
+
+        if not self.traverse:
+            return None
+        names = {name for frame in self.ctes for name in frame}
+        plan = recognize(
+            cte.node, cte.name, columns, distinct, self.catalog, self.sql, self.params, names
+        )
+        if plan is None:
+            return None
+        del self.scans[mark:]
+        index = len(self.traversals)
+        self.traversals.append(plan.scan)
+        scans, base_rows = self.scans, base.rows
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            walks = run.scanned[len(scans) + index]
+            return plan.expand(list(base_rows(run, outer)), walks, run.params, run.ctx)
+
+        return _Query(columns, rows, [False] * len(columns), base.correlated)
 
     def setop(self, node: Any, outer: Scope | None, want: list[int | None] | None) -> _Query:
         word = {
@@ -867,10 +905,11 @@ class _Builder:
         base = [Column(n, c.type_oid, c.typmod) for n, c in zip(names, cols, strict=True)]
         index = cte.dml
         assert index is not None
-        scans = self.scans  # final length known at run time: the DML rows follow the scans
+        # final lengths known at run time: the DML rows follow the scans and traversals
+        scans, traversals = self.scans, self.traversals
 
         def rows(run: _Run, outer: Outer) -> Rows:
-            return run.scanned[len(scans) + index]
+            return run.scanned[len(scans) + len(traversals) + index]
 
         return _Src(_renamed(base, colnames, alias, self.pos(node)), rows)
 
@@ -898,6 +937,7 @@ class _Builder:
         stmt = parse_sql(view.sql)[0].stmt
         sub = _Builder(view.sql, self.params, self.catalog)
         sub.scans = self.scans  # the view's scans are this plan's scans
+        sub.traversals, sub.traverse = self.traversals, self.traverse
         q = sub.query(stmt, None)
         base = [
             Column(view.columns[i].name if i < len(view.columns) else c.name, c.type_oid, c.typmod)
@@ -2047,8 +2087,8 @@ def _recursive_fixpoint(
     `feed` filters the working table before each step (CYCLE: rows marked as a cycle
     are not followed).
 
-    The seam for running recursive CTEs over a foreign key as a Kuzu recursive traversal:
-    such a plan would replace this loop (same inputs, same rows).
+    Recursive CTEs that walk a foreign key run as a Kuzu traversal instead
+    (`_Builder.traversal`, translator/traversal.py), with the same rows.
     """
     seen: set[Any] = set()
 
@@ -2519,6 +2559,7 @@ def compile_query(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> 
     """Compile a SELECT that reads tables (or has subqueries, WITH or set operations)."""
     b = _Builder(sql, params, catalog)
     b.top = node
+    b.traverse = True
     q = b.query(node, None)
     rows = q.rows
     return QueryPlan(
@@ -2527,6 +2568,7 @@ def compile_query(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> 
         _with_run(lambda run: rows(run, ())),
         b.top_scope,
         tuple(b.pre_dml),
+        tuple(b.traversals),
     )
 
 
