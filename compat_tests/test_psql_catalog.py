@@ -50,9 +50,6 @@ def test_dn_lists_schemas(fresh: NodeProcess) -> None:
     assert "pg_catalog" not in out  # psql hides system schemas
 
 
-@pytest.mark.xfail(
-    strict=True, reason="psql's referenced-by query calls a set-returning function in SELECT"
-)
 def test_d_table_shows_columns_defaults_keys(fresh: NodeProcess) -> None:
     out = ok(psql(fresh, "-c", r"\d customers"))
     assert 'Table "public.customers"' in out
@@ -61,6 +58,20 @@ def test_d_table_shows_columns_defaults_keys(fresh: NodeProcess) -> None:
     assert "character varying(80)" in out
     assert '"customers_pkey" PRIMARY KEY, btree (id)' in out
     assert '"customers_email_key" UNIQUE CONSTRAINT, btree (email)' in out
+    assert (
+        'TABLE "orders" CONSTRAINT "orders_customer_id_fkey" FOREIGN KEY (customer_id) '
+        "REFERENCES customers(id) ON DELETE CASCADE" in out
+    )
+
+
+def test_d_table_shows_foreign_keys_and_checks(fresh: NodeProcess) -> None:
+    out = ok(psql(fresh, "-c", r"\d orders"))
+    assert '"orders_customer" btree (customer_id)' in out
+    assert "CHECK (total >= 0)" in out
+    assert (
+        '"orders_customer_id_fkey" FOREIGN KEY (customer_id) REFERENCES customers(id) '
+        "ON DELETE CASCADE" in out
+    )
 
 
 def test_regclass_round_trip(fresh: NodeProcess) -> None:

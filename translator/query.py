@@ -136,10 +136,14 @@ def _walk_all(node: Any) -> Iterator[Any]:
 
 
 def needs_query(node: Any) -> bool:
-    """Whether a FROM-less SELECT still reads tables (WITH, subqueries, set operation branches)."""
+    """Whether a FROM-less SELECT needs the query engine: it reads tables (WITH,
+    subqueries, set operation branches) or returns a set (`SELECT unnest(...)`)."""
     return any(
         isinstance(n, ast.RangeVar | ast.SubLink | ast.WithClause | ast.RangeSubselect)
         for n in _walk_all(node)
+    ) or any(
+        isinstance(rt.val, ast.FuncCall) and rt.val.funcname[-1].sval in _SELECT_LIST_SRFS
+        for rt in getattr(node, "targetList", None) or ()
     )
 
 
@@ -1347,6 +1351,10 @@ class _Builder:
                 c = scope.columns[slot]
                 names = (c.relation, c.name) if c.relation else (c.name,)
                 tnode = ast.ColumnRef(fields=tuple(ast.String(sval=n) for n in names))
+            srf = self.set_returning(tnode, post_scope, tslots(tnode))
+            if srf is not None:
+                targets.append(_Target(srf, label))
+                continue
             e = compile_expr(
                 tnode,
                 sql,
@@ -1419,15 +1427,17 @@ class _Builder:
             produced = []
             for r in rows:
                 rr = r + outer_row
-                out = tuple(t.expr.evaluate(rr, params_, ctx) for t in targets)
-                keys = tuple(
-                    o.expr.evaluate(out if o.on_output else rr, params_, ctx) for o in order
-                )
-                don = tuple(
-                    e.evaluate(out if isinstance(e, _SlotExpr) and e.output else rr, params_, ctx)
-                    for e in distinct_on
-                )
-                produced.append((out, keys, don))
+                for out in _project(targets, rr, params_, ctx):
+                    keys = tuple(
+                        o.expr.evaluate(out if o.on_output else rr, params_, ctx) for o in order
+                    )
+                    don = tuple(
+                        e.evaluate(
+                            out if isinstance(e, _SlotExpr) and e.output else rr, params_, ctx
+                        )
+                        for e in distinct_on
+                    )
+                    produced.append((out, keys, don))
             if order:
                 produced.sort(
                     key=lambda p: tuple(
@@ -1504,6 +1514,30 @@ class _Builder:
             aggregates.append(pushed)
         self.scans[index] = GroupedScan(base, tuple(keys), tuple(aggregates))
         return index
+
+    def set_returning(self, node: Any, scope: Scope, slots: dict[int, int]) -> _SetReturning | None:
+        """A set-returning function called at the top of a select-list item (PostgreSQL's
+        ProjectSet): each input row yields as many rows as its longest such function."""
+        if not (
+            isinstance(node, ast.FuncCall)
+            and node.over is None
+            and not node.agg_star
+            and node.funcname[-1].sval in _SELECT_LIST_SRFS
+            and (len(node.funcname) == 1 or node.funcname[0].sval == "pg_catalog")
+        ):
+            return None
+        args = [
+            compile_expr(a, self.sql, self.params, scope, slots=slots, subquery=self.subquery)
+            for a in node.args or ()
+        ]
+        gen, cols = _table_function(node.funcname[-1].sval, args, self.pos(node))
+        if len(cols) != 1:
+            raise FeatureNotSupported(
+                f"{node.funcname[-1].sval}() returning a record in the select list is not "
+                "supported yet",
+                position=self.pos(node),
+            )
+        return _SetReturning(args, gen, cols[0].type_oid, cols[0].typmod)
 
     # -- window functions
     def window(
@@ -2301,6 +2335,29 @@ def _table_function(
             return out
 
         return series, [Column("generate_series", rtype)]
+    if name == "generate_subscripts" and len(args) in (2, 3):
+
+        def subscripts(vals: list[Any]) -> Rows:
+            array, dim = vals[0], vals[1]
+            if array is None or dim is None or not array:
+                return []
+            level: Any = array
+            for _ in range(dim - 1):
+                if not level or not isinstance(level[0], list):
+                    return []
+                level = level[0]
+            n = len(level)
+            order = range(n, 0, -1) if len(vals) > 2 and vals[2] else range(1, n + 1)
+            return [(i,) for i in order]
+
+        return subscripts, [Column("generate_subscripts", T.INT4)]
+    if name == "pg_partition_ancestors" and len(args) == 1:
+        # kuzugres has no partitions: a relation is its own only ancestor
+
+        def ancestors(vals: list[Any]) -> Rows:
+            return [] if vals[0] is None else [(vals[0],)]
+
+        return ancestors, [Column("relid", T.REGCLASS)]
     if name in _JSONB_SETS and len(args) == 1 and types[0] in (T.JSONB, T.UNKNOWN, T.TEXT):
         if types[0] != T.JSONB:
             raise make_error(
@@ -2590,6 +2647,51 @@ class _SlotExpr:
 
     def evaluate(self, row: Sequence[Any], params: Sequence[Any], ctx: EvalContext) -> Any:
         return row[self.slot]
+
+
+@dataclass(frozen=True)
+class _SetReturning:
+    """A select-list item that is a set-returning function call (see `_project`)."""
+
+    args: list[RowExpr]
+    gen: Callable[[list[Any]], Rows]
+    type_oid: int
+    typmod: int = -1
+
+    def values(self, row: Sequence[Any], params: Sequence[Any], ctx: EvalContext) -> list[Any]:
+        return [r[0] for r in self.gen([a.evaluate(row, params, ctx) for a in self.args])]
+
+    def evaluate(self, row: Sequence[Any], params: Sequence[Any], ctx: EvalContext) -> Any:
+        raise AssertionError("a set-returning item is expanded by _project")
+
+
+#: Set-returning functions allowed at the top of a select-list item.
+_SELECT_LIST_SRFS = frozenset(
+    {"unnest", "generate_series", "generate_subscripts", "pg_partition_ancestors"}
+)
+
+
+def _project(
+    targets: Sequence[_Target], row: Sequence[Any], params: Sequence[Any], ctx: EvalContext
+) -> Iterator[tuple[Any, ...]]:
+    """The output rows of one input row: one, or with set-returning items as many as the
+    longest of them yields, the shorter ones padded with NULL (PostgreSQL 10+)."""
+    sets = {
+        i: t.expr.values(row, params, ctx)
+        for i, t in enumerate(targets)
+        if isinstance(t.expr, _SetReturning)
+    }
+    if not sets:
+        yield tuple(t.expr.evaluate(row, params, ctx) for t in targets)
+        return
+    plain = [
+        None if i in sets else t.expr.evaluate(row, params, ctx) for i, t in enumerate(targets)
+    ]
+    for j in range(max(len(v) for v in sets.values())):
+        out = list(plain)
+        for i, v in sets.items():
+            out[i] = v[j] if j < len(v) else None
+        yield tuple(out)
 
 
 @dataclass(frozen=True)
