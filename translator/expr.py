@@ -342,11 +342,18 @@ class EvalContext(Protocol):
 
 @dataclass(frozen=True)
 class Column:
-    """One result column: name, type OID and type modifier."""
+    """One result column: name, type OID and type modifier.
+
+    `table_oid`/`column` name the table column it comes from, as RowDescription reports
+    it (pgjdbc and BI tools use them for metadata and updatable result sets); 0 for a
+    computed column.
+    """
 
     name: str
     type_oid: int
     typmod: int = -1
+    table_oid: int = field(default=0, compare=False)
+    column: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -3529,13 +3536,16 @@ def _with_location(clause: ast.WithClause) -> int | None:
 
 @dataclass(frozen=True)
 class ScopeColumn:
-    """One slot of a row: the range variable it belongs to, its name and type."""
+    """One slot of a row: the range variable it belongs to, its name and type (and the
+    table column it comes from, see `Column`)."""
 
     relation: str | None
     name: str
     type_oid: int
     typmod: int = -1
     hidden: bool = False
+    table_oid: int = field(default=0, compare=False)
+    column: int = field(default=0, compare=False)
 
 
 def _error_position(location: int | None) -> int | None:

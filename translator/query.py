@@ -149,7 +149,10 @@ def needs_query(node: Any) -> bool:
 
 def table_scope(table: TableDef, alias: str) -> list[ScopeColumn]:
     """The row layout of a scan: the visible columns, then the hidden key."""
-    cols = [ScopeColumn(alias, c.name, c.type_oid, c.typmod) for c in table.columns]
+    cols = [
+        ScopeColumn(alias, c.name, c.type_oid, c.typmod, table_oid=table.oid, column=c.attnum)
+        for c in table.columns
+    ]
     cols.append(ScopeColumn(alias, KEY_SLOT, T.TEXT, hidden=True))
     return cols
 
@@ -925,7 +928,10 @@ class _Builder:
                 f'relation "{node.schemaname}.{node.relname}" does not exist',
                 position=self.pos(node),
             )
-        base = [Column(name, oid, typmod) for name, oid, typmod in shape.columns]
+        base = [
+            Column(name, oid, typmod, table_oid=shape.oid, column=i)
+            for i, (name, oid, typmod) in enumerate(shape.columns, start=1)
+        ]
         catalog = self.catalog
 
         def rows(run: _Run, outer: Outer) -> Rows:
@@ -1340,12 +1346,19 @@ class _Builder:
         targets: list[_Target] = []
         for i, ((tnode, label), slot) in enumerate(zip(target_nodes, star_slots, strict=True)):
             forced = want[i] if want is not None else None
+            origin = (
+                scope.columns[slot]
+                if slot is not None
+                else _origin(tnode, scope.columns)
+                if isinstance(tnode, ast.ColumnRef)
+                else None
+            )
             if slot is not None and forced is None:
                 if grouping is not None:
                     k = grouping.key_slots.index(slot)
-                    targets.append(_Target(_SlotExpr(k, scope.columns[slot]), label))
+                    targets.append(_Target(_SlotExpr(k, scope.columns[slot]), label, origin))
                 else:
-                    targets.append(_Target(_SlotExpr(slot, scope.columns[slot]), label))
+                    targets.append(_Target(_SlotExpr(slot, scope.columns[slot]), label, origin))
                 continue
             if slot is not None:
                 c = scope.columns[slot]
@@ -1365,7 +1378,7 @@ class _Builder:
                 expected_oid=forced,
                 target_name=label,
             )
-            targets.append(_Target(e, label))
+            targets.append(_Target(e, label, origin if e.type_oid == origin_type(origin) else None))
         having = None
         if node.havingClause is not None:
             assert grouping is not None
@@ -1403,7 +1416,16 @@ class _Builder:
                 )
         limit = _limit_expr(node.limitCount, sql, params)
         offset = _limit_expr(node.limitOffset, sql, params)
-        columns = [Column(t.name, t.expr.type_oid, t.expr.typmod) for t in targets]
+        columns = [
+            Column(
+                t.name,
+                t.expr.type_oid,
+                t.expr.typmod,
+                table_oid=t.origin.table_oid if t.origin is not None else 0,
+                column=t.origin.column if t.origin is not None else 0,
+            )
+            for t in targets
+        ]
         unknown = [_is_untyped(t) if t is not None else False for t, _ in target_nodes]
         source_rows = source.rows
         has_group_by = bool(group_items)
@@ -2248,7 +2270,14 @@ def _renamed(
             position=position,
         )
     return [
-        ScopeColumn(alias, names[i] if i < len(names) else c.name, c.type_oid, c.typmod)
+        ScopeColumn(
+            alias,
+            names[i] if i < len(names) else c.name,
+            c.type_oid,
+            c.typmod,
+            table_oid=c.table_oid,
+            column=c.column,
+        )
         for i, c in enumerate(columns)
     ]
 
@@ -2610,6 +2639,19 @@ def _add_dependent_keys(g: _Grouping, scope: _QScope, source: _Src) -> None:
 class _Target:
     expr: RowExpr
     name: str
+    origin: ScopeColumn | None = None  # the table column a plain column reference reads
+
+
+def _origin(ref: Any, columns: Sequence[ScopeColumn]) -> ScopeColumn | None:
+    """The table column a plain column reference reads (None: computed or ambiguous)."""
+    slot = column_slot(ref, columns)
+    if slot is None or not columns[slot].table_oid:
+        return None
+    return columns[slot]
+
+
+def origin_type(origin: ScopeColumn | None) -> int | None:
+    return origin.type_oid if origin is not None else None
 
 
 def compile_query(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> QueryPlan:
