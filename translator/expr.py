@@ -2708,7 +2708,7 @@ _function(
     "format_type",
     (OID, INT4),
     TEXT,
-    lambda call, oid, mod: None if oid is None else format_type(oid, mod),
+    lambda call, oid, mod: None if oid is None else _format_any_type(oid, mod),
     strict=False,
 )
 _function("gen_random_uuid", (), UUID, _simple(uuid.uuid4))
@@ -4390,6 +4390,46 @@ def values_equal_for_grouping(type_oid: int, a: object, b: object) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return compare(type_oid, a, b) == 0
+
+
+# ---------------------------------------------------------------------------- psql / catalog clients
+# (additions for psql's describe queries; kept together so parallel work merges cleanly)
+
+
+@_colname_rule(ast.SubLink)
+def _cn_sublink(node: Any) -> tuple[str | None, int]:
+    """EXISTS -> exists, ARRAY(...) -> array, (SELECT x ...) -> the subquery's column name."""
+    kind = node.subLinkType
+    if kind == enums.SubLinkType.EXISTS_SUBLINK:
+        return "exists", 2
+    if kind == enums.SubLinkType.ARRAY_SUBLINK:
+        return "array", 2
+    if kind == enums.SubLinkType.EXPR_SUBLINK and isinstance(node.subselect, ast.SelectStmt):
+        select = node.subselect
+        while select.op != enums.SetOperation.SETOP_NONE and select.larg is not None:
+            select = select.larg
+        if select.targetList:
+            target = select.targetList[0]
+            return target.name or _figure_colname(target.val)[0] or "?column?", 2
+    return None, 0
+
+
+def _format_any_type(oid: int, typmod: int | None) -> str:
+    """format_type() for every built-in type, those kuzugres cannot store included."""
+    text = format_type(oid, typmod)
+    if text != "???":
+        return text
+    from kuzugres.translator.pgcatalog import builtin_type
+
+    row = builtin_type(oid)
+    if row is None:
+        return text
+    if row.get("typelem") and row.get("typcategory") == "A":
+        return _format_any_type(int(row["typelem"]), typmod) + "[]"
+    return _SQL_SPELLINGS.get(oid, str(row["typname"]))
+
+
+_SQL_SPELLINGS = {1560: "bit", 1562: "bit varying"}  # format_type's SQL-standard names
 
 
 # More built-in functions live in their own modules; they register into

@@ -17,6 +17,7 @@ from kuzugres.proxy.types import (
     INT4,
     INT8,
     NAME,
+    NUMERIC,
     OID,
     OID_ALIASES,
     PG_NODE_TREE,
@@ -65,9 +66,7 @@ _function(
     "pg_get_userbyid",
     (OID,),
     NAME,
-    lambda call, oid: (
-        call.env.ctx.user if oid == pgcatalog.BOOTSTRAP_ROLE_OID else f"unknown (OID={oid})"
-    ),
+    lambda call, oid: pgcatalog.role_name(oid, call.env.ctx.user) or f"unknown (OID={oid})",
 )
 _function("pg_encoding_to_char", (INT4,), NAME, _simple(lambda n: "UTF8" if n == 6 else ""))
 _function("pg_is_in_recovery", (), BOOL, _simple(lambda: False))
@@ -184,7 +183,11 @@ _function(
     "pg_get_indexdef",
     (OID, INT4, BOOL),
     TEXT,
-    lambda call, oid, column, pretty: pgcatalog.index_definition(_catalog(call), oid, column),
+    lambda call, oid, column, pretty: (
+        pgcatalog.index_definition_pretty(_catalog(call), oid)
+        if pretty and column == 0
+        else pgcatalog.index_definition(_catalog(call), oid, column)
+    ),
 )
 
 
@@ -233,3 +236,34 @@ for _name, _sig in (
 ):
     _function(_name, _sig, TEXT, _simple(lambda *a: None), strict=False)
 _function("pg_relation_is_publishable", (REGCLASS,), BOOL, _simple(lambda oid: False))
+
+
+# ---------------------------------------------------------------------------- psql / catalog clients
+# (additions for psql's describe commands; kept together so parallel work merges cleanly)
+
+# Sizes: kuzugres cannot measure one relation's share of the Kuzu file (see
+# pgcatalog.relation_size), so every relation reports 0 bytes.
+for _name in ("pg_table_size", "pg_relation_size", "pg_total_relation_size", "pg_indexes_size"):
+    _function(
+        _name, (REGCLASS,), INT8, lambda call, oid: pgcatalog.relation_size(_catalog(call), oid)
+    )
+_function(
+    "pg_relation_size",
+    (REGCLASS, TEXT),
+    INT8,
+    lambda call, oid, fork: pgcatalog.relation_size(_catalog(call), oid),
+)
+_function("pg_size_pretty", (INT8,), TEXT, _simple(pgcatalog.size_pretty))
+_function("pg_size_pretty", (NUMERIC,), TEXT, _simple(lambda n: pgcatalog.size_pretty(int(n))))
+for _sig in ((NAME,), (OID,)):
+    _function("pg_database_size", _sig, INT8, _simple(lambda db: 0))
+# kuzugres has no user functions: no SQL-standard body to show.
+_function("pg_get_function_sqlbody", (OID,), TEXT, _simple(lambda oid: None), strict=False)
+for _name in (
+    "pg_opfamily_is_visible",
+    "pg_statistics_obj_is_visible",
+    "pg_ts_dict_is_visible",
+    "pg_ts_parser_is_visible",
+    "pg_ts_template_is_visible",
+):
+    _function(_name, (OID,), BOOL, _simple(lambda oid: True))

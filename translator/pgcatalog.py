@@ -252,6 +252,7 @@ def _namespaces(env: Env) -> Iterator[Row]:
             "oid": schema_oid(name),
             "nspname": name,
             "nspowner": BOOTSTRAP_ROLE_OID,
+            **builtin_schema_row(name, env.user),
         }
 
 
@@ -273,6 +274,7 @@ def _roles(env: Env) -> Iterator[Row]:
             "rolconnlimit": -1,
             "rolpassword": "********",
         }
+    yield from _predefined_roles()
 
 
 @builds("pg_catalog.pg_authid")
@@ -306,8 +308,8 @@ def _databases(env: Env) -> Iterator[Row]:
         "datallowconn": True,
         "datconnlimit": -1,
         "dattablespace": 1663,
-        "datcollate": "C.UTF-8",
-        "datctype": "C.UTF-8",
+        "datcollate": "C",  # lc_collate: code-point order
+        "datctype": "C",
     }
 
 
@@ -469,6 +471,8 @@ def _attributes(env: Env) -> Iterator[Row]:
             "attcompression": "",
             "attislocal": True,
             "attcollation": 100 if oid in (T.TEXT, T.VARCHAR, T.BPCHAR) else 0,
+            "attidentity": "",  # "char" columns are never NULL in pg_attribute
+            "attgenerated": "",
             **extra,
         }
 
@@ -598,6 +602,11 @@ def descriptions(env: Env) -> Iterator[Row]:
             yield _comment(rel.oid, PG_CLASS_OID, 0, rel.comment)
     for schema, text in cat.schema_comments.items():
         yield _comment(schema_oid(schema), PG_NAMESPACE_OID, 0, text)
+    for schema, text in BUILTIN_SCHEMA_COMMENTS.items():
+        if schema not in cat.schema_comments and (
+            schema in SYSTEM_SCHEMAS or schema in cat.schemas
+        ):
+            yield _comment(schema_oid(schema), PG_NAMESPACE_OID, 0, text)
 
 
 def _comment(objoid: int, classoid: int, subid: int, text: str) -> Row:
@@ -800,7 +809,7 @@ def constraint_definition(cat: Catalog, oid: int) -> str | None:
             if con.kind == "u":
                 return f"UNIQUE ({cols})"
             if con.kind == "c":
-                return f"CHECK ({con.check})"
+                return f"CHECK ({check_definition(table, con.check)})"
             parent = _referenced(cat, con)
             shown = (
                 parent.name
@@ -941,6 +950,197 @@ def _activity(env: Env) -> Iterator[Row]:
         "state": "active",
         "backend_type": "client backend",
     }
+
+
+# ---------------------------------------------------------------------------- psql / catalog clients
+# (additions for psql's describe commands; kept together so parallel work merges cleanly)
+
+# PostgreSQL 15's predefined roles (OIDs from pg_authid.dat): they own nothing but
+# `public` (pg_database_owner), and psql's \du hides them (rolname !~ '^pg_').
+PREDEFINED_ROLES = {
+    3373: "pg_monitor",
+    3374: "pg_read_all_settings",
+    3375: "pg_read_all_stats",
+    3377: "pg_stat_scan_tables",
+    4200: "pg_signal_backend",
+    4544: "pg_checkpoint",
+    4569: "pg_read_server_files",
+    4570: "pg_write_server_files",
+    4571: "pg_execute_server_program",
+    6171: "pg_database_owner",
+    6181: "pg_read_all_data",
+    6182: "pg_write_all_data",
+}
+PG_DATABASE_OWNER_OID = 6171
+# pg_monitor is a member of these (pg_auth_members rows: roleid, member).
+_PREDEFINED_MEMBERSHIPS = ((3374, 3373), (3375, 3373), (3377, 3373))
+
+
+def _predefined_roles() -> Iterator[Row]:
+    for oid, name in sorted(PREDEFINED_ROLES.items()):
+        yield {
+            "oid": oid,
+            "rolname": name,
+            "rolsuper": False,
+            "rolinherit": True,
+            "rolconnlimit": -1,
+            "rolpassword": "********",
+        }
+
+
+def role_name(oid: int, session_user: str) -> str | None:
+    """pg_get_userbyid's answer for a role kuzugres knows (None when none has `oid`)."""
+    if oid == BOOTSTRAP_ROLE_OID:
+        return session_user
+    return PREDEFINED_ROLES.get(oid)
+
+
+@builds("pg_catalog.pg_auth_members")
+def _auth_members(env: Env) -> Iterator[Row]:
+    for roleid, member in _PREDEFINED_MEMBERSHIPS:
+        yield {"roleid": roleid, "member": member, "grantor": BOOTSTRAP_ROLE_OID}
+
+
+def builtin_schema_row(name: str, user: str) -> Row:
+    """Owner, ACL and comment of a schema initdb creates, as PostgreSQL 15 has them."""
+    if name == "public":
+        owner = "pg_database_owner"
+        return {
+            "nspowner": PG_DATABASE_OWNER_OID,
+            "nspacl": [f"{owner}=UC/{owner}", f"=U/{owner}"],
+        }
+    if name in SYSTEM_SCHEMAS:
+        return {"nspacl": [f"{user}=UC/{user}", f"=U/{user}"]}
+    return {}
+
+
+BUILTIN_SCHEMA_COMMENTS = {
+    "pg_catalog": "system catalog schema",
+    "public": "standard public schema",
+}
+
+
+def check_definition(table: TableDef, text: str) -> str:
+    """A CHECK expression as pg_get_constraintdef(oid, true) prints it.
+
+    PostgreSQL stores the analyzed expression, so a literal compared with a column of
+    another type shows the coercion the parser added (`total >= 0::numeric`, `name <>
+    ''::text`, `email::text <> ''::text`). This redoes that for comparisons and
+    arithmetic between a column and a literal; other shapes print as written.
+    """
+    import pglast
+    from pglast import ast
+    from pglast.stream import RawStream
+
+    try:
+        stmt: Any = pglast.parse_sql(f"SELECT {text}")[0].stmt
+        expr = stmt.targetList[0].val
+    except pglast.parser.ParseError:
+        return text
+    replacements: dict[str, str] = {}
+
+    def placeholder(rendered: str) -> Any:
+        key = f"kzph{len(replacements)}x"
+        replacements[key] = rendered
+        return ast.ColumnRef(fields=(ast.String(key),))
+
+    def column_type(node: Any) -> int | None:
+        fields: Any = node.fields if isinstance(node, ast.ColumnRef) else None
+        if fields is not None and len(fields) == 1:
+            field = fields[0]
+            col = table.column(field.sval) if isinstance(field, ast.String) else None
+            return col.type_oid if col is not None else None
+        return None
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, ast.A_Expr) and node.kind == 0 and node.lexpr is not None:
+            for side, other in (("lexpr", "rexpr"), ("rexpr", "lexpr")):
+                col_type = column_type(getattr(node, side))
+                const = getattr(node, other)
+                if col_type is None or not isinstance(const, ast.A_Const) or const.isnull:
+                    continue
+                rendered = _coerced_literal(col_type, const.val)
+                if rendered is not None:
+                    setattr(node, other, placeholder(rendered))
+                if col_type == T.VARCHAR and isinstance(const.val, ast.String):
+                    name = getattr(node, side).fields[0].sval
+                    setattr(node, side, placeholder(f"{name}::text"))
+                break
+        for attr in ("lexpr", "rexpr", "arg"):
+            child = getattr(node, attr, None)
+            if isinstance(child, ast.Node):
+                visit(child)
+        for child in getattr(node, "args", None) or ():
+            if isinstance(child, ast.Node):
+                visit(child)
+        return node
+
+    out = str(RawStream()(visit(expr)))
+    for key, rendered in replacements.items():
+        out = out.replace(key, rendered)
+    return out
+
+
+def _coerced_literal(col_type: int, value: Any) -> str | None:
+    """How ruleutils prints literal `value` after coercion to a column of `col_type`."""
+    from pglast import ast
+
+    if isinstance(value, ast.Integer | ast.Float):
+        text = str(value.ival if isinstance(value, ast.Integer) else value.fval)
+        if col_type == T.NUMERIC:
+            if text[0].isdigit() and any(ch in text for ch in ".eE"):
+                return text
+            return f"{text}::numeric" if text[0].isdigit() else f"'{text}'::numeric"
+        if col_type in (T.FLOAT4, T.FLOAT8):
+            shown = text if text[0].isdigit() else f"'{text}'"
+            return f"{shown}::{T.format_type(col_type)}"
+        if isinstance(value, ast.Integer) and text.startswith("-"):
+            return f"'{text}'::integer"
+        return None
+    if isinstance(value, ast.String):
+        quoted = "'" + str(value.sval).replace("'", "''") + "'"
+        target = T.TEXT if col_type == T.VARCHAR else col_type
+        return f"{quoted}::{T.format_type(target)}"
+    return None
+
+
+def index_definition_pretty(cat: Catalog, oid: int) -> str | None:
+    """pg_get_indexdef(oid, 0, true): the table named bare when search_path finds it."""
+    text = index_definition(cat, oid)
+    if text is None:
+        return None
+    for index_oid, table, *_ in _index_entries(cat):
+        if index_oid == oid and cat.resolve(table.name) is table:
+            return text.replace(f" ON {table.schema}.{table.name} ", f" ON {table.name} ", 1)
+    return text
+
+
+def relation_size(cat: Catalog, oid: int) -> int | None:
+    """pg_table_size and friends: 0 for every relation kuzugres has (NULL for no relation).
+
+    Kuzu keeps all tables in one file and cannot say how much of it one table uses, so
+    kuzugres reports no size rather than a made-up one.
+    """
+    return 0 if relation_of(cat, oid) is not None or _is_constraint_index(cat, oid) else None
+
+
+def _is_constraint_index(cat: Catalog, oid: int) -> bool:
+    return any(index_oid == oid for index_oid, *_ in _index_entries(cat))
+
+
+def size_pretty(size: int) -> str:
+    """pg_size_pretty: bytes, kB, MB, GB, TB, PB with PostgreSQL's rounding (half up)."""
+    limit, unit_limit = 10 * 1024, 10 * 1024 * 2 - 1  # PostgreSQL 15's thresholds
+    if abs(size) < limit:
+        return f"{size} bytes"
+    value = size >> 9  # in units of half a kB, to round
+    for unit in ("kB", "MB", "GB", "TB"):
+        if abs(value) < unit_limit:
+            half = (value + 1) // 2 if value >= 0 else -((-value + 1) // 2)
+            return f"{half} {unit}"
+        value >>= 10
+    half = (value + 1) // 2 if value >= 0 else -((-value + 1) // 2)
+    return f"{half} PB"
 
 
 from kuzugres.translator import infoschema  # noqa: E402, F401  (registers its builders)

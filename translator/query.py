@@ -936,9 +936,13 @@ class _Builder:
 
         def rows(run: _Run, outer: Outer) -> Rows:
             ctx = run.ctx
-            return pgcatalog.rows(shape, pgcatalog.Env(catalog, ctx.user, ctx.database, ctx))
+            built = pgcatalog.rows(shape, pgcatalog.Env(catalog, ctx.user, ctx.database, ctx))
+            return [r + (shape.oid,) for r in built]  # the hidden system column tableoid
 
-        return _Src(_renamed(base, colnames, alias, self.pos(node)), rows)
+        # `tableoid` (psql's \dd reads it) is hidden: not part of `*`.
+        cols = _renamed(base, colnames, alias, self.pos(node))
+        cols.append(ScopeColumn(alias, "tableoid", T.OID, -1, hidden=True))
+        return _Src(cols, rows)
 
     def view(self, view: ViewDef, alias: str, colnames: Any, position: int | None) -> _Src:
         """A view in FROM: its defining SELECT expanded as a subquery (compiled in its text)."""
@@ -1176,7 +1180,13 @@ class _Builder:
         if coldefs or not isinstance(call, ast.FuncCall):
             raise FeatureNotSupported("column definition lists are not supported yet")
         name = call.funcname[-1].sval
-        scope = self.lateral_scope(left, outer, hits) or _QScope((), hits=hits)
+        # With nothing to its left the arguments may still reference an enclosing query:
+        # a _QScope records that in `hits`, so the enclosing subquery is correlated.
+        scope = (
+            self.lateral_scope(left, outer, hits)
+            if left is not None
+            else _QScope((), outer=outer, hits=hits)
+        )
         args = [
             compile_expr(a, self.sql, self.params, scope, subquery=self.subquery)
             for a in call.args or ()
