@@ -212,3 +212,10 @@ def test_copy_in_and_out(fresh: NodeProcess, tmp_path: Path) -> None:
     assert sorted(target.read_text().splitlines()) == ["2\ttwo, too", "3\t\\N"]
     out = ok(psql(fresh, "-c", r"\copy copied FROM STDIN", stdin="4\tfour\n\\.\n"))
     assert "COPY 1" in out
+
+
+def test_d_sequence_shows_type_and_owner(fresh: NodeProcess) -> None:
+    out = ok(psql(fresh, "-c", r"\d customers_id_seq"))
+    assert 'Sequence "public.customers_id_seq"' in out
+    assert rows_of(out)[0][0] == "integer"  # a serial column's sequence is AS integer
+    assert "Owned by: public.customers.id" in out

@@ -70,6 +70,11 @@ COMMANDS = (
     r"\dconfig",
     r"\dt sales.*",
     r"\d notes",
+    r"\d customers_id_seq",
+    r"\d+ customers_pkey",
+    r"\dt public.*",
+    r"\dt *.cust*",
+    r"\dS pg_am",
     r"\d nosuch",
 )
 

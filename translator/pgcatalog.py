@@ -554,7 +554,7 @@ def _views(env: Env) -> Iterator[Row]:
 @builds("pg_catalog.pg_sequence")
 def _sequence(env: Env) -> Iterator[Row]:
     for seq in env.catalog.sequences.values():
-        yield _sequence_row(seq)
+        yield {**_sequence_row(seq), "seqtypid": sequence_type(env.catalog, seq)}
 
 
 def _sequence_row(seq: SequenceDef) -> Row:
@@ -577,7 +577,7 @@ def _sequences(env: Env) -> Iterator[Row]:
             "schemaname": seq.schema,
             "sequencename": seq.name,
             "sequenceowner": env.user,
-            "data_type": T.INT8,
+            "data_type": sequence_type(env.catalog, seq),
             "start_value": seq.start,
             "min_value": seq.min_value,
             "max_value": seq.max_value,
@@ -1102,6 +1102,42 @@ def _coerced_literal(col_type: int, value: Any) -> str | None:
         target = T.TEXT if col_type == T.VARCHAR else col_type
         return f"{quoted}::{T.format_type(target)}"
     return None
+
+
+def _owned_column(cat: Catalog, seq: SequenceDef) -> tuple[TableDef, Any] | None:
+    if seq.owned_by is None:
+        return None
+    qualified, _, column = seq.owned_by.rpartition(".")
+    table = cat.tables.get(qualified)
+    col = table.column(column) if table is not None else None
+    return (table, col) if table is not None and col is not None else None
+
+
+def sequence_type(cat: Catalog, seq: SequenceDef) -> int:
+    """A sequence's data type: that of the serial/identity column owning it, else bigint."""
+    owned = _owned_column(cat, seq)
+    if owned is not None and owned[1].type_oid in (T.INT2, T.INT4):
+        return int(owned[1].type_oid)
+    return T.INT8
+
+
+@builds("pg_catalog.pg_depend")
+def _depend(env: Env) -> Iterator[Row]:
+    """Only what psql reads: a sequence owned by a column (deptype 'a', identity 'i')."""
+    for seq in env.catalog.sequences.values():
+        owned = _owned_column(env.catalog, seq)
+        if owned is None:
+            continue
+        table, col = owned
+        yield {
+            "classid": PG_CLASS_OID,
+            "objid": seq.oid,
+            "objsubid": 0,
+            "refclassid": PG_CLASS_OID,
+            "refobjid": table.oid,
+            "refobjsubid": col.attnum,
+            "deptype": "i" if col.identity else "a",
+        }
 
 
 def index_definition_pretty(cat: Catalog, oid: int) -> str | None:
