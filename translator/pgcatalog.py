@@ -944,3 +944,36 @@ def _activity(env: Env) -> Iterator[Row]:
 
 
 from kuzugres.translator import infoschema  # noqa: E402, F401  (registers its builders)
+
+# ---------------------------------------------------------------------------
+# ORMs and drivers (SQLAlchemy, Alembic): dependencies they read
+# ---------------------------------------------------------------------------
+
+
+@builds("pg_catalog.pg_depend")
+def _depend(env: Env) -> Iterator[Row]:
+    """Sequence ownership (serial: deptype 'a', identity: 'i'), as PostgreSQL records it.
+
+    Alembic reads it to tell a serial column's own sequence from an explicit default;
+    psql to show "Owned by". Other dependencies (indexes on constraints, views on tables)
+    are not recorded yet.
+    """
+    for seq in env.catalog.sequences.values():
+        if not seq.owned_by:
+            continue
+        schema, table_name, column_name = seq.owned_by.split(".", 2)
+        table = env.catalog.find(table_name, schema)
+        if table is None:
+            continue
+        col = next((c for c in table.columns if c.name == column_name), None)
+        if col is None:
+            continue
+        yield {
+            "classid": PG_CLASS_OID,
+            "objid": seq.oid,
+            "objsubid": 0,
+            "refclassid": PG_CLASS_OID,
+            "refobjid": table.oid,
+            "refobjsubid": col.attnum,
+            "deptype": "i" if col.identity else "a",
+        }
