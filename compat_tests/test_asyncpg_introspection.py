@@ -108,3 +108,29 @@ def test_introspected_types(fresh: NodeProcess) -> None:
         assert row is not None and tuple(row) == (b"\x00", b"\x00", b"a")
 
     run(fresh, body)
+
+
+def test_definitions_quote_identifiers(fresh: NodeProcess) -> None:
+    """pg_get_constraintdef/pg_get_indexdef quote names as PostgreSQL does (SQLAlchemy
+    parses foreign keys out of the text)."""
+
+    async def body(conn: asyncpg.Connection) -> None:
+        await conn.execute('CREATE TABLE "Parent" ("Id" int PRIMARY KEY, "select" int UNIQUE)')
+        await conn.execute('CREATE TABLE kid (id int PRIMARY KEY, "Pid" int REFERENCES "Parent")')
+        rows = await conn.fetch(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid IN ('kid'::regclass, '\"Parent\"'::regclass) ORDER BY 1"
+        )
+        assert [tuple(r) for r in rows] == [
+            ("Parent_pkey", 'PRIMARY KEY ("Id")'),
+            ("Parent_select_key", 'UNIQUE ("select")'),
+            ("kid_Pid_fkey", 'FOREIGN KEY ("Pid") REFERENCES "Parent"("Id")'),
+            ("kid_pkey", "PRIMARY KEY (id)"),
+        ]
+        keys = await conn.fetch(
+            "SELECT pg_get_indexdef(indexrelid, 1, true) FROM pg_index"
+            " WHERE indrelid = '\"Parent\"'::regclass ORDER BY 1"
+        )
+        assert [r[0] for r in keys] == ['"Id"', '"select"']
+
+    run(fresh, body)
