@@ -16,3 +16,13 @@ class KuzugresRequirements(SuiteRequirements):
     @property
     def temporary_views(self):
         return exclusions.closed()
+
+    # What PostgreSQL's dialect supports and kuzugres's catalog answers as PostgreSQL does
+    # (SQLAlchemy's own test requirements open these for postgresql).
+    @property
+    def reflects_pk_names(self):
+        return exclusions.open()
+
+    @property
+    def reflect_table_options(self):
+        return exclusions.open()
