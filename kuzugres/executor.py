@@ -34,6 +34,7 @@ from kuzugres.errcodes import (
     InFailedSqlTransaction,
     InvalidColumnReference,
     InvalidParameterValue,
+    InvalidSavepointSpecification,
     InvalidTransactionState,
     NoActiveSqlTransaction,
     ReadOnlySqlTransaction,
@@ -193,6 +194,10 @@ class SessionExecutor:
         self._conn: EngineConnection | None = None  # held while a Kuzu transaction is open
         self._kuzu_tx: str | None = None  # None, 'read' or 'write'
         self._holds_writer = False
+        # Savepoints of the open block (name, settings at SAVEPOINT); `_wrote` says the block
+        # wrote, after which ROLLBACK TO cannot be honoured (Kuzu has no savepoints).
+        self._savepoints: list[tuple[str, Any]] = []
+        self._wrote = False
         self._tx_start: dt.datetime | None = None
         self._stmt_start = dt.datetime.now(dt.UTC)
         self._format_key: tuple[str, str | None] | None = None
@@ -386,14 +391,54 @@ class SessionExecutor:
             raise NoActiveSqlTransaction(
                 f"{action.replace('_', ' ').upper()} can only be used in transaction blocks"
             )
-        raise FeatureNotSupported(
-            "savepoints are not supported",
-            hint="Kuzu has no savepoints; roll back the whole transaction instead.",
-        )
+        return self._savepoint(action, plan.savepoint or "")
+
+    def _savepoint(self, action: str, name: str) -> ResultSet:
+        """SAVEPOINT, RELEASE and ROLLBACK TO within what can be honoured exactly.
+
+        Kuzu has no savepoints and an error inside its transaction rolls the whole
+        transaction back. A savepoint is therefore exact only while the block has written
+        nothing (no data, no DDL) and reads take a fresh snapshot per statement (READ
+        COMMITTED): rolling back to it then only has to revert settings and clear the failed
+        state. That is the pattern drivers use (psycopg's TypeInfo.fetch, SQLAlchemy's
+        nested reflection). ROLLBACK TO after a write raises 0A000 and the block stays failed.
+        """
+        if action == "savepoint":
+            if self.failed:
+                raise InFailedSqlTransaction(
+                    "current transaction is aborted, commands ignored until end of "
+                    "transaction block"
+                )
+            self._savepoints.append((name, self.settings.savepoint()))
+            return ResultSet(None, [], "SAVEPOINT")
+        names = [n for n, _ in self._savepoints]
+        if name not in names:
+            raise InvalidSavepointSpecification(f'savepoint "{name}" does not exist')
+        at = len(names) - 1 - names[::-1].index(name)
+        if action == "release":
+            if self.failed:
+                raise InFailedSqlTransaction(
+                    "current transaction is aborted, commands ignored until end of "
+                    "transaction block"
+                )
+            del self._savepoints[at:]
+            return ResultSet(None, [], "RELEASE")
+        if self._wrote or self._tx_catalog is not None or self.tx_isolation != "read committed":
+            raise FeatureNotSupported(
+                "ROLLBACK TO SAVEPOINT is not supported after the transaction wrote data "
+                "or outside READ COMMITTED",
+                hint="Kuzu has no savepoints; roll back the whole transaction instead.",
+            )
+        del self._savepoints[at + 1 :]
+        self.settings.rollback_to(self._savepoints[at][1])
+        self.failed = False
+        return ResultSet(None, [], "ROLLBACK")
 
     def _open_block(self, isolation: str | None, read_only: bool | None) -> None:
         self.in_block = True
         self.failed = False
+        self._savepoints = []
+        self._wrote = False
         self._tx_start = self._stmt_start
         self.settings.begin()
         self.tx_isolation = isolation or (
@@ -431,6 +476,7 @@ class SessionExecutor:
             conn = await self._borrow(write)
             await conn.run("BEGIN TRANSACTION" if write else "BEGIN TRANSACTION READ ONLY")
             self._kuzu_tx = "write" if write else "read"
+            self._wrote = self._wrote or write
             return conn
         except BaseException:
             self._release()

@@ -281,6 +281,14 @@ def type_by_oid(oid: int) -> PgType:
         raise UndefinedObject(f"type with OID {oid} does not exist") from None
 
 
+def type_by_parsed_name(name: str) -> PgType:
+    """Resolve the last name of a parsed TypeName (pglast): the grammar already turned
+    unquoted ``char`` into ``bpchar``, so a bare ``char`` left there is the quoted one-byte
+    ``"char"``."""
+    base, bracket, rest = name.partition("[")
+    return type_by_name(('"char"' if base.lower() == "char" else base) + bracket + rest)
+
+
 _TYPMOD_RE = re.compile(r"\s*\(\s*\d+\s*(?:,\s*-?\d+\s*)?\)")
 _ARRAY_SUFFIX_RE = re.compile(r"\s*(?:\[\s*\d*\s*\]\s*)+$|\s+array(?:\s*\[\s*\d*\s*\])?$")
 _FLOAT_P_RE = re.compile(r"^float\s*\(\s*(\d+)\s*\)")
@@ -1802,11 +1810,12 @@ def _dec_name(data: bytes) -> str:
 
 
 def _enc_char(value: Any) -> bytes:
-    return str(value).encode("latin-1", errors="replace")[:1]
+    # charsend always sends one byte: the empty "char" is byte 0 (SQLAlchemy tests for it).
+    return str(value).encode("latin-1", errors="replace")[:1] or b"\x00"
 
 
 def _dec_char(data: bytes) -> str:
-    return data[:1].decode("latin-1")
+    return data[:1].decode("latin-1").rstrip("\x00")
 
 
 def _enc_bytes(value: Any) -> bytes:

@@ -113,7 +113,7 @@ from kuzugres.proxy.types import (
     parse_json,
     round_float4,
     time_zone,
-    type_by_name,
+    type_by_parsed_name,
 )
 from kuzugres.registry import registrar
 from kuzugres.translator import pgcatalog
@@ -1231,7 +1231,7 @@ def _resolve_type_name(tn: ast.TypeName, sql: str) -> tuple[int, int]:
     try:
         if len(names) > 1 and names[0] != "pg_catalog":
             raise UndefinedObject("only pg_catalog types exist")
-        oid = type_by_name(name).oid
+        oid = type_by_parsed_name(name).oid
     except UndefinedObject:
         shown = ".".join(names)
         raise UndefinedObject(

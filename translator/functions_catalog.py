@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kuzugres.proxy import types as _T
 from kuzugres.proxy.types import (
     BOOL,
     CHAR,
@@ -31,6 +32,7 @@ from kuzugres.translator.catalog import Catalog
 
 from .expr import (
     _IMPLICIT,
+    Impl,
     _Call,
     _function,
     _register_comparisons,
@@ -267,3 +269,35 @@ for _name in (
     "pg_ts_template_is_visible",
 ):
     _function(_name, (OID,), BOOL, _simple(lambda oid: True))
+
+
+# ---------------------------------------------------------------------------
+# ORMs and drivers (SQLAlchemy, Alembic, asyncpg, psycopg's TypeInfo)
+# ---------------------------------------------------------------------------
+
+
+def _to_reg(type_oid: int) -> Impl:
+    """to_regclass() and friends: the name's OID, or NULL where the cast would raise 42xxx."""
+    from kuzugres.errors import PgError
+    from kuzugres.proxy.types import decode_text
+
+    def impl(call: _Call, name: str) -> int | None:
+        try:
+            return int(decode_text(type_oid, name.encode(), call.env.fmt))
+        except PgError as err:
+            if err.sqlstate.startswith("42") or err.sqlstate == "3F000":
+                return None  # no such object (a syntax error in the name still raises)
+            raise
+
+    return impl
+
+
+for _name, _alias in (
+    ("to_regclass", REGCLASS),
+    ("to_regtype", _T.REGTYPE),
+    ("to_regnamespace", _T.REGNAMESPACE),
+    ("to_regproc", _T.REGPROC),
+    ("to_regprocedure", _T.REGPROCEDURE),
+    ("to_regrole", _T.REGROLE),
+):
+    _function(_name, (TEXT,), _alias, _to_reg(_alias))

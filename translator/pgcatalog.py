@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pglast import keywords as _keywords
 
 from kuzugres.errcodes import (
     InvalidSchemaName,
@@ -803,7 +806,7 @@ def constraint_definition(cat: Catalog, oid: int) -> str | None:
         for con in table.constraints:
             if constraint_oid(table, con) != oid:
                 continue
-            cols = ", ".join(con.columns)
+            cols = ", ".join(quote_ident(c) for c in con.columns)
             if con.kind == "p":
                 return f"PRIMARY KEY ({cols})"
             if con.kind == "u":
@@ -812,11 +815,12 @@ def constraint_definition(cat: Catalog, oid: int) -> str | None:
                 return f"CHECK ({check_definition(table, con.check)})"
             parent = _referenced(cat, con)
             shown = (
-                parent.name
+                quote_ident(parent.name)
                 if parent is not None and cat.resolve(parent.name) is parent
-                else (con.ref_table or "")
+                else ".".join(quote_ident(p) for p in (con.ref_table or "").split(".", 1))
             )
-            text = f"FOREIGN KEY ({cols}) REFERENCES {shown}({', '.join(con.ref_columns)})"
+            refs = ", ".join(quote_ident(c) for c in con.ref_columns)
+            text = f"FOREIGN KEY ({cols}) REFERENCES {shown}({refs})"
             if con.on_update != "a":
                 text += f" ON UPDATE {_FK_ACTIONS[con.on_update]}"
             if con.on_delete != "a":
@@ -873,14 +877,14 @@ def index_definition(cat: Catalog, oid: int, column: int = 0) -> str | None:
         if index_oid != oid:
             continue
         if column > 0:
-            return columns[column - 1] if column <= len(columns) else ""
+            return quote_ident(columns[column - 1]) if column <= len(columns) else ""
         for index in cat.indexes.values():
             if index.oid == oid and index.definition:
                 return index.definition
         kind = "UNIQUE INDEX" if unique else "INDEX"
         return (
-            f"CREATE {kind} {name} ON {table.schema}.{table.name} USING btree "
-            f"({', '.join(columns)})"
+            f"CREATE {kind} {quote_ident(name)} ON {quote_ident(table.schema)}."
+            f"{quote_ident(table.name)} USING btree ({', '.join(map(quote_ident, columns))})"
         )
     return None
 
@@ -1123,7 +1127,12 @@ def sequence_type(cat: Catalog, seq: SequenceDef) -> int:
 
 @builds("pg_catalog.pg_depend")
 def _depend(env: Env) -> Iterator[Row]:
-    """Only what psql reads: a sequence owned by a column (deptype 'a', identity 'i')."""
+    """Sequence ownership (serial: deptype 'a', identity: 'i'), as PostgreSQL records it.
+
+    psql reads it to show "Owned by"; Alembic to tell a serial column's own sequence
+    from an explicit default. Other dependencies (indexes on constraints, views on
+    tables) are not recorded yet.
+    """
     for seq in env.catalog.sequences.values():
         owned = _owned_column(env.catalog, seq)
         if owned is None:
@@ -1180,3 +1189,18 @@ def size_pretty(size: int) -> str:
 
 
 from kuzugres.translator import infoschema  # noqa: E402, F401  (registers its builders)
+
+# ---------------------------------------------------------------------------
+# ORMs and drivers (SQLAlchemy, Alembic): names as PostgreSQL quotes them
+# ---------------------------------------------------------------------------
+
+_QUOTED_KEYWORDS = frozenset(
+    _keywords.RESERVED_KEYWORDS | _keywords.COL_NAME_KEYWORDS | _keywords.TYPE_FUNC_NAME_KEYWORDS
+)
+
+
+def quote_ident(name: str) -> str:
+    """PostgreSQL's quote_ident, as pg_get_constraintdef and pg_get_indexdef print names."""
+    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in _QUOTED_KEYWORDS:
+        return name
+    return '"' + name.replace('"', '""') + '"'
