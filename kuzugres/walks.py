@@ -119,13 +119,14 @@ async def count_reached(
     if max_steps == 0:
         return Counted()
     hi = KUZU_MAX_HOPS if max_steps is None else max_steps
-    if max_steps is None:
-        longest = await run(scan.count_cypher(hi, longest=True), start_params)
-        if any(r[1] is None or r[1] >= KUZU_MAX_HOPS for r in longest.rows):
-            return None  # may reach further than Kuzu's bound: the walks go on in rounds
     result = await run(scan.count_cypher(hi), start_params)
+    if max_steps is None and any(r[1] >= KUZU_MAX_HOPS for r in result.rows):
+        return None  # may reach further than Kuzu's bound: the walks go on in rounds
+    reached: dict[Any, int] = {}
+    for s, _, n in result.rows:
+        reached[s] = reached.get(s, 0) + n
     col = scan.table.column(scan.start_column.name)
-    return Counted((from_kuzu(col, r[0], fmt), r[1]) for r in result.rows)
+    return Counted((from_kuzu(col, s, fmt), n) for s, n in reached.items())
 
 
 async def _back_to_start(

@@ -153,18 +153,19 @@ class TraversalScan:
             f"s.{quote(self.start_column.name)}",
         )
 
-    def count_cypher(self, hi: int, longest: bool = False) -> str:
-        """Per start value: how many other nodes are reachable in 1..hi steps, or (longest)
-        the longest of those shortest paths. Two queries: Kuzu 0.11.3 returns a wrong
-        second aggregate (NULL, 0) next to a DISTINCT one."""
+    def count_cypher(self, hi: int) -> str:
+        """Per start value and shortest-path length in 1..hi: how many other nodes are
+        that far (each node has one distance, so the sum is the nodes reached). One
+        aggregate only: Kuzu 0.11.3 returns a wrong second aggregate (NULL, 0) next to a
+        DISTINCT one."""
         t = self.table
         key = quote(t.key)
         head, start = self._head(False)
         edge = f"[:{quote(self.rel)}* SHORTEST 1..{hi}]"
         arrow = f"-{edge}->" if self.forward else f"<-{edge}-"
-        agg = "max(length(p))" if longest else f"count(DISTINCT b.{key})"
         return (
-            f"{head} MATCH p = (s){arrow}(b:{quote(t.kuzu_name)}) RETURN {start} AS s, {agg} AS n"
+            f"{head} MATCH p = (s){arrow}(b:{quote(t.kuzu_name)})"
+            f" RETURN {start} AS s, length(p) AS l, count(DISTINCT b.{key}) AS n"
         )
 
     def into_start_cypher(self) -> str:

@@ -348,3 +348,20 @@ SELECT (WITH RECURSIVE reach(id) AS (SELECT 1 UNION SELECT f.followee FROM follo
   SELECT count(*) FROM reach) + 1 AS n;
 SELECT x FROM (WITH RECURSIVE reach(id) AS (SELECT 1 UNION SELECT f.followee FROM follows f JOIN reach r ON f.follower = r.id)
   SELECT count(DISTINCT id) FROM reach UNION SELECT 2.5) s(x) ORDER BY x;
+
+-- case: counted_reach_long_chain
+-- category: cte
+CREATE TABLE chain_nodes (id int PRIMARY KEY);
+CREATE TABLE chain_links (id int PRIMARY KEY, a int REFERENCES chain_nodes (id), b int REFERENCES chain_nodes (id));
+INSERT INTO chain_nodes SELECT g FROM generate_series(1, 40) g;
+INSERT INTO chain_links SELECT g, g, g + 1 FROM generate_series(1, 39) g;
+WITH RECURSIVE reach(id) AS (SELECT 1 UNION SELECT l.b FROM chain_links l JOIN reach r ON l.a = r.id)
+SELECT count(*) FROM reach;
+WITH RECURSIVE reach(id) AS (SELECT 1 UNION SELECT l.b FROM chain_links l JOIN reach r ON l.a = r.id)
+SELECT count(DISTINCT id) FROM reach;
+WITH RECURSIVE reach(id, depth) AS (SELECT 1, 0 UNION SELECT l.b, r.depth + 1 FROM chain_links l JOIN reach r ON l.a = r.id WHERE r.depth < 30)
+SELECT count(DISTINCT id) FROM reach;
+WITH RECURSIVE reach(id, depth) AS (SELECT 1, 0 UNION SELECT l.b, r.depth + 1 FROM chain_links l JOIN reach r ON l.a = r.id WHERE r.depth < 35)
+SELECT count(DISTINCT id) FROM reach;
+WITH RECURSIVE reach(id) AS (SELECT 9 UNION SELECT l.b FROM chain_links l JOIN reach r ON l.a = r.id)
+SELECT count(*) FROM reach;
