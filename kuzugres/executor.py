@@ -107,7 +107,7 @@ from kuzugres.translator.pushdown import (
 from kuzugres.translator.query import QueryPlan, evaluation
 from kuzugres.translator.statements import Translator
 from kuzugres.translator.traversal import TraversalScan
-from kuzugres.walks import read_walks
+from kuzugres.walks import count_reached, read_walks
 
 TEXT_OID = 25
 # int2/int4/int8 columns: |value| bound of a pushed-down equality (the value may be wider)
@@ -724,7 +724,12 @@ class SessionExecutor:
         async def run(cypher: str, kp: dict[str, Any]) -> KuzuResult:
             return await self.run_cypher(cypher, kp, write=False)
 
-        steps = scan.max_steps(params, _EvalContext(self))
+        ctx = _EvalContext(self)
+        steps = scan.max_steps(params, ctx)
+        if scan.count is not None and _small_depth(scan, params, ctx):
+            counted = await count_reached(scan, run, kparams, steps, self.format_context())
+            if counted is not None:
+                return counted
         return await read_walks(scan, run, kparams, steps, self.format_context())
 
     async def _read(self, query: QueryPlan, params: Sequence[Any]) -> list[list[tuple[Any, ...]]]:
@@ -1348,6 +1353,15 @@ class SessionExecutor:
 
 
 _IDENT = re.compile(r"^[^\x00`]{1,63}$")
+
+
+def _small_depth(scan: TraversalScan, params: Sequence[Any], ctx: Any) -> bool:
+    """Whether the start depth leaves room for 30 more steps in any integer type (a
+    depth column then cannot overflow, so counting the walks gives PostgreSQL's answer)."""
+    if scan.start_depth is None:
+        return True
+    d = scan.start_depth.evaluate((), params, ctx)
+    return isinstance(d, int) and -30000 < d < 30000
 
 
 def _check_identifier(name: str) -> None:

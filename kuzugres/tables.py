@@ -78,8 +78,13 @@ def _cast(col: ColumnDef) -> str:
     return col.kuzu_type
 
 
-#: Rows per Kuzu write statement.
-_BATCH = 2000
+#: Rows per Kuzu write statement (CREATE/SET cost is per row; bigger batches measured
+#: ~20% faster up to 20k rows).
+_BATCH = 10_000
+#: Keys per statement that finds rows by key (`_for_rows`). Kuzu runs each such
+#: statement as a hash join that scans the whole table, so the batches must be large:
+#: linking 1M rows took 69 s in batches of 5k and 15 s in batches of 100k.
+_KEY_BATCH = 100_000
 
 
 def _reader(col: ColumnDef, ctx: FormatContext) -> Callable[[Any], Any] | None:
@@ -294,17 +299,17 @@ class TableWriter:
     async def _for_rows(self, keys: Sequence[Any], pattern: str, rest: str) -> None:
         """Run `MATCH <pattern> WHERE c.<key> = k <rest>` for the rows (`c`) with `keys`.
 
-        The rows are found by key equality from an UNWIND (index lookups), not by
+        The rows are found by key equality from an UNWIND (a hash join), not by
         `c.key IN $keys`: in a Kuzu 0.11.3 transaction that already deleted rows of the
         table, an IN (or list_contains) filter can return another row than the one with
         that key (tests/test_fk_edges.py), and this way is faster too.
         """
         t = self.table
-        for start in range(0, len(keys), 5000):
+        for start in range(0, len(keys), _KEY_BATCH):
             await self.run(
                 f"UNWIND CAST($keys AS {self._key_cast()}[]) AS k MATCH {pattern} "
                 f"WHERE c.{quote(t.key)} = k {rest}",
-                {"keys": list(keys[start : start + 5000])},
+                {"keys": list(keys[start : start + _KEY_BATCH])},
             )
 
     async def _unlink_rows(self, keys: Sequence[Any]) -> None:

@@ -13,7 +13,13 @@ from typing import Any
 
 from kuzugres.proxy.types import FormatContext
 from kuzugres.tables import from_kuzu, rows_from_kuzu
-from kuzugres.translator.traversal import KUZU_MAX_HOPS, MAX_ROWS, TraversalScan, runaway
+from kuzugres.translator.traversal import (
+    KUZU_MAX_HOPS,
+    MAX_ROWS,
+    Counted,
+    TraversalScan,
+    runaway,
+)
 
 RunCypher = Callable[[str, dict[str, Any]], Awaitable[Any]]  # -> KuzuResult
 Rows = list[tuple[Any, ...]]
@@ -92,6 +98,35 @@ async def read_walks(
         if len(walks) > MAX_ROWS:
             raise runaway()
     return [w for w in walks if w[1] >= 1]
+
+
+async def count_reached(
+    scan: TraversalScan,
+    run: RunCypher,
+    start_params: dict[str, Any],
+    max_steps: int | None,
+    fmt: FormatContext,
+) -> Counted | None:
+    """(start value, reached nodes) per start value, or None when counts cannot give
+    the exact answer (the caller reads the walks instead)."""
+    if max_steps is not None and max_steps > KUZU_MAX_HOPS:
+        return None
+    if scan.count == "star":
+        dangling = scan.dangling_cypher()
+        # a link row to NULL would add a NULL row: leave that to the walks
+        if dangling is not None and (await run(dangling, {})).rows:
+            return None
+    if max_steps == 0:
+        return Counted()
+    hi = KUZU_MAX_HOPS if max_steps is None else max_steps
+    result = await run(scan.count_cypher(hi), start_params)
+    if max_steps is None and any(r[1] >= KUZU_MAX_HOPS for r in result.rows):
+        return None  # may reach further than Kuzu's bound: the walks go on in rounds
+    reached: dict[Any, int] = {}
+    for s, _, n in result.rows:
+        reached[s] = reached.get(s, 0) + n
+    col = scan.table.column(scan.start_column.name)
+    return Counted((from_kuzu(col, s, fmt), n) for s, n in reached.items())
 
 
 async def _back_to_start(

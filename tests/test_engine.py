@@ -115,3 +115,42 @@ def test_checkpoint_after_rolled_back_write_keeps_updates_working(tmp_path: Path
         engine.close()
 
     asyncio.run(go())
+
+
+def test_arrow_fetch_returns_get_next_values(tmp_path: Path) -> None:
+    """Large results read through Arrow (decision 0013) equal `get_next`'s values."""
+    import gc
+
+    import kuzu
+
+    from kuzugres.engine import fetch_all
+
+    db = kuzu.Database(str(tmp_path / "db"))
+    conn = kuzu.Connection(db)
+    conn.execute(
+        "CREATE NODE TABLE t(id INT64, dt DATE, ts TIMESTAMP, b BOOL, s INT16, f FLOAT,"
+        " x DOUBLE, st STRING, i8 INT8, PRIMARY KEY(id))"
+    )
+    conn.execute(
+        "UNWIND range(1, 500) AS i CREATE (:t {id: i, dt: CASE WHEN i % 3 = 0 THEN NULL"
+        " ELSE date('1900-01-01') + to_days(i * 37) END, ts: timestamp('1960-01-01"
+        " 10:00:00.123456') + to_seconds(i * 99991), b: i % 2 = 0, s: CAST(i AS INT16),"
+        " f: CAST(i / 7.0 AS FLOAT), x: i / 3.0, st: 'héllo' + CAST(i AS STRING),"
+        " i8: CAST(i % 100 AS INT8)})"
+    )
+    conn.execute(
+        "CREATE (:t {id: 0, dt: date('0001-01-01'), ts: timestamp('0001-01-01 00:00:00'),"
+        " x: -0.0, f: CAST('nan' AS FLOAT)})"
+    )
+    conn.execute("CREATE (:t {id: -1, dt: date('9999-12-31'), x: CAST('inf' AS DOUBLE), st: ''})")
+    for q in (
+        "MATCH (n:t) RETURN n.*",
+        "MATCH (n:t) RETURN n.id, [n.id, n.s], [n.st], collect(n.st), [n.f, n.x]",
+    ):
+        got = fetch_all(conn.execute(q)).rows
+        want = conn.execute(q).get_all()
+        assert [repr(r) for r in got] == [repr(r) for r in want]
+        assert all(isinstance(r, list) for r in got)
+    assert gc.isenabled()
+    conn.close()
+    db.close()

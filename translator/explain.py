@@ -118,6 +118,14 @@ def traversal_lines(t: TraversalScan) -> list[str]:
             "run time)"
         )
     lines.append(f"       (walks reaching {hi} edges continue from their last node)")
+    if t.count is not None:
+        why = "a path reaches the bound" + (
+            " or a link row has a NULL key" if t.count == "star" else ""
+        )
+        lines += [
+            f"       Counted instead when exact: {t.count_cypher(hi)}",
+            f"       (the walks above only if {why})",
+        ]
     return lines
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -369,6 +370,8 @@ class _Builder:
         self._named: tuple[frozenset[str], frozenset[str]] | None = None
         self.traversals: list[TraversalScan] = []
         self.traverse = False  # whether the executor runs `traversals` (compile_query)
+        # recursive CTEs run as traversals: (plan, index in traversals, base rows, columns)
+        self.walked: dict[int, tuple[Any, int, RowsFn, list[Column]]] = {}
 
     def pos(self, node: Any) -> int | None:
         loc = getattr(node, "location", None)
@@ -451,9 +454,48 @@ class _Builder:
                 )
             body = copy.copy(node)
             body.withClause = None
-            return self.query(body, outer, want)
+            q = self.query(body, outer, want)
+            plain = outer is None and want is None
+            counted = self.counted_walks(body, frame, q) if plain else None
+            return counted if counted is not None else q
         finally:
             self.ctes.pop()
+
+    def counted_walks(self, body: Any, frame: dict[str, _Cte], q: _Query) -> _Query | None:
+        """`SELECT count(*) | count(DISTINCT c) FROM <traversal CTE>` from reached-node
+        counts instead of the walks, when that is exact (`Traversal.counting`); the
+        executor may still read the walks (then `q` answers)."""
+        from kuzugres.translator.traversal import Counted
+
+        shape = _count_over(body)
+        if shape is None:
+            return None
+        name, star, column_name = shape
+        cte = frame.get(name)
+        walked = self.walked.get(id(cte)) if cte is not None else None
+        if cte is None or walked is None or not _constant_row(cte.node.larg):
+            return None
+        plan, index, base_rows, columns = walked
+        names = cte.colnames + [c.name for c in columns[len(cte.colnames) :]]
+        column = None
+        if column_name is not None:
+            if names.count(column_name) != 1:
+                return None
+            column = names.index(column_name)
+        if not plan.counting(star, column):
+            return None
+        self.traversals[index] = dataclasses.replace(
+            plan.scan, count="star" if star else "distinct"
+        )
+        scans, full = self.scans, q.rows
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            walks = run.scanned[len(scans) + index]
+            if isinstance(walks, Counted):
+                return plan.counted(list(base_rows(run, outer)), walks, star)
+            return full(run, outer)
+
+        return _Query(q.columns, rows, q.unknown, q.correlated)
 
     def dml_cte(self, node: Any, cte: Any, outer: Scope | None) -> _Cte:
         """A data-modifying statement in WITH: compiled by dml.py, run by the executor."""
@@ -601,6 +643,7 @@ class _Builder:
         index = len(self.traversals)
         self.traversals.append(plan.scan)
         scans, base_rows = self.scans, base.rows
+        self.walked[id(cte)] = (plan, index, base_rows, columns)
 
         def rows(run: _Run, outer: Outer) -> Rows:
             walks = run.scanned[len(scans) + index]
@@ -2476,6 +2519,69 @@ def _type_name(oid: int, typmod: int) -> str:
     from kuzugres.proxy.types import format_type
 
     return str(format_type(oid, typmod if typmod >= 0 else None))
+
+
+_CLAUSES = (
+    "whereClause",
+    "groupClause",
+    "havingClause",
+    "sortClause",
+    "limitCount",
+    "limitOffset",
+    "distinctClause",
+    "windowClause",
+    "lockingClause",
+    "intoClause",
+    "valuesLists",
+    "withClause",
+)
+
+
+def _count_over(node: Any) -> tuple[str, bool, str | None] | None:
+    """(CTE name, count(*)?, counted column) of exactly `SELECT count(*) FROM cte` or
+    `SELECT count(DISTINCT col) FROM cte`, else None."""
+    if not isinstance(node, ast.SelectStmt) or node.op != enums.SetOperation.SETOP_NONE:
+        return None
+    if any(getattr(node, c, None) for c in _CLAUSES):
+        return None
+    if len(node.fromClause or ()) != 1 or len(node.targetList or ()) != 1:
+        return None
+    rv, target = node.fromClause[0], node.targetList[0]
+    if not isinstance(rv, ast.RangeVar) or rv.schemaname is not None or not rv.inh:
+        return None
+    if rv.alias is not None and rv.alias.colnames:
+        return None
+    fc = target.val
+    if not isinstance(fc, ast.FuncCall) or [n.sval for n in fc.funcname] != ["count"]:
+        return None
+    if fc.agg_filter or fc.agg_order or fc.over or fc.agg_within_group or fc.func_variadic:
+        return None
+    if fc.agg_star and not fc.agg_distinct and not fc.args:
+        return str(rv.relname), True, None
+    if not fc.agg_distinct or len(fc.args or ()) != 1 or not isinstance(fc.args[0], ast.ColumnRef):
+        return None
+    fields = fc.args[0].fields
+    if not all(isinstance(f, ast.String) for f in fields) or len(fields) > 2:
+        return None
+    alias = rv.alias.aliasname if rv.alias is not None else rv.relname
+    if len(fields) == 2 and fields[0].sval != alias:
+        return None
+    return str(rv.relname), False, fields[-1].sval
+
+
+def _constant_row(node: Any) -> bool:
+    """Whether a SELECT gives exactly one row of constants (no FROM, no clauses)."""
+    if not isinstance(node, ast.SelectStmt) or node.op != enums.SetOperation.SETOP_NONE:
+        return False
+    if node.fromClause or any(getattr(node, c, None) for c in _CLAUSES):
+        return False
+    for t in node.targetList or ():
+        v = t.val
+        if isinstance(v, ast.TypeCast):
+            v = v.arg
+        if not isinstance(v, ast.A_Const | ast.ParamRef):
+            return False
+    return bool(node.targetList)
 
 
 def _references(node: Any, name: str) -> bool:

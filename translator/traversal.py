@@ -60,6 +60,11 @@ def runaway() -> FeatureNotSupported:
     )
 
 
+class Counted(list[tuple[Any, ...]]):
+    """What the executor read for a counted traversal (`TraversalScan.count`): per start
+    value, (start value, reached nodes), instead of the walks."""
+
+
 @dataclass(frozen=True)
 class TraversalScan:
     """Every walk from the start nodes over `rel`, for the residual engine.
@@ -90,6 +95,9 @@ class TraversalScan:
     # Kuzu builds paths 4x slower than it walks
     with_path: bool = True
     with_columns: bool = True
+    # the statement is only `count(*)` ("star") or `count(DISTINCT <walked key>)`
+    # ("distinct") over the CTE (`Traversal.counting`): read reached-node counts
+    count: str | None = None
 
     def max_steps(self, params: Sequence[Any], ctx: EvalContext) -> int | None:
         """How many steps a walk may take (None: no bound); a validated int."""
@@ -145,6 +153,21 @@ class TraversalScan:
             f"s.{quote(self.start_column.name)}",
         )
 
+    def count_cypher(self, hi: int) -> str:
+        """Per start value and shortest-path length in 1..hi: how many other nodes are
+        that far (each node has one distance, so the sum is the nodes reached). One
+        aggregate only: Kuzu 0.11.3 returns a wrong second aggregate (NULL, 0) next to a
+        DISTINCT one."""
+        t = self.table
+        key = quote(t.key)
+        head, start = self._head(False)
+        edge = f"[:{quote(self.rel)}* SHORTEST 1..{hi}]"
+        arrow = f"-{edge}->" if self.forward else f"<-{edge}-"
+        return (
+            f"{head} MATCH p = (s){arrow}(b:{quote(t.kuzu_name)})"
+            f" RETURN {start} AS s, length(p) AS l, count(DISTINCT b.{key}) AS n"
+        )
+
     def into_start_cypher(self) -> str:
         """(start key, key of a node with an edge into the start node along the walk)."""
         key = quote(self.table.key)
@@ -182,6 +205,36 @@ class Traversal:
     distinct: bool
     types: list[int]
     cycle_slot: int | None = None  # `NOT x.key = ANY(r.p)`: the path column p
+
+    def counting(self, star: bool, column: int | None) -> bool:
+        """Whether `count(*)` (star) or `count(DISTINCT <column>)` over this CTE can be
+        computed from reached-node counts (`counted`): a UNION over a link table from
+        one start row, the counted column the walked key, no path or cycle columns, and
+        output columns that cannot fail (a depth bounded by `r.d < N` stays in range)."""
+        s = self.scan
+        if not self.distinct or self.link is None or s.offset != 0 or s.mode == "trail":
+            return False
+        if self.path_slots or self.cycle_slot is not None:
+            return False
+        for kind, _ in self.kinds:
+            if kind == "e" or (kind == "d" and (s.bound is None or s.inclusive)):
+                return False
+        if star:
+            column = 0
+            if len(self.kinds) != 1:
+                return False  # count(*) counts distinct whole rows
+        return column == self.join_slot and self.kinds[column] == ("x", self.link[1])
+
+    def counted(self, base: Rows, groups: Rows, star: bool) -> Rows:
+        """The count from the one non-recursive row and the reached-node counts per start
+        value (`TraversalScan.count_cypher`; a shortest path never ends at its start, so
+        the reached keys differ from the start row's key, which is the counted value)."""
+        (b,) = base
+        v = b[self.join_slot]
+        if v is None:  # no walk starts from NULL; count(DISTINCT) skips it
+            return [(1 if star else 0,)]
+        reached = {g[0]: g[1] for g in groups}
+        return [(1 + reached.get(v, 0),)]
 
     def _acyclic(self, work: tuple[Any, ...], vals: Sequence[Any]) -> bool:
         """Whether every step of the walk passed the cycle check (vals: node keys)."""

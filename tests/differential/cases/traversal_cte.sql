@@ -265,3 +265,103 @@ WITH RECURSIVE reach(id, depth) AS (
   UNION
   SELECT f.followee, r.depth + 1 FROM follows f JOIN reach r ON f.follower = r.id WHERE r.depth < 6
 ) SELECT * FROM reach ORDER BY depth, id;
+
+-- case: counted_reach_distinct_bounded
+-- category: cte
+WITH RECURSIVE reach(id, depth) AS (
+  SELECT 1, 0
+  UNION
+  SELECT f.followee, r.depth + 1 FROM follows f JOIN reach r ON f.follower = r.id WHERE r.depth < 3
+) SELECT count(DISTINCT id) FROM reach;
+
+-- case: counted_reach_distinct_qualified_alias
+-- category: cte
+WITH RECURSIVE reach(id, depth) AS (
+  SELECT 6, 1
+  UNION
+  SELECT f.followee, r.depth + 1 FROM follows f JOIN reach r ON f.follower = r.id WHERE r.depth < 3
+) SELECT count(DISTINCT x.id) AS n FROM reach x;
+
+-- case: counted_reach_distinct_unbounded_with_null_rows
+-- category: cte
+WITH RECURSIVE reach(id) AS (
+  SELECT 6
+  UNION
+  SELECT f.followee FROM follows f JOIN reach r ON f.follower = r.id
+) SELECT count(DISTINCT id) FROM reach;
+
+-- case: counted_reach_missing_and_null_start
+-- category: cte
+WITH RECURSIVE reach(id) AS (SELECT 99 UNION SELECT f.followee FROM follows f JOIN reach r ON f.follower = r.id)
+SELECT count(*) FROM reach;
+WITH RECURSIVE reach(id) AS (SELECT NULL::int UNION SELECT f.followee FROM follows f JOIN reach r ON f.follower = r.id)
+SELECT count(*) FROM reach;
+WITH RECURSIVE reach(id) AS (SELECT NULL::int UNION SELECT f.followee FROM follows f JOIN reach r ON f.follower = r.id)
+SELECT count(DISTINCT id) FROM reach;
+
+-- case: counted_reach_depth_zero_and_inclusive
+-- category: cte
+WITH RECURSIVE reach(id, depth) AS (
+  SELECT 1, 5
+  UNION
+  SELECT f.followee, r.depth + 1 FROM follows f JOIN reach r ON f.follower = r.id WHERE r.depth < 4
+) SELECT count(DISTINCT id) FROM reach;
+WITH RECURSIVE reach(id, depth) AS (
+  SELECT 1, 0
+  UNION
+  SELECT f.followee, r.depth + 1 FROM follows f JOIN reach r ON f.follower = r.id WHERE r.depth <= 2
+) SELECT count(DISTINCT id) FROM reach;
+
+-- case: counted_reach_other_counts_not_pushed
+-- category: cte
+WITH RECURSIVE reach(id, depth) AS (
+  SELECT 1, 0
+  UNION
+  SELECT f.followee, r.depth + 1 FROM follows f JOIN reach r ON f.follower = r.id WHERE r.depth < 3
+) SELECT count(*) FROM reach;
+WITH RECURSIVE reach(id, depth) AS (
+  SELECT 1, 0
+  UNION ALL
+  SELECT f.followee, r.depth + 1 FROM follows f JOIN reach r ON f.follower = r.id WHERE r.depth < 3
+) SELECT count(DISTINCT id) FROM reach;
+WITH RECURSIVE reach(id, depth) AS (
+  SELECT 1, 0
+  UNION
+  SELECT f.followee, r.depth + 1 FROM follows f JOIN reach r ON f.follower = r.id WHERE r.depth < 3
+) SELECT count(DISTINCT depth) FROM reach;
+
+-- case: counted_reach_star_without_null_rows
+-- category: cte
+DELETE FROM follows WHERE followee IS NULL;
+WITH RECURSIVE reach(id) AS (SELECT 1 UNION SELECT f.followee FROM follows f JOIN reach r ON f.follower = r.id)
+SELECT count(*) FROM reach;
+WITH RECURSIVE reach(id) AS (SELECT 12 UNION SELECT f.followee FROM follows f JOIN reach r ON f.follower = r.id)
+SELECT count(*) FROM reach;
+WITH RECURSIVE reach(id) AS (SELECT 3 UNION SELECT f.followee FROM follows f JOIN reach r ON f.follower = r.id)
+SELECT count(*), count(*) FROM reach;
+WITH RECURSIVE reach(id) AS (SELECT 5 UNION SELECT f.follower FROM follows f JOIN reach r ON f.followee = r.id)
+SELECT count(*) FROM reach;
+
+-- case: counted_reach_in_subqueries
+-- category: cte
+SELECT (WITH RECURSIVE reach(id) AS (SELECT 1 UNION SELECT f.followee FROM follows f JOIN reach r ON f.follower = r.id)
+  SELECT count(*) FROM reach) + 1 AS n;
+SELECT x FROM (WITH RECURSIVE reach(id) AS (SELECT 1 UNION SELECT f.followee FROM follows f JOIN reach r ON f.follower = r.id)
+  SELECT count(DISTINCT id) FROM reach UNION SELECT 2.5) s(x) ORDER BY x;
+
+-- case: counted_reach_long_chain
+-- category: cte
+CREATE TABLE chain_nodes (id int PRIMARY KEY);
+CREATE TABLE chain_links (id int PRIMARY KEY, a int REFERENCES chain_nodes (id), b int REFERENCES chain_nodes (id));
+INSERT INTO chain_nodes SELECT g FROM generate_series(1, 40) g;
+INSERT INTO chain_links SELECT g, g, g + 1 FROM generate_series(1, 39) g;
+WITH RECURSIVE reach(id) AS (SELECT 1 UNION SELECT l.b FROM chain_links l JOIN reach r ON l.a = r.id)
+SELECT count(*) FROM reach;
+WITH RECURSIVE reach(id) AS (SELECT 1 UNION SELECT l.b FROM chain_links l JOIN reach r ON l.a = r.id)
+SELECT count(DISTINCT id) FROM reach;
+WITH RECURSIVE reach(id, depth) AS (SELECT 1, 0 UNION SELECT l.b, r.depth + 1 FROM chain_links l JOIN reach r ON l.a = r.id WHERE r.depth < 30)
+SELECT count(DISTINCT id) FROM reach;
+WITH RECURSIVE reach(id, depth) AS (SELECT 1, 0 UNION SELECT l.b, r.depth + 1 FROM chain_links l JOIN reach r ON l.a = r.id WHERE r.depth < 35)
+SELECT count(DISTINCT id) FROM reach;
+WITH RECURSIVE reach(id) AS (SELECT 9 UNION SELECT l.b FROM chain_links l JOIN reach r ON l.a = r.id)
+SELECT count(*) FROM reach;
