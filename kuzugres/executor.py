@@ -34,6 +34,7 @@ from kuzugres.errcodes import (
     InFailedSqlTransaction,
     InvalidColumnReference,
     InvalidParameterValue,
+    InvalidSavepointSpecification,
     InvalidTransactionState,
     NoActiveSqlTransaction,
     ReadOnlySqlTransaction,
@@ -50,8 +51,9 @@ from kuzugres.proxy.types import (
     value_from_kuzu,
 )
 from kuzugres.sequences import SessionSequences, currval, lastval, resolve_sequence
-from kuzugres.settings import SessionSettings, parse_duration_ms
+from kuzugres.settings import SETTINGS, SessionSettings, parse_duration_ms
 from kuzugres.tables import TableWriter, from_kuzu, link_edges, rows_from_kuzu, to_kuzu
+from kuzugres.translator import pgcatalog
 from kuzugres.translator.catalog import (
     Catalog,
     TableDef,
@@ -192,9 +194,14 @@ class SessionExecutor:
         self._conn: EngineConnection | None = None  # held while a Kuzu transaction is open
         self._kuzu_tx: str | None = None  # None, 'read' or 'write'
         self._holds_writer = False
+        # Savepoints of the open block (name, settings at SAVEPOINT); `_wrote` says the block
+        # wrote, after which ROLLBACK TO cannot be honoured (Kuzu has no savepoints).
+        self._savepoints: list[tuple[str, Any]] = []
+        self._wrote = False
         self._tx_start: dt.datetime | None = None
         self._stmt_start = dt.datetime.now(dt.UTC)
         self._format_key: tuple[str, str | None] | None = None
+        self._format_catalog: Catalog | None = None
         self._format = FormatContext()
 
     # ------------------------------------------------------------------ state
@@ -226,9 +233,10 @@ class SessionExecutor:
     def format_context(self) -> FormatContext:
         """How values render for this session (TimeZone, extra_float_digits)."""
         key = (self.settings.get("TimeZone") or "UTC", self.settings.get("extra_float_digits"))
-        if self._format_key != key:
-            self._format_key = key
-            self._format = FormatContext(timezone=key[0], extra_float_digits=int(key[1] or 1))
+        catalog = self.translation_catalog()
+        if self._format_key != key or self._format_catalog is not catalog:  # identity
+            self._format_key, self._format_catalog = key, catalog
+            self._format = pgcatalog.format_context(catalog, key[0], int(key[1] or 1))
         return self._format
 
     def describe_first(self, stmt: Statement) -> bool:
@@ -383,14 +391,54 @@ class SessionExecutor:
             raise NoActiveSqlTransaction(
                 f"{action.replace('_', ' ').upper()} can only be used in transaction blocks"
             )
-        raise FeatureNotSupported(
-            "savepoints are not supported",
-            hint="Kuzu has no savepoints; roll back the whole transaction instead.",
-        )
+        return self._savepoint(action, plan.savepoint or "")
+
+    def _savepoint(self, action: str, name: str) -> ResultSet:
+        """SAVEPOINT, RELEASE and ROLLBACK TO within what can be honoured exactly.
+
+        Kuzu has no savepoints and an error inside its transaction rolls the whole
+        transaction back. A savepoint is therefore exact only while the block has written
+        nothing (no data, no DDL) and reads take a fresh snapshot per statement (READ
+        COMMITTED): rolling back to it then only has to revert settings and clear the failed
+        state. That is the pattern drivers use (psycopg's TypeInfo.fetch, SQLAlchemy's
+        nested reflection). ROLLBACK TO after a write raises 0A000 and the block stays failed.
+        """
+        if action == "savepoint":
+            if self.failed:
+                raise InFailedSqlTransaction(
+                    "current transaction is aborted, commands ignored until end of "
+                    "transaction block"
+                )
+            self._savepoints.append((name, self.settings.savepoint()))
+            return ResultSet(None, [], "SAVEPOINT")
+        names = [n for n, _ in self._savepoints]
+        if name not in names:
+            raise InvalidSavepointSpecification(f'savepoint "{name}" does not exist')
+        at = len(names) - 1 - names[::-1].index(name)
+        if action == "release":
+            if self.failed:
+                raise InFailedSqlTransaction(
+                    "current transaction is aborted, commands ignored until end of "
+                    "transaction block"
+                )
+            del self._savepoints[at:]
+            return ResultSet(None, [], "RELEASE")
+        if self._wrote or self._tx_catalog is not None or self.tx_isolation != "read committed":
+            raise FeatureNotSupported(
+                "ROLLBACK TO SAVEPOINT is not supported after the transaction wrote data "
+                "or outside READ COMMITTED",
+                hint="Kuzu has no savepoints; roll back the whole transaction instead.",
+            )
+        del self._savepoints[at + 1 :]
+        self.settings.rollback_to(self._savepoints[at][1])
+        self.failed = False
+        return ResultSet(None, [], "ROLLBACK")
 
     def _open_block(self, isolation: str | None, read_only: bool | None) -> None:
         self.in_block = True
         self.failed = False
+        self._savepoints = []
+        self._wrote = False
         self._tx_start = self._stmt_start
         self.settings.begin()
         self.tx_isolation = isolation or (
@@ -428,6 +476,7 @@ class SessionExecutor:
             conn = await self._borrow(write)
             await conn.run("BEGIN TRANSACTION" if write else "BEGIN TRANSACTION READ ONLY")
             self._kuzu_tx = "write" if write else "read"
+            self._wrote = self._wrote or write
             return conn
         except BaseException:
             self._release()
@@ -1420,6 +1469,17 @@ class _EvalContext:
 
     def statement_timestamp(self) -> dt.datetime:
         return self._ex._stmt_start
+
+    def settings_rows(self) -> list[tuple[str, str, str, bool]]:
+        """pg_settings: (name, value, description, read only) of every setting."""
+        return [
+            (name, value, description, SETTINGS[name.lower()].read_only)
+            for name, value, description in self._ex.settings.all()
+        ]
+
+    def catalog(self) -> Catalog:
+        """The schema snapshot the session's statements are translated against."""
+        return self._ex.translation_catalog()
 
     def version(self) -> str:
         return (

@@ -247,6 +247,13 @@ _define(
 )
 del SETTINGS["datestyle_order_placeholder"]
 
+# Read by ORMs' reflection (SQLAlchemy compares pg_am.amname with it); kuzugres has
+# one access method and no tablespaces.
+_define(
+    SettingDef("default_table_access_method", "heap", _enum("heap")),
+    SettingDef("default_tablespace", "", _enum("")),
+)
+
 
 def _custom(name: str) -> bool:
     """Custom settings have a prefix: `kuzugres.change_reason`, `myapp.tenant`."""
@@ -385,6 +392,21 @@ class SessionSettings:
                 self._restore(key, old)
         self._saved = None
         self._local = {}
+
+    def savepoint(self) -> tuple[dict[str, str], dict[str, str | None], dict[str, str | None]]:
+        """What ROLLBACK TO SAVEPOINT restores: the values and the transaction's undo logs."""
+        return dict(self._values), dict(self._saved or {}), dict(self._local)
+
+    def rollback_to(
+        self, mark: tuple[dict[str, str], dict[str, str | None], dict[str, str | None]]
+    ) -> None:
+        """ROLLBACK TO SAVEPOINT: settings changed since `mark` (SET and SET LOCAL) revert."""
+        self._dirty = True
+        values, saved, local = mark
+        self._values = dict(values)
+        if self._saved is not None:
+            self._saved = dict(saved)
+        self._local = dict(local)
 
     def _restore(self, key: str, old: str | None) -> None:
         if old is None:

@@ -48,7 +48,7 @@ import re
 import struct
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -148,6 +148,39 @@ ANYELEMENT = 2283
 ANYNONARRAY = 2776
 UUID = 2950
 JSONB = 3802
+# catalog types (the virtual pg_catalog, translator/pgcatalog.py)
+INT2VECTOR = 22
+REGPROC = 24
+XID = 28
+OIDVECTOR = 30
+PG_NODE_TREE = 194
+INET = 869
+ACLITEM = 1033
+ACLITEM_ARRAY = 1034
+REGPROCEDURE = 2202
+REGOPER = 2203
+REGOPERATOR = 2204
+REGCLASS = 2205
+REGNAMESPACE = 4089
+REGROLE = 4096
+# information_schema's domains (OIDs of PostgreSQL 15 after initdb)
+CARDINAL_NUMBER = 13221
+CHARACTER_DATA = 13224
+SQL_IDENTIFIER = 13226
+TIME_STAMP = 13232
+YES_OR_NO = 13234
+#: OID-alias types: an OID whose text form is an object's name
+OID_ALIASES = frozenset(
+    {REGPROC, REGPROCEDURE, REGOPER, REGOPERATOR, REGCLASS, REGTYPE, REGNAMESPACE, REGROLE}
+)
+#: domain -> base type
+DOMAIN_BASE = {
+    CARDINAL_NUMBER: INT4,
+    CHARACTER_DATA: VARCHAR,
+    SQL_IDENTIFIER: NAME,
+    TIME_STAMP: TIMESTAMPTZ,
+    YES_OR_NO: VARCHAR,
+}
 
 _SCALARS: tuple[PgType, ...] = (
     PgType("bool", BOOL, 1000, 1, "B", preferred=True),
@@ -181,13 +214,36 @@ _SCALARS: tuple[PgType, ...] = (
     PgType("anynonarray", ANYNONARRAY, 0, 4, "P"),
     PgType("uuid", UUID, 2951, 16, "U"),
     PgType("jsonb", JSONB, 3807, -1, "U"),
+    PgType("int2vector", INT2VECTOR, 1006, -1, "A", INT2),
+    PgType("regproc", REGPROC, 1008, 4, "N"),
+    PgType("xid", XID, 1011, 4, "U"),
+    PgType("oidvector", OIDVECTOR, 1013, -1, "A", OID),
+    PgType("pg_node_tree", PG_NODE_TREE, 0, -1, "Z"),
+    PgType("inet", INET, 1041, -1, "I"),
+    PgType("aclitem", ACLITEM, ACLITEM_ARRAY, 12, "U"),
+    PgType("regprocedure", REGPROCEDURE, 2207, 4, "N"),
+    PgType("regoper", REGOPER, 2208, 4, "N"),
+    PgType("regoperator", REGOPERATOR, 2209, 4, "N"),
+    PgType("regclass", REGCLASS, 2210, 4, "N"),
+    PgType("regnamespace", REGNAMESPACE, 4090, 4, "N"),
+    PgType("regrole", REGROLE, 4097, 4, "N"),
+    PgType("cardinal_number", CARDINAL_NUMBER, 0, 4, "N"),
+    PgType("character_data", CHARACTER_DATA, 0, -1, "S"),
+    PgType("sql_identifier", SQL_IDENTIFIER, 0, 64, "S"),
+    PgType("time_stamp", TIME_STAMP, 0, 8, "D"),
+    PgType("yes_or_no", YES_OR_NO, 0, -1, "S"),
 )
 
 # record's array type is left out: anonymous records have no codec here.
 _ARRAYS: tuple[PgType, ...] = tuple(
     PgType("_" + t.name, t.array_oid, 0, -1, "A", t.oid)
     for t in _SCALARS
-    if t.array_oid and t.oid != RECORD
+    if t.array_oid and t.oid != RECORD and t.category != "A"
+)
+# int2vector[] and oidvector[] are arrays of arrays: their elements are the vector types
+_ARRAYS += (
+    PgType("_int2vector", 1006, 0, -1, "A", INT2VECTOR),
+    PgType("_oidvector", 1013, 0, -1, "A", OIDVECTOR),
 )
 
 TYPES_BY_OID: dict[int, PgType] = {t.oid: t for t in _SCALARS + _ARRAYS}
@@ -223,6 +279,14 @@ def type_by_oid(oid: int) -> PgType:
         return TYPES_BY_OID[oid]
     except KeyError:
         raise UndefinedObject(f"type with OID {oid} does not exist") from None
+
+
+def type_by_parsed_name(name: str) -> PgType:
+    """Resolve the last name of a parsed TypeName (pglast): the grammar already turned
+    unquoted ``char`` into ``bpchar``, so a bare ``char`` left there is the quoted one-byte
+    ``"char"``."""
+    base, bracket, rest = name.partition("[")
+    return type_by_name(('"char"' if base.lower() == "char" else base) + bracket + rest)
 
 
 _TYPMOD_RE = re.compile(r"\s*\(\s*\d+\s*(?:,\s*-?\d+\s*)?\)")
@@ -357,6 +421,12 @@ class FormatContext:
     extra_float_digits: int = 1
     interval_style: str = "postgres"
     datestyle: str = "ISO, MDY"
+    #: OID-alias types (regclass ...): (type OID, object OID) -> the object's name as
+    #: the type prints it, None when there is no such object (then the number prints).
+    #: Bound to the session's catalog snapshot by the executor.
+    oid_name: Callable[[int, int], str | None] | None = field(default=None, compare=False)
+    #: the reverse, for text input: (type OID, name) -> OID; raises PostgreSQL's error.
+    oid_of: Callable[[int, str], int] | None = field(default=None, compare=False)
 
 
 _DEFAULT_CTX = FormatContext()
@@ -569,7 +639,25 @@ def _out_timetz(value: Any, ctx: FormatContext) -> str:
 
 def _out_regtype(value: Any, ctx: FormatContext) -> str:
     oid = int(value)
-    return format_type(oid) if oid in TYPES_BY_OID else str(oid)
+    if oid in TYPES_BY_OID:
+        return format_type(oid)
+    return _out_alias(REGTYPE, value, ctx)
+
+
+def _make_out_alias(type_oid: int) -> TextEncoder:
+    return lambda value, ctx: _out_alias(type_oid, value, ctx)
+
+
+def _out_alias(type_oid: int, value: Any, ctx: FormatContext) -> str:
+    oid = int(value)
+    if oid == 0:
+        return "-"
+    name = ctx.oid_name(type_oid, oid) if ctx.oid_name is not None else None
+    return name if name is not None else str(oid)
+
+
+def _out_vector(value: Any, ctx: FormatContext) -> str:
+    return " ".join(str(v) for v in value)
 
 
 def _interval_fields(value: Interval) -> tuple[int, int, int, int, int, int, int]:
@@ -699,9 +787,17 @@ _TEXT_ENCODERS: dict[int, TextEncoder] = {
     REGTYPE: _out_regtype,
     UUID: _out_uuid,
     JSONB: _out_jsonb,
+    INT2VECTOR: _out_vector,
+    OIDVECTOR: _out_vector,
+    XID: _out_int,
+    PG_NODE_TREE: _out_str,
+    INET: _out_str,
+    ACLITEM: _out_str,
+    **{oid: _make_out_alias(oid) for oid in OID_ALIASES - {REGTYPE}},
     RECORD: _out_record,
     2287: _out_record_array,  # record[]
 }
+_TEXT_ENCODERS.update({domain: _TEXT_ENCODERS[base] for domain, base in DOMAIN_BASE.items()})
 
 _ARRAY_SPECIAL = frozenset(',{}"\\' + _PG_SPACE)
 
@@ -1084,7 +1180,40 @@ def _in_regtype(text: str, ctx: FormatContext) -> int:
     stripped = text.strip(_PG_SPACE)
     if stripped.isdigit():  # regtypein takes a bare OID as it is
         return _in_oid(stripped, ctx)
-    return type_by_name(stripped).oid
+    try:
+        return type_by_name(stripped).oid
+    except UndefinedObject:
+        if ctx.oid_of is None:
+            raise
+        return ctx.oid_of(REGTYPE, stripped)
+
+
+def _make_in_alias(type_oid: int) -> TextDecoder:
+    def decode(text: str, ctx: FormatContext) -> int:
+        stripped = text.strip(_PG_SPACE)
+        if stripped.isdigit():  # a bare OID is taken as it is
+            return _in_oid(stripped, ctx)
+        if stripped == "-":
+            return 0
+        if ctx.oid_of is None:
+            raise FeatureNotSupported(f"{type_by_oid(type_oid).name} input needs a catalog")
+        return ctx.oid_of(type_oid, stripped)
+
+    return decode
+
+
+def _in_vector(elem: int) -> TextDecoder:
+    def decode(text: str, ctx: FormatContext) -> list[int]:
+        return [_TEXT_DECODERS[elem](part, ctx) for part in text.split()]
+
+    return decode
+
+
+def _in_xid(text: str, ctx: FormatContext) -> int:
+    stripped = text.strip(_PG_SPACE)
+    if not _INT_RE.fullmatch(stripped):
+        raise _syntax("xid", text)
+    return int(stripped) % 2**32
 
 
 def _in_uuid(text: str, ctx: FormatContext) -> uuid.UUID:
@@ -1347,7 +1476,15 @@ _TEXT_DECODERS: dict[int, TextDecoder] = {
     REGTYPE: _in_regtype,
     UUID: _in_uuid,
     JSONB: _in_jsonb,
+    INT2VECTOR: _in_vector(INT2),
+    OIDVECTOR: _in_vector(OID),
+    XID: _in_xid,
+    PG_NODE_TREE: _in_str,
+    INET: _in_str,
+    ACLITEM: _in_str,
+    **{oid: _make_in_alias(oid) for oid in OID_ALIASES - {REGTYPE}},
 }
+_TEXT_DECODERS.update({domain: _TEXT_DECODERS[base] for domain, base in DOMAIN_BASE.items()})
 
 _MAXDIM = 6
 
@@ -1673,11 +1810,12 @@ def _dec_name(data: bytes) -> str:
 
 
 def _enc_char(value: Any) -> bytes:
-    return str(value).encode("latin-1", errors="replace")[:1]
+    # charsend always sends one byte: the empty "char" is byte 0 (SQLAlchemy tests for it).
+    return str(value).encode("latin-1", errors="replace")[:1] or b"\x00"
 
 
 def _dec_char(data: bytes) -> str:
-    return data[:1].decode("latin-1")
+    return data[:1].decode("latin-1").rstrip("\x00")
 
 
 def _enc_bytes(value: Any) -> bytes:
@@ -1931,7 +2069,11 @@ _BINARY_CODECS: dict[int, tuple[BinaryEncoder, BinaryDecoder]] = {
     REGTYPE: (_enc_oid, _dec_oid),
     UUID: (_enc_uuid, _dec_uuid),
     JSONB: (_enc_jsonb, _dec_jsonb),
+    XID: (_enc_oid, _dec_oid),
+    PG_NODE_TREE: (_enc_str, _dec_str),
+    **{oid: (_enc_oid, _dec_oid) for oid in OID_ALIASES},
 }
+_BINARY_CODECS.update({domain: _BINARY_CODECS[base] for domain, base in DOMAIN_BASE.items()})
 
 _I32 = struct.Struct(">i")
 

@@ -184,9 +184,41 @@ def test_transaction_warnings_and_commands(node: NodeProcess) -> None:
         with pytest.raises(errors.NoActiveSqlTransaction):
             c.execute("SAVEPOINT s1")
         c.execute("BEGIN")
-        with pytest.raises(errors.FeatureNotSupported):
-            c.execute("SAVEPOINT s1")
+        c.execute("SAVEPOINT s1")
+        c.execute("RELEASE SAVEPOINT s1")
+        with pytest.raises(errors.InvalidSavepointSpecification):
+            c.execute("RELEASE SAVEPOINT s1")
         c.execute("ROLLBACK")
+
+
+def test_savepoints_before_any_write(node: NodeProcess) -> None:
+    """Savepoints are honoured exactly while the block has not written (Kuzu has none)."""
+    table = make_table(node)
+    with psycopg.connect(node.dsn, autocommit=True) as c:
+        c.execute("BEGIN")
+        c.execute("SET LOCAL application_name = 'outer'")
+        c.execute("SAVEPOINT a")
+        c.execute("SET application_name = 'inner'")
+        with pytest.raises(errors.DivisionByZero):
+            c.execute("SELECT 1 / 0")
+        with pytest.raises(errors.InFailedSqlTransaction):
+            c.execute("SELECT 1")
+        c.execute("ROLLBACK TO SAVEPOINT a")
+        assert c.execute("SHOW application_name").fetchone() == ("outer",)
+        c.execute("SAVEPOINT b")
+        c.execute("ROLLBACK TO a")  # b is gone, a stays
+        with pytest.raises(errors.InvalidSavepointSpecification):
+            c.execute("RELEASE b")
+        c.execute("ROLLBACK")
+        c.execute("BEGIN")
+        c.execute("SAVEPOINT a")
+        insert(c, table, 1)
+        with pytest.raises(errors.FeatureNotSupported):
+            c.execute("ROLLBACK TO SAVEPOINT a")  # the write cannot be undone alone
+        with pytest.raises(errors.InFailedSqlTransaction):
+            c.execute("SELECT 1")
+        c.execute("ROLLBACK")
+        assert ids(c, table) == []
 
 
 def test_idle_in_transaction_timeout(node: NodeProcess) -> None:

@@ -26,7 +26,7 @@ from kuzugres.errcodes import (
     UndefinedTable,
 )
 from kuzugres.errors import PgError
-from kuzugres.proxy.types import type_by_name
+from kuzugres.proxy.types import type_by_parsed_name
 from kuzugres.translator.catalog import (
     ROWID,
     Catalog,
@@ -187,7 +187,7 @@ def _type_of(tn: Any) -> tuple[int, int, bool]:
         base = _SERIALS[base]
     if tn.arrayBounds:
         base += "[]"
-    pgtype = type_by_name(base)
+    pgtype = type_by_parsed_name(base)
     mods = [int(getattr(m.val, "ival", 0)) for m in (tn.typmods or ()) if _is_const(m)]
     typmod = -1
     if mods:

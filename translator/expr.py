@@ -80,6 +80,7 @@ from kuzugres.proxy.types import (
     BPCHAR,
     BYTEA,
     DATE,
+    DOMAIN_BASE,
     FLOAT4,
     FLOAT8,
     INT2,
@@ -91,6 +92,7 @@ from kuzugres.proxy.types import (
     NAME,
     NUMERIC,
     OID,
+    OID_ALIASES,
     REGTYPE,
     TEXT,
     TIME,
@@ -111,15 +113,17 @@ from kuzugres.proxy.types import (
     parse_json,
     round_float4,
     time_zone,
-    type_by_name,
+    type_by_parsed_name,
 )
 from kuzugres.registry import registrar
+from kuzugres.translator import pgcatalog
 
 # ---------------------------------------------------------------------------
 # Types: the registry, names and text I/O are proxy/types.py's; what is here is
 # only how expressions group them.
 
 _INT_TYPES = (INT2, INT4, INT8)
+_OID_LIKE = frozenset({OID} | OID_ALIASES)
 _NUMERIC_LADDER = (INT2, INT4, INT8, NUMERIC, FLOAT4, FLOAT8)
 _STRING_TYPES = (TEXT, VARCHAR, BPCHAR, NAME)
 
@@ -338,11 +342,18 @@ class EvalContext(Protocol):
 
 @dataclass(frozen=True)
 class Column:
-    """One result column: name, type OID and type modifier."""
+    """One result column: name, type OID and type modifier.
+
+    `table_oid`/`column` name the table column it comes from, as RowDescription reports
+    it (pgjdbc and BI tools use them for metadata and updatable result sets); 0 for a
+    computed column.
+    """
 
     name: str
     type_oid: int
     typmod: int = -1
+    table_oid: int = field(default=0, compare=False)
+    column: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -368,7 +379,10 @@ class _Env:
 
     @property
     def fmt(self) -> FormatContext:
-        return FormatContext(self.ctx.timezone, self.ctx.extra_float_digits)
+        catalog = getattr(self.ctx, "catalog", None)  # the session's schema snapshot
+        if catalog is None:
+            return FormatContext(self.ctx.timezone, self.ctx.extra_float_digits)
+        return pgcatalog.format_context(catalog(), self.ctx.timezone, self.ctx.extra_float_digits)
 
     @property
     def tz(self) -> dt.tzinfo:
@@ -484,6 +498,12 @@ def _cast_converter(src: int, dst: int) -> Converter | None:
     """How to convert a value of type `src` to `dst` in an explicit cast, or None."""
     if src == dst:
         return lambda v, env: v
+    if (src in _OID_LIKE or src in _INT_TYPES) and dst in _OID_LIKE:
+        return _int_from(OID, src) if src == INT8 else lambda v, env: v
+    if src in _OID_LIKE and dst in _INT_TYPES:
+        return _int_from(dst, OID)
+    if src in DOMAIN_BASE:  # a domain casts as its base type
+        return _cast_converter(DOMAIN_BASE[src], dst)
     src_t, dst_t = TYPES_BY_OID.get(src), TYPES_BY_OID.get(dst)
     if src_t is None or dst_t is None:
         return None
@@ -1045,6 +1065,17 @@ class _Compiler:
         text = e.literal
         if target in (UNKNOWN, TEXT, VARCHAR, BPCHAR):
             return Expr(target, lambda env: text, e.location)
+        if target in OID_ALIASES:  # a name: resolved in the session's catalog snapshot
+            position = self.pos(e.location)
+
+            def resolve(env: _Env) -> Any:
+                try:
+                    return _from_text(target, text, env.fmt)
+                except PgError as err:
+                    err.position = err.position or position
+                    raise
+
+            return Expr(target, resolve, e.location)
         try:
             value = _from_text(target, text)
         except PgError as err:
@@ -1200,7 +1231,7 @@ def _resolve_type_name(tn: ast.TypeName, sql: str) -> tuple[int, int]:
     try:
         if len(names) > 1 and names[0] != "pg_catalog":
             raise UndefinedObject("only pg_catalog types exist")
-        oid = type_by_name(name).oid
+        oid = type_by_parsed_name(name).oid
     except UndefinedObject:
         shown = ".".join(names)
         raise UndefinedObject(
@@ -1446,9 +1477,30 @@ def _row_sublink(c: _Compiler, node: Any, sub: SubqueryRows, is_any: bool) -> Ex
     return Expr(BOOL, run, node.location)
 
 
+#: The collations kuzugres compares with: byte order of UTF-8, which is "C" (the
+#: database's collation, see pg_database) and the same for "POSIX" and ucs_basic.
+_COLLATIONS = frozenset({"default", "C", "POSIX", "ucs_basic"})
+
+
 @_compiles(ast.CollateClause)
 def _c_collate(c: _Compiler, node: Any) -> Expr:
-    raise c.unsupported("COLLATE", node.location)
+    names = [n.sval for n in node.collname]
+    if names[-1] not in _COLLATIONS or (len(names) > 1 and names[0] != "pg_catalog"):
+        raise make_error(
+            "42704",
+            f'collation "{".".join(names)}" for encoding "UTF8" does not exist',
+            position=c.pos(node.location),
+        )
+    arg = c.expr(node.arg)
+    if arg.type == UNKNOWN:
+        arg = c.coerce(arg, TEXT, explicit=False, location=node.location)
+    if arg.type not in _STRING_TYPES and arg.type not in DOMAIN_BASE:
+        raise make_error(
+            "42804",
+            f"collations are not supported by type {format_type(arg.type)}",
+            position=c.pos(node.location),
+        )
+    return arg
 
 
 @_compiles(ast.RowExpr)
@@ -2604,13 +2656,6 @@ _function("version", (), TEXT, _ctx_call(lambda ctx: ctx.version()))
 _function("current_database", (), NAME, _ctx_call(lambda ctx: ctx.database))
 _function("current_user", (), NAME, _ctx_call(lambda ctx: ctx.user))
 _function("session_user", (), NAME, _ctx_call(lambda ctx: ctx.user))
-_function("current_schema", (), NAME, _simple(lambda: "public"))
-_function(
-    "current_schemas",
-    (BOOL,),
-    1003,
-    _simple(lambda implicit: ["pg_catalog", "public"] if implicit else ["public"]),
-)
 _function(
     ("now", "transaction_timestamp"),
     (),
@@ -2663,7 +2708,7 @@ _function(
     "format_type",
     (OID, INT4),
     TEXT,
-    lambda call, oid, mod: None if oid is None else format_type(oid, mod),
+    lambda call, oid, mod: None if oid is None else _format_any_type(oid, mod),
     strict=False,
 )
 _function("gen_random_uuid", (), UUID, _simple(uuid.uuid4))
@@ -3491,13 +3536,16 @@ def _with_location(clause: ast.WithClause) -> int | None:
 
 @dataclass(frozen=True)
 class ScopeColumn:
-    """One slot of a row: the range variable it belongs to, its name and type."""
+    """One slot of a row: the range variable it belongs to, its name and type (and the
+    table column it comes from, see `Column`)."""
 
     relation: str | None
     name: str
     type_oid: int
     typmod: int = -1
     hidden: bool = False
+    table_oid: int = field(default=0, compare=False)
+    column: int = field(default=0, compare=False)
 
 
 def _error_position(location: int | None) -> int | None:
@@ -4344,6 +4392,46 @@ def values_equal_for_grouping(type_oid: int, a: object, b: object) -> bool:
     return compare(type_oid, a, b) == 0
 
 
+# ---------------------------------------------------------------------------- psql / catalog clients
+# (additions for psql's describe queries; kept together so parallel work merges cleanly)
+
+
+@_colname_rule(ast.SubLink)
+def _cn_sublink(node: Any) -> tuple[str | None, int]:
+    """EXISTS -> exists, ARRAY(...) -> array, (SELECT x ...) -> the subquery's column name."""
+    kind = node.subLinkType
+    if kind == enums.SubLinkType.EXISTS_SUBLINK:
+        return "exists", 2
+    if kind == enums.SubLinkType.ARRAY_SUBLINK:
+        return "array", 2
+    if kind == enums.SubLinkType.EXPR_SUBLINK and isinstance(node.subselect, ast.SelectStmt):
+        select = node.subselect
+        while select.op != enums.SetOperation.SETOP_NONE and select.larg is not None:
+            select = select.larg
+        if select.targetList:
+            target = select.targetList[0]
+            return target.name or _figure_colname(target.val)[0] or "?column?", 2
+    return None, 0
+
+
+def _format_any_type(oid: int, typmod: int | None) -> str:
+    """format_type() for every built-in type, those kuzugres cannot store included."""
+    text = format_type(oid, typmod)
+    if text != "???":
+        return text
+    from kuzugres.translator.pgcatalog import builtin_type
+
+    row = builtin_type(oid)
+    if row is None:
+        return text
+    if row.get("typelem") and row.get("typcategory") == "A":
+        return _format_any_type(int(row["typelem"]), typmod) + "[]"
+    return _SQL_SPELLINGS.get(oid, str(row["typname"]))
+
+
+_SQL_SPELLINGS = {1560: "bit", 1562: "bit varying"}  # format_type's SQL-standard names
+
+
 # More built-in functions live in their own modules; they register into
 # _FUNCTIONS/_OPERATORS on import.
-from . import functions_datetime, functions_extra  # noqa: E402, F401
+from . import functions_catalog, functions_datetime, functions_extra  # noqa: E402, F401

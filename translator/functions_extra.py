@@ -94,6 +94,7 @@ _SRFS = (
     "unnest",
     "regexp_split_to_table",
     "generate_subscripts",
+    "pg_partition_ancestors",
 )
 
 

@@ -39,6 +39,7 @@ from kuzugres.errcodes import (
 )
 from kuzugres.errors import make_error
 from kuzugres.proxy import types as T
+from kuzugres.translator import pgcatalog
 from kuzugres.translator.catalog import Catalog, TableDef, ViewDef
 from kuzugres.translator.expr import (
     AggregateSpec,
@@ -136,16 +137,23 @@ def _walk_all(node: Any) -> Iterator[Any]:
 
 
 def needs_query(node: Any) -> bool:
-    """Whether a FROM-less SELECT still reads tables (WITH, subqueries, set operation branches)."""
+    """Whether a FROM-less SELECT needs the query engine: it reads tables (WITH,
+    subqueries, set operation branches) or returns a set (`SELECT unnest(...)`)."""
     return any(
         isinstance(n, ast.RangeVar | ast.SubLink | ast.WithClause | ast.RangeSubselect)
         for n in _walk_all(node)
+    ) or any(
+        isinstance(rt.val, ast.FuncCall) and rt.val.funcname[-1].sval in _SELECT_LIST_SRFS
+        for rt in getattr(node, "targetList", None) or ()
     )
 
 
 def table_scope(table: TableDef, alias: str) -> list[ScopeColumn]:
     """The row layout of a scan: the visible columns, then the hidden key."""
-    cols = [ScopeColumn(alias, c.name, c.type_oid, c.typmod) for c in table.columns]
+    cols = [
+        ScopeColumn(alias, c.name, c.type_oid, c.typmod, table_oid=table.oid, column=c.attnum)
+        for c in table.columns
+    ]
     cols.append(ScopeColumn(alias, KEY_SLOT, T.TEXT, hidden=True))
     return cols
 
@@ -871,6 +879,13 @@ class _Builder:
             if q.correlated:
                 hits.append(1)
             return _Src(_renamed(base, colnames, alias, self.pos(node)), _memoized(q))
+        if node.schemaname in pgcatalog.SYSTEM_SCHEMAS or (
+            node.schemaname is None
+            and pgcatalog.shadows_user_relation(
+                node.relname, self.catalog.search_path, self.catalog
+            )
+        ):
+            return self.catalog_relation(node, alias, colnames)
         view = self.catalog.view(node.relname, node.schemaname)
         if view is not None:
             return self.view(view, alias, colnames, self.pos(node))
@@ -947,6 +962,30 @@ class _Builder:
             return run.scanned[len(scans) + len(traversals) + index]
 
         return _Src(_renamed(base, colnames, alias, self.pos(node)), rows)
+
+    def catalog_relation(self, node: Any, alias: str, colnames: Any) -> _Src:
+        """A pg_catalog or information_schema relation (translator/pgcatalog.py)."""
+        shape = pgcatalog.lookup(node.relname, node.schemaname, self.catalog.search_path)
+        if shape is None:
+            raise UndefinedTable(
+                f'relation "{node.schemaname}.{node.relname}" does not exist',
+                position=self.pos(node),
+            )
+        base = [
+            Column(name, oid, typmod, table_oid=shape.oid, column=i)
+            for i, (name, oid, typmod) in enumerate(shape.columns, start=1)
+        ]
+        catalog = self.catalog
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            ctx = run.ctx
+            built = pgcatalog.rows(shape, pgcatalog.Env(catalog, ctx.user, ctx.database, ctx))
+            return [r + (shape.oid,) for r in built]  # the hidden system column tableoid
+
+        # `tableoid` (psql's \dd reads it) is hidden: not part of `*`.
+        cols = _renamed(base, colnames, alias, self.pos(node))
+        cols.append(ScopeColumn(alias, "tableoid", T.OID, -1, hidden=True))
+        return _Src(cols, rows)
 
     def view(self, view: ViewDef, alias: str, colnames: Any, position: int | None) -> _Src:
         """A view in FROM: its defining SELECT expanded as a subquery (compiled in its text)."""
@@ -1184,7 +1223,13 @@ class _Builder:
         if coldefs or not isinstance(call, ast.FuncCall):
             raise FeatureNotSupported("column definition lists are not supported yet")
         name = call.funcname[-1].sval
-        scope = self.lateral_scope(left, outer, hits) or _QScope((), hits=hits)
+        # With nothing to its left the arguments may still reference an enclosing query:
+        # a _QScope records that in `hits`, so the enclosing subquery is correlated.
+        scope = (
+            self.lateral_scope(left, outer, hits)
+            if left is not None
+            else _QScope((), outer=outer, hits=hits)
+        )
         args = [
             compile_expr(a, self.sql, self.params, scope, subquery=self.subquery)
             for a in call.args or ()
@@ -1354,17 +1399,28 @@ class _Builder:
         targets: list[_Target] = []
         for i, ((tnode, label), slot) in enumerate(zip(target_nodes, star_slots, strict=True)):
             forced = want[i] if want is not None else None
+            origin = (
+                scope.columns[slot]
+                if slot is not None
+                else _origin(tnode, scope.columns)
+                if isinstance(tnode, ast.ColumnRef)
+                else None
+            )
             if slot is not None and forced is None:
                 if grouping is not None:
                     k = grouping.key_slots.index(slot)
-                    targets.append(_Target(_SlotExpr(k, scope.columns[slot]), label))
+                    targets.append(_Target(_SlotExpr(k, scope.columns[slot]), label, origin))
                 else:
-                    targets.append(_Target(_SlotExpr(slot, scope.columns[slot]), label))
+                    targets.append(_Target(_SlotExpr(slot, scope.columns[slot]), label, origin))
                 continue
             if slot is not None:
                 c = scope.columns[slot]
                 names = (c.relation, c.name) if c.relation else (c.name,)
                 tnode = ast.ColumnRef(fields=tuple(ast.String(sval=n) for n in names))
+            srf = self.set_returning(tnode, post_scope, tslots(tnode))
+            if srf is not None:
+                targets.append(_Target(srf, label))
+                continue
             e = compile_expr(
                 tnode,
                 sql,
@@ -1375,7 +1431,7 @@ class _Builder:
                 expected_oid=forced,
                 target_name=label,
             )
-            targets.append(_Target(e, label))
+            targets.append(_Target(e, label, origin if e.type_oid == origin_type(origin) else None))
         having = None
         if node.havingClause is not None:
             assert grouping is not None
@@ -1413,7 +1469,16 @@ class _Builder:
                 )
         limit = _limit_expr(node.limitCount, sql, params)
         offset = _limit_expr(node.limitOffset, sql, params)
-        columns = [Column(t.name, t.expr.type_oid, t.expr.typmod) for t in targets]
+        columns = [
+            Column(
+                t.name,
+                t.expr.type_oid,
+                t.expr.typmod,
+                table_oid=t.origin.table_oid if t.origin is not None else 0,
+                column=t.origin.column if t.origin is not None else 0,
+            )
+            for t in targets
+        ]
         unknown = [_is_untyped(t) if t is not None else False for t, _ in target_nodes]
         source_rows = source.rows
         has_group_by = bool(group_items)
@@ -1437,15 +1502,17 @@ class _Builder:
             produced = []
             for r in rows:
                 rr = r + outer_row
-                out = tuple(t.expr.evaluate(rr, params_, ctx) for t in targets)
-                keys = tuple(
-                    o.expr.evaluate(out if o.on_output else rr, params_, ctx) for o in order
-                )
-                don = tuple(
-                    e.evaluate(out if isinstance(e, _SlotExpr) and e.output else rr, params_, ctx)
-                    for e in distinct_on
-                )
-                produced.append((out, keys, don))
+                for out in _project(targets, rr, params_, ctx):
+                    keys = tuple(
+                        o.expr.evaluate(out if o.on_output else rr, params_, ctx) for o in order
+                    )
+                    don = tuple(
+                        e.evaluate(
+                            out if isinstance(e, _SlotExpr) and e.output else rr, params_, ctx
+                        )
+                        for e in distinct_on
+                    )
+                    produced.append((out, keys, don))
             if order:
                 produced.sort(
                     key=lambda p: tuple(
@@ -1522,6 +1589,30 @@ class _Builder:
             aggregates.append(pushed)
         self.scans[index] = GroupedScan(base, tuple(keys), tuple(aggregates))
         return index
+
+    def set_returning(self, node: Any, scope: Scope, slots: dict[int, int]) -> _SetReturning | None:
+        """A set-returning function called at the top of a select-list item (PostgreSQL's
+        ProjectSet): each input row yields as many rows as its longest such function."""
+        if not (
+            isinstance(node, ast.FuncCall)
+            and node.over is None
+            and not node.agg_star
+            and node.funcname[-1].sval in _SELECT_LIST_SRFS
+            and (len(node.funcname) == 1 or node.funcname[0].sval == "pg_catalog")
+        ):
+            return None
+        args = [
+            compile_expr(a, self.sql, self.params, scope, slots=slots, subquery=self.subquery)
+            for a in node.args or ()
+        ]
+        gen, cols = _table_function(node.funcname[-1].sval, args, self.pos(node))
+        if len(cols) != 1:
+            raise FeatureNotSupported(
+                f"{node.funcname[-1].sval}() returning a record in the select list is not "
+                "supported yet",
+                position=self.pos(node),
+            )
+        return _SetReturning(args, gen, cols[0].type_oid, cols[0].typmod)
 
     # -- window functions
     def window(
@@ -2232,7 +2323,14 @@ def _renamed(
             position=position,
         )
     return [
-        ScopeColumn(alias, names[i] if i < len(names) else c.name, c.type_oid, c.typmod)
+        ScopeColumn(
+            alias,
+            names[i] if i < len(names) else c.name,
+            c.type_oid,
+            c.typmod,
+            table_oid=c.table_oid,
+            column=c.column,
+        )
         for i, c in enumerate(columns)
     ]
 
@@ -2319,6 +2417,29 @@ def _table_function(
             return out
 
         return series, [Column("generate_series", rtype)]
+    if name == "generate_subscripts" and len(args) in (2, 3):
+
+        def subscripts(vals: list[Any]) -> Rows:
+            array, dim = vals[0], vals[1]
+            if array is None or dim is None or not array:
+                return []
+            level: Any = array
+            for _ in range(dim - 1):
+                if not level or not isinstance(level[0], list):
+                    return []
+                level = level[0]
+            n = len(level)
+            order = range(n, 0, -1) if len(vals) > 2 and vals[2] else range(1, n + 1)
+            return [(i,) for i in order]
+
+        return subscripts, [Column("generate_subscripts", T.INT4)]
+    if name == "pg_partition_ancestors" and len(args) == 1:
+        # kuzugres has no partitions: a relation is its own only ancestor
+
+        def ancestors(vals: list[Any]) -> Rows:
+            return [] if vals[0] is None else [(vals[0],)]
+
+        return ancestors, [Column("relid", T.REGCLASS)]
     if name in _JSONB_SETS and len(args) == 1 and types[0] in (T.JSONB, T.UNKNOWN, T.TEXT):
         if types[0] != T.JSONB:
             raise make_error(
@@ -2634,6 +2755,19 @@ def _add_dependent_keys(g: _Grouping, scope: _QScope, source: _Src) -> None:
 class _Target:
     expr: RowExpr
     name: str
+    origin: ScopeColumn | None = None  # the table column a plain column reference reads
+
+
+def _origin(ref: Any, columns: Sequence[ScopeColumn]) -> ScopeColumn | None:
+    """The table column a plain column reference reads (None: computed or ambiguous)."""
+    slot = column_slot(ref, columns)
+    if slot is None or not columns[slot].table_oid:
+        return None
+    return columns[slot]
+
+
+def origin_type(origin: ScopeColumn | None) -> int | None:
+    return origin.type_oid if origin is not None else None
 
 
 def compile_query(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> QueryPlan:
@@ -2671,6 +2805,51 @@ class _SlotExpr:
 
     def evaluate(self, row: Sequence[Any], params: Sequence[Any], ctx: EvalContext) -> Any:
         return row[self.slot]
+
+
+@dataclass(frozen=True)
+class _SetReturning:
+    """A select-list item that is a set-returning function call (see `_project`)."""
+
+    args: list[RowExpr]
+    gen: Callable[[list[Any]], Rows]
+    type_oid: int
+    typmod: int = -1
+
+    def values(self, row: Sequence[Any], params: Sequence[Any], ctx: EvalContext) -> list[Any]:
+        return [r[0] for r in self.gen([a.evaluate(row, params, ctx) for a in self.args])]
+
+    def evaluate(self, row: Sequence[Any], params: Sequence[Any], ctx: EvalContext) -> Any:
+        raise AssertionError("a set-returning item is expanded by _project")
+
+
+#: Set-returning functions allowed at the top of a select-list item.
+_SELECT_LIST_SRFS = frozenset(
+    {"unnest", "generate_series", "generate_subscripts", "pg_partition_ancestors"}
+)
+
+
+def _project(
+    targets: Sequence[_Target], row: Sequence[Any], params: Sequence[Any], ctx: EvalContext
+) -> Iterator[tuple[Any, ...]]:
+    """The output rows of one input row: one, or with set-returning items as many as the
+    longest of them yields, the shorter ones padded with NULL (PostgreSQL 10+)."""
+    sets = {
+        i: t.expr.values(row, params, ctx)
+        for i, t in enumerate(targets)
+        if isinstance(t.expr, _SetReturning)
+    }
+    if not sets:
+        yield tuple(t.expr.evaluate(row, params, ctx) for t in targets)
+        return
+    plain = [
+        None if i in sets else t.expr.evaluate(row, params, ctx) for i, t in enumerate(targets)
+    ]
+    for j in range(max(len(v) for v in sets.values())):
+        out = list(plain)
+        for i, v in sets.items():
+            out[i] = v[j] if j < len(v) else None
+        yield tuple(out)
 
 
 @dataclass(frozen=True)

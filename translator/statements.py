@@ -26,7 +26,7 @@ from kuzugres.errcodes import (
     UndefinedColumn,
 )
 from kuzugres.errors import PgError
-from kuzugres.proxy.types import type_by_name
+from kuzugres.proxy.types import type_by_parsed_name
 from kuzugres.registry import registrar
 from kuzugres.translator import ddl, ddl_alter, ddl_objects, dml, expr, pushdown, query
 from kuzugres.translator.catalog import Catalog
@@ -665,7 +665,7 @@ def _type_oid(tn: Any) -> int:
     name = names[-1]
     if tn.arrayBounds:
         name += "[]"
-    return type_by_name(name).oid
+    return type_by_parsed_name(name).oid
 
 
 def _typmod(tn: Any) -> int:

@@ -1,0 +1,130 @@
+"""Generate translator/pgdata/*.json: PostgreSQL 15's built-in catalog rows.
+
+The virtual pg_catalog (translator/pgcatalog.py) serves the rows PostgreSQL itself has
+for built-in objects (types, access methods, collations, ranges, functions clients look
+up) with PostgreSQL's own OIDs, so clients that cache type OIDs or look up `array_in`
+see what a real server shows. This tool reads them from a throwaway PostgreSQL 15
+(tests/pgserver.py) and writes one JSON file per catalog: the column names and type
+OIDs, then every row as PostgreSQL's text output of each column (None for NULL).
+
+Usage: .venv/bin/python tools/gen_pg_catalog_data.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.pgserver import start_postgres  # noqa: E402
+
+OUT = ROOT / "translator" / "pgdata"
+
+#: catalog -> the query choosing its built-in rows (ordered by oid, text output)
+QUERIES = {
+    # built-in scalar, array, pseudo, range and multirange types (not the row types
+    # of system catalogs and views), and information_schema's domains
+    "pg_type": "SELECT * FROM pg_catalog.pg_type WHERE (typnamespace = 11 AND typrelid = 0) "
+    "OR (typnamespace = 'information_schema'::regnamespace AND typtype = 'd') ORDER BY oid",
+    "pg_am": "SELECT * FROM pg_catalog.pg_am ORDER BY oid",
+    "pg_collation": "SELECT * FROM pg_catalog.pg_collation WHERE collname IN "
+    "('default', 'C', 'POSIX', 'ucs_basic') ORDER BY oid",
+    "pg_range": "SELECT * FROM pg_catalog.pg_range ORDER BY rngtypid",
+    "pg_proc": "SELECT * FROM pg_catalog.pg_proc WHERE pronamespace = 11 ORDER BY oid",
+    "pg_operator": "SELECT * FROM pg_catalog.pg_operator ORDER BY oid",
+    "pg_cast": "SELECT * FROM pg_catalog.pg_cast ORDER BY oid",
+    "pg_language": "SELECT * FROM pg_catalog.pg_language ORDER BY oid",
+    "pg_opclass": "SELECT * FROM pg_catalog.pg_opclass ORDER BY oid",
+    "pg_tablespace": "SELECT oid, spcname, 10::oid AS spcowner, NULL::aclitem[] AS spcacl, "
+    "NULL::text[] AS spcoptions FROM pg_catalog.pg_tablespace ORDER BY oid",
+}
+
+
+def dump(conn: psycopg.Connection, query: str) -> dict[str, object]:
+    with conn.cursor() as cur:
+        # text output of every column, exactly as PostgreSQL prints it
+        cur.execute(query)
+        assert cur.description is not None
+        columns = [[d.name, d.type_code] for d in cur.description]
+        names = ", ".join(f'("{d.name}")::text' for d in cur.description)
+        cur.execute(f"SELECT {names} FROM ({query}) AS q")
+        rows = cur.fetchall()
+    return {"columns": columns, "rows": [list(r) for r in rows]}
+
+
+#: the relations the virtual catalog serves: their columns (name, type OID, typmod) as
+#: PostgreSQL 15 defines them, so `SELECT *` and RowDescription match a real server
+RELATIONS = """
+pg_catalog.pg_namespace pg_catalog.pg_class pg_catalog.pg_attribute pg_catalog.pg_type
+pg_catalog.pg_index pg_catalog.pg_constraint pg_catalog.pg_attrdef pg_catalog.pg_description
+pg_catalog.pg_shdescription pg_catalog.pg_proc pg_catalog.pg_am pg_catalog.pg_database
+pg_catalog.pg_roles pg_catalog.pg_user pg_catalog.pg_authid pg_catalog.pg_auth_members
+pg_catalog.pg_settings pg_catalog.pg_tables pg_catalog.pg_views pg_catalog.pg_matviews
+pg_catalog.pg_indexes pg_catalog.pg_sequence pg_catalog.pg_sequences pg_catalog.pg_range
+pg_catalog.pg_enum pg_catalog.pg_collation pg_catalog.pg_inherits pg_catalog.pg_depend
+pg_catalog.pg_extension pg_catalog.pg_stat_activity pg_catalog.pg_operator pg_catalog.pg_cast
+pg_catalog.pg_language pg_catalog.pg_opclass pg_catalog.pg_tablespace pg_catalog.pg_trigger
+pg_catalog.pg_rewrite pg_catalog.pg_policy pg_catalog.pg_statistic_ext
+pg_catalog.pg_publication pg_catalog.pg_publication_rel pg_catalog.pg_publication_namespace
+pg_catalog.pg_foreign_table pg_catalog.pg_foreign_server pg_catalog.pg_foreign_data_wrapper
+pg_catalog.pg_partitioned_table pg_catalog.pg_event_trigger pg_catalog.pg_conversion
+pg_catalog.pg_ts_config pg_catalog.pg_ts_dict pg_catalog.pg_ts_parser pg_catalog.pg_ts_template
+pg_catalog.pg_default_acl pg_catalog.pg_init_privs pg_catalog.pg_seclabel pg_catalog.pg_stat_user_tables
+pg_catalog.pg_statio_user_tables pg_catalog.pg_locks pg_catalog.pg_prepared_xacts
+pg_catalog.pg_timezone_names pg_catalog.pg_available_extensions pg_catalog.pg_aggregate
+information_schema.schemata information_schema.tables information_schema.columns
+information_schema.views information_schema.table_constraints
+information_schema.key_column_usage information_schema.constraint_column_usage
+information_schema.referential_constraints information_schema.sequences
+information_schema.routines information_schema.character_sets
+information_schema.check_constraints information_schema.parameters
+information_schema.element_types information_schema.domains
+pg_catalog.pg_opfamily
+"""
+
+
+def relations(conn: psycopg.Connection) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for qualified in RELATIONS.split():
+        rows = conn.execute(
+            "SELECT c.oid, c.relkind, a.attname, a.atttypid, a.atttypmod "
+            "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
+            "WHERE c.oid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+            "ORDER BY a.attnum",
+            [qualified],
+        ).fetchall()
+        out[qualified] = {
+            "oid": rows[0][0],
+            "kind": rows[0][1],
+            "columns": [[name, typ, mod] for _, _, name, typ, mod in rows],
+        }
+    return out
+
+
+def main() -> None:
+    pg = start_postgres({})
+    try:
+        with psycopg.connect(pg.dsn, autocommit=True) as conn:
+            version = conn.execute("SHOW server_version").fetchone()
+            OUT.mkdir(exist_ok=True)
+            for name, query in QUERIES.items():
+                data = {"generated_from": f"PostgreSQL {version[0] if version else '?'}"}
+                data.update(dump(conn, query))
+                path = OUT / f"{name}.json"
+                path.write_text(json.dumps(data, separators=(",", ":")) + "\n")
+                print(f"{path.relative_to(ROOT)}: {len(data['rows'])} rows")  # type: ignore[arg-type]
+            rels = relations(conn)
+            path = OUT / "relations.json"
+            path.write_text(json.dumps(rels, indent=0, separators=(",", ":")) + "\n")
+            print(f"{path.relative_to(ROOT)}: {len(rels)} relations")
+    finally:
+        pg.stop()
+
+
+if __name__ == "__main__":
+    main()
