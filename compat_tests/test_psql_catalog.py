@@ -219,3 +219,24 @@ def test_d_sequence_shows_type_and_owner(fresh: NodeProcess) -> None:
     assert 'Sequence "public.customers_id_seq"' in out
     assert rows_of(out)[0][0] == "integer"  # a serial column's sequence is AS integer
     assert "Owned by: public.customers.id" in out
+
+
+def test_pg_indexes_lists_constraint_and_plain_indexes(fresh: NodeProcess) -> None:
+    out = ok(
+        psql(
+            fresh,
+            "-At",
+            "-c",
+            "SELECT tablename, indexname, indexdef FROM pg_indexes "
+            "WHERE tablename IN ('customers', 'orders') ORDER BY indexname",
+        )
+    )
+    assert lines(out) == [
+        "customers|customers_email_key|CREATE UNIQUE INDEX customers_email_key ON "
+        "public.customers USING btree (email)",
+        "customers|customers_pkey|CREATE UNIQUE INDEX customers_pkey ON public.customers "
+        "USING btree (id)",
+        "orders|orders_customer|CREATE INDEX orders_customer ON public.orders USING btree "
+        "(customer_id)",
+        "orders|orders_pkey|CREATE UNIQUE INDEX orders_pkey ON public.orders USING btree (id)",
+    ]

@@ -866,6 +866,19 @@ def _indexes(env: Env) -> Iterator[Row]:
         }
 
 
+@builds("pg_catalog.pg_indexes")
+def _index_view(env: Env) -> Iterator[Row]:
+    """The pg_indexes view: one row per index with its CREATE INDEX text."""
+    for oid, table, _, _, _, name in _index_entries(env.catalog):
+        yield {
+            "schemaname": table.schema,
+            "tablename": table.name,
+            "indexname": name,
+            "tablespace": None,
+            "indexdef": index_definition(env.catalog, oid),
+        }
+
+
 def _is_text(table: TableDef, name: str) -> bool:
     col = table.column(name)
     return col is not None and col.type_oid in (T.TEXT, T.VARCHAR, T.BPCHAR)
