@@ -1477,6 +1477,10 @@ class _EvalContext:
             for name, value, description in self._ex.settings.all()
         ]
 
+    def format_context(self) -> FormatContext:
+        """How values print and parse for the session (cached by the executor)."""
+        return self._ex.format_context()
+
     def catalog(self) -> Catalog:
         """The schema snapshot the session's statements are translated against."""
         return self._ex.translation_catalog()

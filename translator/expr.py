@@ -116,7 +116,6 @@ from kuzugres.proxy.types import (
     type_by_parsed_name,
 )
 from kuzugres.registry import registrar
-from kuzugres.translator import pgcatalog
 
 # ---------------------------------------------------------------------------
 # Types: the registry, names and text I/O are proxy/types.py's; what is here is
@@ -379,10 +378,11 @@ class _Env:
 
     @property
     def fmt(self) -> FormatContext:
-        catalog = getattr(self.ctx, "catalog", None)  # the session's schema snapshot
-        if catalog is None:
-            return FormatContext(self.ctx.timezone, self.ctx.extra_float_digits)
-        return pgcatalog.format_context(catalog(), self.ctx.timezone, self.ctx.extra_float_digits)
+        # the session's (cached, resolving OID-alias names in its schema snapshot)
+        session_format = getattr(self.ctx, "format_context", None)
+        if session_format is not None:
+            return session_format()  # type: ignore[no-any-return]
+        return FormatContext(self.ctx.timezone, self.ctx.extra_float_digits)
 
     @property
     def tz(self) -> dt.tzinfo:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kuzugres.proxy import types as T
-from kuzugres.translator.catalog import ColumnDef, ConstraintDef, TableDef
+from kuzugres.translator.catalog import ColumnDef, TableDef
 from kuzugres.translator.pgcatalog import (
     Env,
     Row,
@@ -18,6 +18,7 @@ from kuzugres.translator.pgcatalog import (
     default_text,
     schema_oid,
     shapes,
+    unique_constraint_for,
 )
 
 _CONSTRAINT_TYPES = {"p": "PRIMARY KEY", "u": "UNIQUE", "f": "FOREIGN KEY", "c": "CHECK"}
@@ -205,13 +206,6 @@ def _check_constraints(env: Env) -> Iterator[Row]:
                 }
 
 
-def _unique_for(table: TableDef, columns: tuple[str, ...]) -> ConstraintDef | None:
-    for con in table.constraints:
-        if con.kind in ("p", "u") and set(con.columns) == set(columns):
-            return con
-    return None
-
-
 @builds("information_schema.key_column_usage")
 def _key_column_usage(env: Env) -> Iterator[Row]:
     cat = env.catalog
@@ -220,7 +214,7 @@ def _key_column_usage(env: Env) -> Iterator[Row]:
             if con.kind not in ("p", "u", "f") or con.index_only:
                 continue
             parent = cat.tables.get(con.ref_table or "") if con.kind == "f" else None
-            target = _unique_for(parent, con.ref_columns) if parent is not None else None
+            target = unique_constraint_for(parent, con.ref_columns) if parent is not None else None
             for i, name in enumerate(con.columns, start=1):
                 position = None
                 if target is not None:
@@ -264,7 +258,7 @@ def _referential_constraints(env: Env) -> Iterator[Row]:
             if con.kind != "f":
                 continue
             parent = cat.tables.get(con.ref_table or "")
-            target = _unique_for(parent, con.ref_columns) if parent is not None else None
+            target = unique_constraint_for(parent, con.ref_columns) if parent is not None else None
             yield {
                 **_constraint_owner(env, table, con.name),
                 "unique_constraint_catalog": env.database if target is not None else None,

@@ -224,16 +224,34 @@ def builds(qualified: str) -> Callable[[Builder], Builder]:
     return register
 
 
+#: Relations whose rows come from the session at run time (never memoized).
+_SESSION_STATE = frozenset({"pg_catalog.pg_settings", "pg_catalog.pg_stat_activity"})
+#: (relation, user, database) -> (the snapshot the rows were built from, the rows)
+_MEMO: dict[tuple[str, str, str], tuple[Catalog, tuple[tuple[Any, ...], ...]]] = {}
+
+
 def rows(shape: Shape, env: Env) -> list[tuple[Any, ...]]:
-    """The relation's rows as tuples in its column order (missing fields: defaults)."""
+    """The relation's rows as tuples in its column order (missing fields: defaults).
+
+    Rows built from the schema are memoized per snapshot (it is immutable), so a
+    client's burst of catalog queries on connect builds each relation once.
+    """
     qualified = f"{shape.schema}.{shape.name}"
+    key = (qualified, env.user, env.database)
+    if qualified not in _SESSION_STATE:
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] is env.catalog:
+            return list(hit[1])
     builder = _BUILDERS.get(qualified)
     produced: Iterator[Row] = (
         builder(env) if builder is not None else iter(builtin_rows(shape.name))
     )
     defaults = [_default(oid) for _, oid, _ in shape.columns]
     names = [n for n, _, _ in shape.columns]
-    return [tuple(r.get(n, d) for n, d in zip(names, defaults, strict=True)) for r in produced]
+    out = [tuple(r.get(n, d) for n, d in zip(names, defaults, strict=True)) for r in produced]
+    if qualified not in _SESSION_STATE:
+        _MEMO[key] = (env.catalog, tuple(out))
+    return out
 
 
 def _default(type_oid: int) -> Any:
@@ -319,6 +337,22 @@ def _databases(env: Env) -> Iterator[Row]:
 # -- relations and columns
 
 
+def class_row(oid: int, name: str, schema: str, kind: str, natts: int, **extra: Any) -> Row:
+    """A pg_class row: what every relation has, then `extra` (relam, relchecks ...)."""
+    return {
+        "oid": oid,
+        "relname": name,
+        "relnamespace": schema_oid(schema),
+        "relowner": BOOTSTRAP_ROLE_OID,
+        "relkind": kind,
+        "relpersistence": "p",
+        "relnatts": natts,
+        "relispopulated": True,
+        "relreplident": "n",
+        **extra,
+    }
+
+
 def _relation_rows(env: Env) -> Iterator[tuple[Row, Any]]:
     cat = env.catalog
     for table in cat.tables.values():
@@ -326,90 +360,49 @@ def _relation_rows(env: Env) -> Iterator[tuple[Row, Any]]:
         has_index = any(c.kind in ("p", "u") for c in table.constraints) or any(
             i.table == table.qualified for i in cat.indexes.values()
         )
-        yield (
-            {
-                "oid": table.oid,
-                "relname": table.name,
-                "relnamespace": schema_oid(table.schema),
-                "relowner": BOOTSTRAP_ROLE_OID,
-                "relam": HEAP_AM_OID,
-                "relfilenode": table.oid,
-                "relkind": "r",
-                "relpersistence": "p",
-                "relnatts": len(table.columns),
-                "relchecks": checks,
-                "relhasindex": has_index,
-                # PostgreSQL's foreign keys are triggers; psql lists them only then
-                "relhastriggers": any(c.kind == "f" for c in table.constraints)
-                or bool(cat.referencing(table.qualified)),
-                "relispopulated": True,
-                "relreplident": "d",
-                "reltuples": -1.0,
-            },
-            table,
+        row = class_row(
+            table.oid,
+            table.name,
+            table.schema,
+            "r",
+            len(table.columns),
+            relam=HEAP_AM_OID,
+            relfilenode=table.oid,
+            relchecks=checks,
+            relhasindex=has_index,
+            # PostgreSQL's foreign keys are triggers; psql lists them only then
+            relhastriggers=any(c.kind == "f" for c in table.constraints)
+            or bool(cat.referencing(table.qualified)),
+            relreplident="d",
+            reltuples=-1.0,
         )
+        yield row, table
         for con in table.constraints:
             if con.kind in ("p", "u") and not con.index_only:
+                oid = constraint_index_oid(table, con)
                 yield (
-                    {
-                        "oid": constraint_index_oid(table, con),
-                        "relname": con.name,
-                        "relnamespace": schema_oid(table.schema),
-                        "relowner": BOOTSTRAP_ROLE_OID,
-                        "relam": BTREE_AM_OID,
-                        "relkind": "i",
-                        "relpersistence": "p",
-                        "relnatts": len(con.columns),
-                        "relispopulated": True,
-                        "relreplident": "n",
-                    },
+                    class_row(
+                        oid, con.name, table.schema, "i", len(con.columns), relam=BTREE_AM_OID
+                    ),
                     con,
                 )
     for view in cat.views.values():
         yield (
-            {
-                "oid": view.oid,
-                "relname": view.name,
-                "relnamespace": schema_oid(view.schema),
-                "relowner": BOOTSTRAP_ROLE_OID,
-                "relkind": "v",
-                "relpersistence": "p",
-                "relnatts": len(view.columns),
-                "relispopulated": True,
-                "relreplident": "n",
-                "relhasrules": True,
-            },
+            class_row(view.oid, view.name, view.schema, "v", len(view.columns), relhasrules=True),
             view,
         )
     for seq in cat.sequences.values():
-        yield (
-            {
-                "oid": seq.oid,
-                "relname": seq.name,
-                "relnamespace": schema_oid(seq.schema),
-                "relowner": BOOTSTRAP_ROLE_OID,
-                "relkind": "S",
-                "relpersistence": "p",
-                "relnatts": 3,
-                "relispopulated": True,
-                "relreplident": "n",
-            },
-            seq,
-        )
+        yield class_row(seq.oid, seq.name, seq.schema, "S", 3), seq
     for index in cat.indexes.values():
         yield (
-            {
-                "oid": index.oid,
-                "relname": index.name,
-                "relnamespace": schema_oid(index.schema),
-                "relowner": BOOTSTRAP_ROLE_OID,
-                "relam": BTREE_AM_OID,
-                "relkind": "i",
-                "relpersistence": "p",
-                "relnatts": len(index.columns),
-                "relispopulated": True,
-                "relreplident": "n",
-            },
+            class_row(
+                index.oid,
+                index.name,
+                index.schema,
+                "i",
+                len(index.columns),
+                relam=BTREE_AM_OID,
+            ),
             index,
         )
 
@@ -417,19 +410,16 @@ def _relation_rows(env: Env) -> Iterator[tuple[Row, Any]]:
 @builds("pg_catalog.pg_class")
 def _classes(env: Env) -> Iterator[Row]:
     for shape in shapes().values():
-        yield {
-            "oid": shape.oid,
-            "relname": shape.name,
-            "relnamespace": schema_oid(shape.schema),
-            "relowner": BOOTSTRAP_ROLE_OID,
-            "relam": HEAP_AM_OID if shape.kind == "r" else 0,
-            "relkind": shape.kind,
-            "relpersistence": "p",
-            "relnatts": len(shape.columns),
-            "relispopulated": True,
-            "relreplident": "n" if shape.kind == "v" else "d",
-            "relhasrules": shape.kind == "v",
-        }
+        yield class_row(
+            shape.oid,
+            shape.name,
+            shape.schema,
+            shape.kind,
+            len(shape.columns),
+            relam=HEAP_AM_OID if shape.kind == "r" else 0,
+            relreplident="n" if shape.kind == "v" else "d",
+            relhasrules=shape.kind == "v",
+        )
     for row, _ in _relation_rows(env):
         yield row
 
@@ -758,12 +748,19 @@ def _referenced(cat: Catalog, con: ConstraintDef) -> TableDef | None:
     return cat.tables.get(con.ref_table)
 
 
-def _unique_index_for(table: TableDef, columns: tuple[str, ...]) -> int:
-    """The index a foreign key uses on the referenced table (its PK or UNIQUE)."""
+def unique_constraint_for(table: TableDef, columns: tuple[str, ...]) -> ConstraintDef | None:
+    """The PRIMARY KEY or UNIQUE constraint of `table` over exactly `columns` (the one a
+    foreign key referencing those columns uses)."""
     for con in table.constraints:
         if con.kind in ("p", "u") and set(con.columns) == set(columns):
-            return constraint_index_oid(table, con)
-    return 0
+            return con
+    return None
+
+
+def _unique_index_for(table: TableDef, columns: tuple[str, ...]) -> int:
+    """The index a foreign key uses on the referenced table (its PK or UNIQUE)."""
+    con = unique_constraint_for(table, columns)
+    return constraint_index_oid(table, con) if con is not None else 0
 
 
 @builds("pg_catalog.pg_constraint")
