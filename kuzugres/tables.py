@@ -23,6 +23,8 @@ from kuzugres.proxy import types as T
 from kuzugres.proxy.types import FormatContext, decode_text, encode_text
 from kuzugres.translator.catalog import (
     ROWID,
+    SCALED,
+    SCALED_NAN,
     Catalog,
     ColumnDef,
     ConstraintDef,
@@ -45,7 +47,15 @@ def to_kuzu(col: ColumnDef, value: Any, ctx: FormatContext) -> Any:
         if col.type_oid in (T.FLOAT4, T.FLOAT8):  # a column's list is all floats, never mixed
             return float(value)
         return value
+    if col.storage == SCALED:
+        d = Decimal(value)
+        return SCALED_NAN if d.is_nan() else int(d.scaleb(col.scale))
     return encode_text(col.type_oid, value, ctx).decode("utf-8")
+
+
+def _scaled_reader(scale: int) -> Callable[[int], Decimal]:
+    nan = Decimal("NaN")
+    return lambda v: nan if v == SCALED_NAN else Decimal(v).scaleb(-scale)
 
 
 def from_kuzu(col: ColumnDef, value: Any, ctx: FormatContext) -> Any:
@@ -56,6 +66,8 @@ def from_kuzu(col: ColumnDef, value: Any, ctx: FormatContext) -> Any:
         if col.type_oid == T.FLOAT4:
             return T.round_float4(value)
         return value
+    if col.storage == SCALED:
+        return _scaled_reader(col.scale)(value)
     return decode_text(col.type_oid, value.encode("utf-8"), ctx)
 
 
@@ -91,6 +103,8 @@ def _reader(col: ColumnDef, ctx: FormatContext) -> Callable[[Any], Any] | None:
     """How to turn a stored property back into the PostgreSQL value (None: as it is)."""
     if col.native:
         return T.round_float4 if col.type_oid == T.FLOAT4 else None
+    if col.storage == SCALED:
+        return _scaled_reader(col.scale)
     if col.type_oid == T.NUMERIC:
         return Decimal  # stored in PostgreSQL's canonical output form
     oid = col.type_oid

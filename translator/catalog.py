@@ -43,6 +43,29 @@ _NATIVE: dict[int, str] = {
 #: Types Kuzu can use as a primary key.
 _KEYABLE = {T.INT2, T.INT4, T.INT8, T.TEXT, T.VARCHAR, T.BPCHAR, T.DATE, T.UUID}
 
+#: `ColumnDef.storage` of a numeric(p, s) column with 0 <= s <= p <= 18 created since
+#: decision 0014: an INT64 count of units of 10^-s. Columns of older data directories
+#: keep storage "" and their text form.
+SCALED = "scaled"
+#: The stored form of numeric NaN in a SCALED column: |value| < 10^18 < 2^63 for every
+#: other value, so the one INT64 no numeric(p <= 18) can hold is free to mean NaN.
+SCALED_NAN = -(2**63)
+
+
+def numeric_precision_scale(typmod: int) -> tuple[int, int] | None:
+    """(precision, scale) of a numeric typmod, or None for plain numeric."""
+    if typmod < 4:
+        return None
+    return ((typmod - 4) >> 16) & 0xFFFF, (typmod - 4) & 0xFFFF
+
+
+def storage_for(type_oid: int, typmod: int) -> str:
+    """How a new column of this type is stored ('' = by its type)."""
+    ps = numeric_precision_scale(typmod) if type_oid == T.NUMERIC else None
+    if ps is not None and 0 <= ps[1] <= ps[0] <= 18:
+        return SCALED
+    return ""
+
 
 @dataclass(frozen=True)
 class ColumnDef:
@@ -56,11 +79,20 @@ class ColumnDef:
     identity: str | None = None  # 'a' ALWAYS, 'd' BY DEFAULT
     attnum: int = 0  # stable column number (pg_attribute.attnum), never reused
     comment: str | None = None  # COMMENT ON COLUMN
+    storage: str = ""  # '' by type, or SCALED
 
     @property
     def kuzu_type(self) -> str:
         """The Kuzu property type this column is stored as."""
+        if self.storage == SCALED:
+            return "INT64"
         return _NATIVE.get(self.type_oid, "STRING")
+
+    @property
+    def scale(self) -> int:
+        """The scale of a numeric(p, s) column (0 for anything else)."""
+        ps = numeric_precision_scale(self.typmod) if self.type_oid == T.NUMERIC else None
+        return ps[1] if ps is not None else 0
 
     @property
     def native(self) -> bool:

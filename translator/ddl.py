@@ -39,6 +39,7 @@ from kuzugres.translator.catalog import (
     relation_kind,
     split_dotted,
     stable_oid,
+    storage_for,
 )
 
 _Rel = TypeVar("_Rel", TableDef, SequenceDef)
@@ -347,7 +348,7 @@ def column_def(
 ) -> ColumnDef:
     """One column of CREATE TABLE / ALTER TABLE ADD COLUMN, with its column constraints."""
     oid, typmod, serial = _type_of(elt.typeName)
-    col = ColumnDef(elt.colname, oid, typmod, attnum=attnum)
+    col = ColumnDef(elt.colname, oid, typmod, attnum=attnum, storage=storage_for(oid, typmod))
     if serial:
         seq = SequenceDef(
             schema, f"{table}_{elt.colname}_seq", owned_by=f"{schema}.{table}.{elt.colname}"

@@ -29,7 +29,7 @@ from typing import Any, TypeAlias
 from pglast import ast, enums
 
 from kuzugres.proxy import types as T
-from kuzugres.translator.catalog import ColumnDef, ConstraintDef, TableDef
+from kuzugres.translator.catalog import SCALED, SCALED_NAN, ColumnDef, ConstraintDef, TableDef
 from kuzugres.translator.ddl import quote
 from kuzugres.translator.expr import RowExpr, ScopeColumn, numeric_average
 
@@ -159,10 +159,19 @@ def scan_constants(scan: Scan) -> dict[str, Any]:
         return {}
     out: dict[str, Any] = {}
     for a in scan.aggregates:
-        if a.kind == "scaled":
+        if a.kind != "scaled":
+            continue
+        if a.args[-1].column.storage == SCALED:
+            out["nan_units"] = SCALED_NAN
+        else:
             out["nan"] = "NaN"
             out[_scale_param(a.scale)] = 10**a.scale
     return out
+
+
+def _is_nan(prop: str, col: ColumnDef) -> str:
+    marker = "CAST($nan_units AS INT64)" if col.storage == SCALED else "$nan"
+    return f"{prop} = {marker}"
 
 
 def _match(scan: TableScan | JoinScan) -> str:
@@ -198,15 +207,19 @@ def _kuzu_arg(scan: GroupedScan, a: PushedAggregate) -> str:
     if a.kind != "scaled":
         prop = _prop(src, a.args[0])
         return f"CAST({prop} AS DOUBLE)" if a.kind == "float" else prop
-    factor = f"CAST(${_scale_param(a.scale)} AS INT64)"
     num = a.args[-1]
-    # NaN becomes NULL here (no cast error); _nan_checks count the NaNs and finish()
-    # declines when there is one.
     p = _prop(src, num)
-    scaled = (
-        f"CAST(CAST(CASE WHEN {p} = $nan THEN NULL ELSE {p} END "
-        f"AS DECIMAL(18,{a.scale})) * {factor} AS INT64)"
-    )
+    if num.column.storage == SCALED:
+        # stored as units already; a NaN's marker goes into the sum, but _nan_checks
+        # count it and finish() declines
+        scaled = p
+    else:
+        # text: NaN becomes NULL here (no cast error), counted by _nan_checks
+        factor = f"CAST(${_scale_param(a.scale)} AS INT64)"
+        scaled = (
+            f"CAST(CAST(CASE WHEN {p} = $nan THEN NULL ELSE {p} END "
+            f"AS DECIMAL(18,{a.scale})) * {factor} AS INT64)"
+        )
     if len(a.args) == 1:
         return scaled
     return f"CAST({_prop(src, a.args[0])} AS INT128) * {scaled}"
@@ -243,7 +256,10 @@ def scan_cypher(scan: Scan) -> str:
         items = [_prop(src, k) for k in scan.keys]
         for a in scan.aggregates:
             items += _aggregate_items(scan, a)
-        items += [f"count(CASE WHEN {_prop(src, c)} = $nan THEN 1 END)" for c in _nan_checks(scan)]
+        items += [
+            f"count(CASE WHEN {_is_nan(_prop(src, c), c.column)} THEN 1 END)"
+            for c in _nan_checks(scan)
+        ]
         grouped = ", ".join(f"{e} AS r{i}" for i, e in enumerate(items))
         return f"{_match(src)} RETURN {grouped}"
     ret: list[str] = []
@@ -507,4 +523,8 @@ def groupable(col: ColumnDef) -> bool:
 
     char(n) values are stored blank-padded to n, so their bytes are equal exactly when
     PostgreSQL's bpchar equality (which ignores trailing blanks) says so."""
-    return col.type_oid in _GROUP_KEY_TYPES or (col.type_oid == T.BPCHAR and col.typmod > 4)
+    return (
+        col.type_oid in _GROUP_KEY_TYPES
+        or (col.type_oid == T.BPCHAR and col.typmod > 4)
+        or col.storage == SCALED  # one scale per column: equal units, equal numbers
+    )
