@@ -119,12 +119,13 @@ async def count_reached(
     if max_steps == 0:
         return Counted()
     hi = KUZU_MAX_HOPS if max_steps is None else max_steps
-    result = await run(scan.count_cypher(hi), start_params)
-    if max_steps is None and any(r[1] >= KUZU_MAX_HOPS for r in result.rows):
+    lengths = max_steps is None  # then: does a shortest path reach Kuzu's bound?
+    result = await run(scan.count_cypher(hi, lengths), start_params)
+    if lengths and any(r[1] >= KUZU_MAX_HOPS for r in result.rows):
         return None  # may reach further than Kuzu's bound: the walks go on in rounds
     reached: dict[Any, int] = {}
-    for s, _, n in result.rows:
-        reached[s] = reached.get(s, 0) + n
+    for r in result.rows:
+        reached[r[0]] = reached.get(r[0], 0) + r[-1]
     col = scan.table.column(scan.start_column.name)
     return Counted((from_kuzu(col, s, fmt), n) for s, n in reached.items())
 

@@ -123,7 +123,7 @@ def traversal_lines(t: TraversalScan) -> list[str]:
             " or a link row has a NULL key" if t.count == "star" else ""
         )
         lines += [
-            f"       Counted instead when exact: {t.count_cypher(hi)}",
+            f"       Counted instead when exact: {t.count_cypher(hi, t.bound is None)}",
             f"       (the walks above only if {why})",
         ]
     return lines

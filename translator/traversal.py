@@ -153,20 +153,22 @@ class TraversalScan:
             f"s.{quote(self.start_column.name)}",
         )
 
-    def count_cypher(self, hi: int) -> str:
-        """Per start value and shortest-path length in 1..hi: how many other nodes are
-        that far (each node has one distance, so the sum is the nodes reached). One
-        aggregate only: Kuzu 0.11.3 returns a wrong second aggregate (NULL, 0) next to a
-        DISTINCT one."""
+    def count_cypher(self, hi: int, lengths: bool) -> str:
+        """Per start value: how many other nodes a shortest path of 1..hi steps reaches
+        (`lengths`: per start value and path length, to see whether one reaches `hi`).
+
+        Kuzu's SHORTEST yields one path per (start, end) pair, even where parallel
+        edges or equal-length routes give several, so `count(*)` counts distinct ends
+        (3x faster than count(DISTINCT) at 100k nodes). Without `lengths` the path is not
+        bound: tracking it costs ~7x on a 4-hop reachability."""
         t = self.table
-        key = quote(t.key)
         head, start = self._head(False)
         edge = f"[:{quote(self.rel)}* SHORTEST 1..{hi}]"
         arrow = f"-{edge}->" if self.forward else f"<-{edge}-"
-        return (
-            f"{head} MATCH p = (s){arrow}(b:{quote(t.kuzu_name)})"
-            f" RETURN {start} AS s, length(p) AS l, count(DISTINCT b.{key}) AS n"
-        )
+        end = f"(b:{quote(t.kuzu_name)})"
+        if lengths:
+            return f"{head} MATCH p = (s){arrow}{end} RETURN {start} AS s, length(p) AS l, count(*) AS n"
+        return f"{head} MATCH (s){arrow}{end} RETURN {start} AS s, count(*) AS n"
 
     def into_start_cypher(self) -> str:
         """(start key, key of a node with an edge into the start node along the walk)."""
