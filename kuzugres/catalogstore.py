@@ -11,7 +11,7 @@ from typing import Any
 
 from kuzugres.engine import Engine, KuzuResult
 from kuzugres.sequences import SequenceState
-from kuzugres.translator.catalog import CATALOG_TABLE, SEQUENCE_TABLE, Catalog
+from kuzugres.translator.catalog import APPLIED_TABLE, CATALOG_TABLE, SEQUENCE_TABLE, Catalog
 
 
 class CatalogStore:
@@ -22,6 +22,8 @@ class CatalogStore:
         self.catalog = Catalog()
         #: Every sequence's current value (sequences are not transactional).
         self.sequences = SequenceState()
+        #: Next hidden row id per Kuzu table (filled on first use; see the executor).
+        self.next_rowids: dict[str, int] = {}
 
     async def load(self) -> None:
         """Read the catalog at start-up, creating its tables in a new database."""
@@ -32,6 +34,11 @@ class CatalogStore:
             if CATALOG_TABLE not in names:
                 await conn.run(
                     f"CREATE NODE TABLE {CATALOG_TABLE}(id INT64, doc STRING, PRIMARY KEY(id))"
+                )
+            if APPLIED_TABLE not in names:
+                await conn.run(
+                    f"CREATE NODE TABLE {APPLIED_TABLE}(origin STRING, seq INT64, "
+                    "PRIMARY KEY(origin))"
                 )
             if SEQUENCE_TABLE not in names:
                 await conn.run(

@@ -36,6 +36,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--tls-key", type=Path, help="TLS private key (PEM)")
     s.add_argument("--max-connections", type=int, help="most client connections (default 300)")
 
+    v = sub.add_parser(
+        "verify", help="check that a stopped node's event log and state agree; print its digest"
+    )
+    v.add_argument("--data", type=Path, default=Path("./data"))
+    r = sub.add_parser(
+        "rebuild", help="rebuild a stopped node's state from its event log alone, into NEWDIR"
+    )
+    r.add_argument("--data", type=Path, default=Path("./data"))
+    r.add_argument("--into", type=Path, required=True)
+
     u = sub.add_parser("user", help="manage users (SCRAM verifiers in DATA/users.json)")
     usub = u.add_subparsers(dest="user_command", required=True)
     ua = usub.add_parser("add", help="add or replace a user")
@@ -108,6 +118,17 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command in ("verify", "rebuild"):
+        from kuzugres.engine import DataDirError
+        from kuzugres.verify import cmd_rebuild, cmd_verify
+
+        try:
+            if args.command == "verify":
+                return cmd_verify(args.data)
+            return cmd_rebuild(args.data, args.into)
+        except (DataDirError, FileExistsError, FileNotFoundError) as exc:
+            print(f"kuzugres: {exc}", file=sys.stderr)
+            return 1
     from kuzugres import users
 
     if args.user_command == "add":

@@ -41,6 +41,8 @@ from kuzugres.errcodes import (
     UndefinedTable,
 )
 from kuzugres.errors import PgError
+from kuzugres.eventcodec import RowEvents
+from kuzugres.journal import Journal, watermark_statement
 from kuzugres.proxy.copyformat import CopyFormat, CopyParser, encode_header, encode_row
 from kuzugres.proxy.types import (
     FormatContext,
@@ -52,9 +54,12 @@ from kuzugres.proxy.types import (
 )
 from kuzugres.sequences import SessionSequences, currval, lastval, resolve_sequence
 from kuzugres.settings import SETTINGS, SessionSettings, parse_duration_ms
+from kuzugres.sync.events import Change, Ddl
+from kuzugres.sync.events import Statement as LoggedStatement
 from kuzugres.tables import TableWriter, from_kuzu, link_edges, rows_from_kuzu, to_kuzu
 from kuzugres.translator import pgcatalog
 from kuzugres.translator.catalog import (
+    ROWID,
     Catalog,
     TableDef,
     fk_rel_tables,
@@ -175,8 +180,14 @@ class SessionExecutor:
         info: SessionInfo,
         settings: SessionSettings,
         store: CatalogStore | None = None,
+        journal: Journal | None = None,
     ) -> None:
         self.engine = engine
+        self.journal = journal
+        # The open write transaction's changes, in order (they become its events), and
+        # while DDL runs, the Kuzu statements it makes (one Ddl event).
+        self._changes: list[Change] = []
+        self._ddl_statements: list[LoggedStatement] | None = None
         self.translator = translator
         self.info = info
         self.settings = settings
@@ -328,7 +339,7 @@ class SessionExecutor:
         if isinstance(plan, ErrorPlan):
             raise plan.error
         if isinstance(plan, DdlPlan):
-            return await self._ddl(plan)
+            return await self._ddl(plan, stmt.sql)
         if isinstance(plan, ExplainPlan):
             return await self._explain(plan, stmt, params)
         if isinstance(plan, SelectPlan | InsertPlan | UpdatePlan | DeletePlan):
@@ -475,6 +486,7 @@ class SessionExecutor:
         try:
             conn = await self._borrow(write)
             await conn.run("BEGIN TRANSACTION" if write else "BEGIN TRANSACTION READ ONLY")
+            self._changes = []
             self._kuzu_tx = "write" if write else "read"
             self._wrote = self._wrote or write
             return conn
@@ -499,14 +511,36 @@ class SessionExecutor:
         if conn is None or self._kuzu_tx is None:
             self._release()
             return
+        position = None
         try:
-            if commit:
+            if commit and self._kuzu_tx == "write" and self._changes and self.journal:
+                position = await self._commit_logged(conn, self.journal)
+            elif commit:
                 await conn.run("COMMIT")
             else:
                 await self._rollback(conn)
         finally:
             self._kuzu_tx = None
+            self._changes = []
             self._release()
+        if position is not None and self.settings.get("synchronous_commit") != "off":
+            await self.journal.sync(position)  # type: ignore[union-attr]
+
+    async def _commit_logged(self, conn: EngineConnection, journal: Journal) -> int:
+        """COMMIT a write transaction with its events (kuzugres.journal): the watermark in
+        the same Kuzu transaction, the frame in the log before Kuzu commits. Returns the
+        log position COMMIT's acknowledgement waits for."""
+        reason = self.settings.get("kuzugres.change_reason", missing_ok=True) or None
+        tx = journal.frame(self._changes, self.info.user, reason, self.catalog().version)
+        cypher, params = watermark_statement(journal.origin, tx.last_seq)
+        await conn.run(cypher, params)
+        position = journal.append(tx)
+        try:
+            await conn.run("COMMIT")
+        except BaseException:
+            journal.abort(tx)
+            raise
+        return position
 
     async def _rollback(self, conn: EngineConnection) -> None:
         """Roll back the Kuzu transaction (it may be gone already after an error).
@@ -548,8 +582,19 @@ class SessionExecutor:
             self._finish_block(commit=False)
 
     # ------------------------------------------------------------------ running Cypher
-    async def run_cypher(self, cypher: str, params: dict[str, Any], *, write: bool) -> KuzuResult:
-        """Run Cypher with the right transaction and lock handling."""
+    async def run_cypher(
+        self, cypher: str, params: dict[str, Any], *, write: bool, logged: bool = True
+    ) -> KuzuResult:
+        """Run Cypher with the right transaction and lock handling.
+
+        A write runs in a write transaction (its own one outside a block) and, unless
+        `logged` is false (table writes, which record row changes instead), is recorded
+        as it ran: into the running DDL's event, or as a Statement event.
+        """
+        if write and not self.in_block:
+            return await self.write_atomically(
+                lambda: self.run_cypher(cypher, params, write=True, logged=logged)
+            )
         if write and self.in_block and self.tx_read_only:
             raise ReadOnlySqlTransaction("cannot execute a write in a read-only transaction")
         if self.in_block:
@@ -561,6 +606,12 @@ class SessionExecutor:
                     )
                 conn = await self._begin_kuzu_tx(write=write or not self.tx_read_only)
                 result: KuzuResult = await conn.run(cypher, params)
+                if write and logged:
+                    statement = LoggedStatement(cypher, params)
+                    if self._ddl_statements is not None:
+                        self._ddl_statements.append(statement)
+                    else:
+                        self._changes.append(statement)
                 return result
         try:
             conn = await self._borrow(write)
@@ -632,8 +683,17 @@ class SessionExecutor:
                 self._finish_block(commit=False)
             raise
 
-    async def _ddl(self, plan: DdlPlan) -> ResultSet:
+    async def _ddl(self, plan: DdlPlan, sql: str) -> ResultSet:
         async def work() -> DdlResult:
+            self._ddl_statements = []
+            try:
+                result = await apply()
+                self._changes.append(Ddl(sql, tuple(self._ddl_statements)))
+                return result
+            finally:
+                self._ddl_statements = None
+
+        async def apply() -> DdlResult:
             before = self.catalog()
             result = plan.apply(before)
             # Foreign-key (and link) REL tables go before the node tables they connect...
@@ -770,10 +830,32 @@ class SessionExecutor:
 
     def _writer(self, table: TableDef) -> TableWriter:
         async def run(cypher: str, kparams: dict[str, Any]) -> KuzuResult:
-            return await self.run_cypher(cypher, kparams, write=True)
+            return await self.run_cypher(cypher, kparams, write=True, logged=False)
 
         current = self.catalog().lookup(table.name, table.schema)
-        return TableWriter(self.catalog(), current, run, self.format_context())
+        return TableWriter(
+            self.catalog(),
+            current,
+            run,
+            self.format_context(),
+            events=RowEvents(self._changes),
+            rowids=self._rowids,
+        )
+
+    async def _rowids(self, table: TableDef, count: int) -> list[int]:
+        """Hidden row ids for new rows of a table without a usable key: one past the
+        largest in use, remembered per table (ids a rolled-back transaction took stay
+        unused)."""
+        next_ids = self.store.next_rowids
+        first = next_ids.get(table.kuzu_name)
+        if first is None:
+            found = await self.run_cypher(
+                f"MATCH (n:{quote(table.kuzu_name)}) RETURN max(n.{quote(ROWID)})", {}, write=False
+            )
+            top = found.rows[0][0] if found.rows else None
+            first = 0 if top is None else top + 1
+        next_ids[table.kuzu_name] = first + count
+        return list(range(first, first + count))
 
     async def _nextvals(self, sequence: str, count: int) -> list[int]:
         """Reserve `count` values of a sequence (column defaults, in a write transaction).
@@ -933,23 +1015,25 @@ class SessionExecutor:
         if plan.on_conflict == "nothing":
             rows = await writer.without_conflicts(rows, plan.conflict_columns)
         updated: list[tuple[Any, list[Any]]] = []
+        replaced: list[Sequence[Any]] = []
         if plan.on_conflict == "update":
-            rows, updated = await self._upsert(plan, writer, rows, params)
+            rows, updated, replaced = await self._upsert(plan, writer, rows, params)
             for _, new in updated:
                 writer.check_row(new, plan.checks, params, ctx)
         await writer.check_unique(rows + [n for _, n in updated], {k for k, _ in updated})
         await writer.check_references(rows + [n for _, n in updated])
         keys = await writer.insert(rows)
         if updated:
-            await writer.replace(updated)
+            await writer.replace(updated, replaced)
         written = [tuple(r) + (k,) for r, k in zip(rows, keys, strict=True)]
         written += [tuple(n) + (k,) for k, n in updated]
         return self._returning(plan, written, params)
 
     async def _upsert(
         self, plan: InsertPlan, writer: TableWriter, rows: list[list[Any]], params: Sequence[Any]
-    ) -> tuple[list[list[Any]], list[tuple[Any, list[Any]]]]:
-        """ON CONFLICT (cols) DO UPDATE: split proposed rows into inserts and updates."""
+    ) -> tuple[list[list[Any]], list[tuple[Any, list[Any]]], list[Sequence[Any]]]:
+        """ON CONFLICT (cols) DO UPDATE: split proposed rows into inserts and updates (and
+        the updated rows' previous values)."""
         ctx = _EvalContext(self)
         table = writer.table
         cons = [
@@ -970,6 +1054,7 @@ class SessionExecutor:
                 current[key] = row
         inserts: list[list[Any]] = []
         updates: list[tuple[Any, list[Any]]] = []
+        olds: list[Sequence[Any]] = []
         touched: set[Any] = set()
         for proposed in rows:
             key = tuple(proposed[i] for i in idx)
@@ -1003,7 +1088,8 @@ class SessionExecutor:
                 else:
                     new[ci] = expr.evaluate(combined, params, ctx)
             updates.append((old[-1], new))
-        return inserts, updates
+            olds.append(old[:-1])
+        return inserts, updates, olds
 
     async def _matching(
         self, plan: UpdatePlan | DeletePlan, params: Sequence[Any]
@@ -1057,7 +1143,7 @@ class SessionExecutor:
         await writer.check_unique(new_rows, set(keys))
         await writer.check_references(new_rows)
         await writer.check_referenced_update(old_rows, new_rows)
-        await writer.replace(list(zip(keys, new_rows, strict=True)))
+        await writer.replace(list(zip(keys, new_rows, strict=True)), [old[:-1] for old in old_rows])
         written = [tuple(n) + (k,) for n, k in zip(new_rows, keys, strict=True)]
         return self._returning(plan, written, params)
 

@@ -15,10 +15,12 @@ from kuzugres.catalogstore import CatalogStore
 from kuzugres.config import Config, ConfigError
 from kuzugres.engine import Engine
 from kuzugres.executor import SessionExecutor, SessionInfo
+from kuzugres.journal import Journal
 from kuzugres.proxy.auth import certificate_der, server_ssl_context, tls_server_end_point
 from kuzugres.proxy.server import Server, StartupInfo
 from kuzugres.proxy.session import Session
 from kuzugres.settings import SessionSettings
+from kuzugres.sync.log import FileLog
 from kuzugres.translator.statements import Translator
 from kuzugres.users import UserStore
 
@@ -77,6 +79,7 @@ class Node:
             raise
         self.translator = Translator()
         self.catalog = CatalogStore(self.engine)
+        self.journal = Journal(FileLog(cfg.data / "events"), self.node_id)
         ssl_ctx = None
         binding = None
         if cfg.tls_cert is not None and cfg.tls_key is not None:
@@ -106,7 +109,11 @@ class Node:
         for key, value in _parse_options(startup.params.get("options", "")):
             settings.set_default(key, value)
         info = SessionInfo(startup.user, startup.database, pid, self.node_id)
-        return Session(SessionExecutor(self.engine, self.translator, info, settings, self.catalog))
+        return Session(
+            SessionExecutor(
+                self.engine, self.translator, info, settings, self.catalog, self.journal
+            )
+        )
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -114,6 +121,7 @@ class Node:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         await self.catalog.load()
+        await self.recover()
         await self.server.start(self.cfg.host, self.cfg.port)
         print(
             f"kuzugres node {self.node_id} listening on {self.cfg.host}:{self.cfg.port} "
@@ -130,6 +138,30 @@ class Node:
             await asyncio.sleep(0.05)
         await self.server.terminate_all()
         await asyncio.to_thread(self.engine.close)
+        self.journal.log.close()
+
+    async def recover(self) -> None:
+        """Apply the event log's transactions the state lacks (after kill -9 between a
+        frame's append and Kuzu's commit), each with its watermark."""
+        conn = await self.engine.acquire()
+        try:
+
+            async def begin() -> None:
+                await conn.run("BEGIN TRANSACTION")
+
+            async def commit() -> None:
+                await conn.run("COMMIT")
+
+            applied = await self.journal.recover(conn.run, begin, commit, self.catalog.catalog)
+        finally:
+            self.engine.release(conn)
+        if applied:
+            await self.catalog.load()  # the replayed transactions may have run DDL
+            print(
+                f"kuzugres: replayed {applied} transaction(s) from the event log",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def _parse_options(options: str) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ changed rows (what the events issue turns into events).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from kuzugres.errcodes import (
     NotNullViolation,
     UniqueViolation,
 )
+from kuzugres.eventcodec import RowEvents
 from kuzugres.proxy import types as T
 from kuzugres.proxy.types import FormatContext, decode_text, encode_text
 from kuzugres.translator.catalog import (
@@ -156,6 +157,16 @@ class TableWriter:
     table: TableDef
     run: RunCypher
     ctx: FormatContext
+    #: Where the row changes go (the transaction's events); None: not recorded (DDL
+    #: data steps, which the log keeps as the statements they ran).
+    events: RowEvents | None = None
+    #: Hands out hidden row ids (tables without a usable key), so that every row's key
+    #: is chosen here and written explicitly, and replaying the log writes the same keys.
+    rowids: Callable[[TableDef, int], Awaitable[list[int]]] | None = None
+
+    def for_table(self, table: TableDef) -> TableWriter:
+        """A writer of another table in the same transaction (cascades, parents)."""
+        return replace(self, table=table)
 
     # ---------------------------------------------------------------- checks
     def check_row(
@@ -293,10 +304,19 @@ class TableWriter:
             batch = rows[start : start + _BATCH]
             params = self._columns(cols, batch, range(len(cols)))
             params["n"] = len(batch)
+            if t.key == ROWID:
+                params["k"] = await self._rowids(len(batch))
             result = await self.run(cypher, params)
             keys.extend(r[0] for r in result.rows)
         await self.link(list(zip(keys, rows, strict=True)), relink=False)
+        if self.events is not None:
+            self.events.inserted(t, keys, rows)
         return keys
+
+    async def _rowids(self, n: int) -> list[int]:
+        if self.rowids is None:
+            raise RuntimeError("a table without a usable key needs a row id source")
+        return await self.rowids(self.table, n)
 
     def _columns(
         self, cols: Sequence[ColumnDef], rows: Sequence[Sequence[Any]], positions: Sequence[int]
@@ -385,9 +405,18 @@ class TableWriter:
             )
         await self._link_rows(keys)
 
-    async def update(self, changes: Sequence[tuple[Any, Sequence[Any]]]) -> None:
-        """SET every column of the rows with the given keys (key columns never change here)."""
+    async def update(
+        self,
+        changes: Sequence[tuple[Any, Sequence[Any]]],
+        old: Sequence[Sequence[Any]] | None = None,
+    ) -> None:
+        """SET every column of the rows with the given keys (key columns never change here).
+
+        `old`: the rows' previous values, in the same order, so that the events carry only
+        the changed columns."""
         t = self.table
+        if self.events is not None:
+            self.events.updated(t, changes, old)
         cols = [c for c in self._props() if c.name != t.key]
         if not cols:
             return
@@ -410,6 +439,8 @@ class TableWriter:
 
     async def delete(self, keys: Sequence[Any]) -> None:
         """DETACH DELETE the rows with the given keys (and their link-table edges)."""
+        if self.events is not None:
+            self.events.deleted(self.table, keys)
         await self._unlink_rows(keys)
         await self._for_rows(keys, f"(c:{quote(self.table.kuzu_name)})", "DETACH DELETE c")
 
@@ -501,16 +532,22 @@ class TableWriter:
                     f'referenced from table "{child.name}".',
                 )
 
-    async def replace(self, changes: list[tuple[Any, list[Any]]]) -> None:
-        """Write new versions of rows; a changed Kuzu key means delete and re-create."""
+    async def replace(
+        self, changes: list[tuple[Any, list[Any]]], old: Sequence[Sequence[Any]] | None = None
+    ) -> None:
+        """Write new versions of rows; a changed Kuzu key means delete and re-create.
+
+        `old`: the rows' previous values, in the same order (see `update`)."""
         t = self.table
         if t.key == ROWID:
-            await self.update(changes)
+            await self.update(changes, old)
             return
         ki = self._index(t.key)
-        same = [(k, r) for k, r in changes if r[ki] == k]
+        stay = [i for i, (k, r) in enumerate(changes) if r[ki] == k]
         moved = [(k, r) for k, r in changes if r[ki] != k]
-        await self.update(same)
+        await self.update(
+            [changes[i] for i in stay], None if old is None else [old[i] for i in stay]
+        )
         if moved:
             await self.delete([k for k, _ in moved])
             await self.insert([r for _, r in moved])
@@ -529,7 +566,7 @@ class TableWriter:
                 children = [c for c in children if c[-1] not in deleting]
             if not children:
                 continue
-            writer = TableWriter(self.catalog, child, self.run, self.ctx)
+            writer = self.for_table(child)
             if con.on_delete == "c":
                 await writer.delete_rows(children)
             elif con.on_delete in ("n", "d"):
@@ -542,7 +579,7 @@ class TableWriter:
                     changes.append((ch[-1], new))
                 for _, new in changes:
                     writer.check_row(new, (), (), None)
-                await writer.replace(changes)
+                await writer.replace(changes, [ch[:-1] for ch in children])
             else:
                 first = children[0]
                 cidx = [writer._index(c) for c in con.columns]

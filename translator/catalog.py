@@ -21,6 +21,7 @@ from kuzugres.proxy import types as T
 
 CATALOG_TABLE = "_kuzugres_catalog"
 SEQUENCE_TABLE = "_kuzugres_sequence"
+APPLIED_TABLE = "_kuzugres_applied"  # event log watermark: origin node -> last applied seq
 ROWID = "_rowid"  # hidden Kuzu primary key of tables without a usable single-column key
 
 #: PostgreSQL types stored as a native Kuzu type (value passed through unchanged,

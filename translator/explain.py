@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kuzugres.translator.catalog import ColumnDef, TableDef
+from kuzugres.translator.catalog import ROWID, ColumnDef, TableDef
 from kuzugres.translator.ddl import quote
 from kuzugres.translator.dml import DeletePlan, InsertPlan, SelectPlan, UpdatePlan
 from kuzugres.translator.plans import ConstantPlan, CypherPlan, ExplainPlan, Plan
@@ -44,11 +44,21 @@ def columns_with(cols: Sequence[ColumnDef]) -> str:
 
 
 def insert_cypher(table: TableDef) -> str:
-    """The Cypher creating a batch of `$n` rows of `table` (see `columns_with`)."""
-    sets = ", ".join(f"{quote(c.name)}: c{i}[j]" for i, c in enumerate(table.columns))
+    """The Cypher creating a batch of `$n` rows of `table` (see `columns_with`); a table
+    without a usable key also gets its row ids, `$k` (chosen by kuzugres, never by Kuzu's
+    SERIAL, so that replaying the event log writes the same keys)."""
+    sets = [f"{quote(c.name)}: c{i}[j]" for i, c in enumerate(table.columns)]
+    head = columns_with(table.columns)
+    if table.key == ROWID:
+        head = (
+            f"{head.rstrip()}, CAST($k AS INT64[]) AS k "
+            if head
+            else "WITH CAST($k AS INT64[]) AS k "
+        )
+        sets.insert(0, f"{quote(ROWID)}: k[j]")
     return (
-        f"{columns_with(table.columns)}UNWIND range(1, $n) AS j "
-        f"CREATE (n:{quote(table.kuzu_name)} {{{sets}}}) RETURN n.{quote(table.key)}"
+        f"{head}UNWIND range(1, $n) AS j "
+        f"CREATE (n:{quote(table.kuzu_name)} {{{', '.join(sets)}}}) RETURN n.{quote(table.key)}"
     )
 
 

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
+import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from kuzugres.sync import log as log_module
-from kuzugres.sync.events import Abort, Op, RowChange, Transaction, decode, encode
+from kuzugres.sync.events import (
+    Abort,
+    Ddl,
+    Op,
+    RowChange,
+    Statement,
+    Transaction,
+    decode,
+    encode,
+)
 from kuzugres.sync.hlc import HybridClock, from_datetime, physical_ms, to_datetime
 from kuzugres.sync.log import FileLog, LogCorrupt
 
@@ -34,10 +46,27 @@ def test_frames_roundtrip() -> None:
             RowChange(16390, Op.INSERT, 1, {1: 1, 2: "x", 3: 2.5, 4: True}),
             RowChange(16390, Op.UPDATE, "k", {2: None}),
             RowChange(16391, Op.DELETE, 9),
+            Ddl(
+                "ALTER TABLE t ADD COLUMN d date DEFAULT '2024-01-02'",
+                (Statement("ALTER TABLE t ADD d DATE", {}),),
+            ),
+            Statement(
+                "MERGE (s:seq {name: $n}) SET s.value = $v",
+                {
+                    "n": "s",
+                    "v": 7,
+                    "d": dt.date(2024, 1, 2),
+                    "ts": dt.datetime(2024, 1, 2, 3, 4, 5, 6),
+                    "u": uuid.UUID(int=5),
+                    "x": Decimal("1.50"),
+                    "i": dt.timedelta(days=-1, seconds=5, microseconds=7),
+                    "l": [1, None, "a"],
+                },
+            ),
         ),
     )
     assert decode(encode(t)) == t
-    assert t.last_seq == 7
+    assert t.last_seq == 9
     assert decode(encode(Abort(5))) == Abort(5)
 
 
