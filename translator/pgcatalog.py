@@ -600,6 +600,7 @@ def descriptions(env: Env) -> Iterator[Row]:
             schema in SYSTEM_SCHEMAS or schema in cat.schemas
         ):
             yield _comment(schema_oid(schema), PG_NAMESPACE_OID, 0, text)
+    yield from builtin_rows("pg_description")  # built-in functions' comments
 
 
 def _comment(objoid: int, classoid: int, subid: int, text: str) -> Row:
@@ -922,6 +923,8 @@ def default_text(cat: Catalog, table: TableDef, text: str, type_oid: int) -> str
         return f"nextval('{shown}'::regclass)"
     if text.startswith("'") and text.endswith("'") and "'" not in text[1:-1].replace("''", ""):
         return f"{text}::{T.format_type(type_oid)}"
+    if text in ("TRUE", "FALSE"):
+        return text.lower()  # ruleutils prints a boolean constant in lower case
     return text
 
 

@@ -37,7 +37,7 @@ from kuzugres.errcodes import (
     UndefinedColumn,
     UndefinedTable,
 )
-from kuzugres.errors import make_error
+from kuzugres.errors import PgError, make_error
 from kuzugres.proxy import types as T
 from kuzugres.translator import pgcatalog
 from kuzugres.translator.catalog import Catalog, TableDef, ViewDef
@@ -810,9 +810,66 @@ class _Builder:
                 acc = item
             else:
                 joined = self.fk_join(acc, item, where, None) if where is not None else None
-                acc = joined if joined is not None else _combine(acc, item)
+                acc = joined if joined is not None else self.comma_join(acc, item, where)
         assert acc is not None
         return acc
+
+    def comma_join(self, left: _Src, right: _Src, where: Any) -> _Src:
+        """Comma in FROM: the cross product, narrowed while it is built by the WHERE
+        conjuncts that need nothing but the columns of these two sides (the SELECT still
+        applies all of WHERE, so this only drops rows WHERE would drop); a `l.x = r.y`
+        among them makes it a hash join. A FROM list of catalog relations (pgjdbc's
+        getImportedKeys names nine) would otherwise multiply out before WHERE."""
+        if where is None or right.lateral:
+            return _combine(left, right)
+        scope = _QScope(
+            tuple(left.columns + right.columns),
+            shadowed=frozenset(left.shadowed | {len(left.columns) + i for i in right.shadowed}),
+            hits=[],
+        )
+        conds: list[RowExpr] = []
+        for c in conjuncts(where):
+            if not all(isinstance(n, _PLAIN_CONDITION_NODES) for n in _walk(c)):
+                continue  # subqueries, function calls (volatile ones): for WHERE alone
+            try:
+                conds.append(compile_condition(c, self.sql, self.params, scope))
+            except PgError:
+                continue  # needs a column of a later item or of an enclosing query
+        if not conds:
+            return _combine(left, right)
+        pair = _equi_join(where, left.columns, right.columns)
+        lrows_fn, rrows_fn = left.rows, right.rows
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            params, ctx = run.params, run.ctx
+            rrows = rrows_fn(run, outer)
+            index: dict[Any, list[tuple[Any, ...]]] | None = None
+            if pair is not None:
+                index = {}
+                for r in rrows:
+                    if r[pair[1]] is not None:
+                        index.setdefault(_hashable(r[pair[1]]), []).append(r)
+            out: Rows = []
+            for lrow in lrows_fn(run, outer):
+                if index is not None:
+                    key = lrow[pair[0]] if pair is not None else None
+                    candidates = index.get(_hashable(key), []) if key is not None else []
+                else:
+                    candidates = rrows
+                for rrow in candidates:
+                    row = lrow + rrow
+                    if all(c.evaluate(row, params, ctx) is True for c in conds):
+                        out.append(row)
+            return out
+
+        return _Src(
+            left.columns + right.columns,
+            rows,
+            {**left.tables, **right.tables},
+            left.scan_ids + right.scan_ids,
+            scope.shadowed,
+            left.lateral,
+        )
 
     def lateral_scope(
         self, left: _Src | None, outer: Scope | None, hits: list[int]
@@ -2276,6 +2333,25 @@ def _slice(rows: Rows, offset: RowExpr | None, limit: RowExpr | None, run: _Run)
     return rows[start:] if count is None else rows[start : start + count]
 
 
+#: Nodes of a WHERE conjunct `comma_join` may also check while joining.
+_PLAIN_CONDITION_NODES = (
+    ast.A_Expr,
+    ast.A_Const,
+    ast.A_Indices,
+    ast.A_Indirection,
+    ast.BoolExpr,
+    ast.BooleanTest,
+    ast.ColumnRef,
+    ast.NullTest,
+    ast.String,
+    ast.Integer,
+    ast.Float,
+    ast.Boolean,
+    ast.TypeCast,
+    ast.TypeName,
+)
+
+
 def _combine(a: _Src, b: _Src) -> _Src:
     """Comma in FROM: a cross product (the right side evaluated per left row if LATERAL)."""
     na = len(a.columns)
@@ -2440,6 +2516,16 @@ def _table_function(
             return [] if vals[0] is None else [(vals[0],)]
 
         return ancestors, [Column("relid", T.REGCLASS)]
+    if name == "pg_get_keywords" and not args:
+        words = [tuple(r.values()) for r in pgcatalog.builtin_rows("pg_get_keywords")]
+        cols = [
+            Column("word", T.TEXT),
+            Column("catcode", T.CHAR),
+            Column("barelabel", T.BOOL),
+            Column("catdesc", T.TEXT),
+            Column("baredesc", T.TEXT),
+        ]
+        return (lambda vals: list(words)), cols
     if name in _JSONB_SETS and len(args) == 1 and types[0] in (T.JSONB, T.UNKNOWN, T.TEXT):
         if types[0] != T.JSONB:
             raise make_error(
