@@ -47,6 +47,7 @@ DATA = Path(__file__).with_name("pgdata")
 
 PG_CATALOG_OID = 11
 PUBLIC_OID = 2200
+PG_TOAST_OID = 99
 INFORMATION_SCHEMA_OID = 13207  # PostgreSQL 15's, after initdb
 BOOTSTRAP_ROLE_OID = 10
 DATABASE_OID = 16384 - 1  # below the first user OID, like a database made by initdb
@@ -268,6 +269,8 @@ def _default(type_oid: int) -> Any:
 
 @builds("pg_catalog.pg_namespace")
 def _namespaces(env: Env) -> Iterator[Row]:
+    # pg_toast is empty (kuzugres has no TOAST tables) but every PostgreSQL has it
+    yield {"oid": PG_TOAST_OID, "nspname": "pg_toast", "nspowner": BOOTSTRAP_ROLE_OID}
     for name in ("pg_catalog", "information_schema", *env.catalog.schemas):
         yield {
             "oid": schema_oid(name),
@@ -600,6 +603,7 @@ def descriptions(env: Env) -> Iterator[Row]:
             schema in SYSTEM_SCHEMAS or schema in cat.schemas
         ):
             yield _comment(schema_oid(schema), PG_NAMESPACE_OID, 0, text)
+    yield _comment(PG_TOAST_OID, PG_NAMESPACE_OID, 0, "reserved schema for TOAST tables")
     yield from builtin_rows("pg_description")  # built-in functions' comments
 
 

@@ -57,6 +57,8 @@ from kuzugres.translator.expr import (
     compile_expr,
     group_key,
     is_aggregate_call,
+    record_shape,
+    record_typmod,
     sort_key,
 )
 from kuzugres.translator.pushdown import (
@@ -143,7 +145,7 @@ def needs_query(node: Any) -> bool:
         isinstance(n, ast.RangeVar | ast.SubLink | ast.WithClause | ast.RangeSubselect)
         for n in _walk_all(node)
     ) or any(
-        isinstance(rt.val, ast.FuncCall) and rt.val.funcname[-1].sval in _SELECT_LIST_SRFS
+        _is_select_list_srf(rt.val.arg if isinstance(rt.val, ast.A_Indirection) else rt.val)
         for rt in getattr(node, "targetList", None) or ()
     )
 
@@ -1650,25 +1652,34 @@ class _Builder:
     def set_returning(self, node: Any, scope: Scope, slots: dict[int, int]) -> _SetReturning | None:
         """A set-returning function called at the top of a select-list item (PostgreSQL's
         ProjectSet): each input row yields as many rows as its longest such function."""
-        if not (
-            isinstance(node, ast.FuncCall)
-            and node.over is None
-            and not node.agg_star
-            and node.funcname[-1].sval in _SELECT_LIST_SRFS
-            and (len(node.funcname) == 1 or node.funcname[0].sval == "pg_catalog")
+        field = None  # `(f(...)).field`: one output column of the function
+        if (
+            isinstance(node, ast.A_Indirection)
+            and len(node.indirection) == 1
+            and isinstance(node.indirection[0], ast.String)
+            and _is_select_list_srf(node.arg)
         ):
+            node, field = node.arg, node.indirection[0].sval
+        if not _is_select_list_srf(node):
             return None
         args = [
             compile_expr(a, self.sql, self.params, scope, slots=slots, subquery=self.subquery)
             for a in node.args or ()
         ]
-        gen, cols = _table_function(node.funcname[-1].sval, args, self.pos(node))
+        name = node.funcname[-1].sval
+        gen, cols = _table_function(name, args, self.pos(node))
+        if field is not None:
+            picked = [i for i, c in enumerate(cols) if c.name == field]
+            if not picked:
+                raise UndefinedColumn(
+                    f'column "{field}" not found in data type record', position=self.pos(node)
+                )
+            col = cols[picked[0]]
+            return _SetReturning(args, gen, col.type_oid, col.typmod, picked[0])
         if len(cols) != 1:
-            raise FeatureNotSupported(
-                f"{node.funcname[-1].sval}() returning a record in the select list is not "
-                "supported yet",
-                position=self.pos(node),
-            )
+            # a record of the function's output columns, e.g. _pg_expandarray's (x, n)
+            shape = tuple((c.name, c.type_oid, c.typmod) for c in cols)
+            return _SetReturning(args, gen, T.RECORD, record_typmod(shape), None)
         return _SetReturning(args, gen, cols[0].type_oid, cols[0].typmod)
 
     # -- window functions
@@ -2516,6 +2527,21 @@ def _table_function(
             return [] if vals[0] is None else [(vals[0],)]
 
         return ancestors, [Column("relid", T.REGCLASS)]
+    if name == "_pg_expandarray" and len(args) == 1:
+        # information_schema._pg_expandarray(anyarray): each element with its position
+        pt = T.TYPES_BY_OID.get(types[0])
+        if pt is None or not pt.elem_oid:
+            raise make_error(
+                "42883",
+                f"function information_schema._pg_expandarray({_type_name(types[0], -1)}) "
+                "does not exist",
+                position=position,
+            )
+
+        def expand(vals: list[Any]) -> Rows:
+            return [] if vals[0] is None else [(v, i + 1) for i, v in enumerate(vals[0])]
+
+        return expand, [Column("x", pt.elem_oid), Column("n", T.INT4)]
     if name == "pg_get_keywords" and not args:
         words = [tuple(r.values()) for r in pgcatalog.builtin_rows("pg_get_keywords")]
         cols = [
@@ -2901,9 +2927,15 @@ class _SetReturning:
     gen: Callable[[list[Any]], Rows]
     type_oid: int
     typmod: int = -1
+    column: int | None = 0  # the output column it yields; None: all, as one record
 
     def values(self, row: Sequence[Any], params: Sequence[Any], ctx: EvalContext) -> list[Any]:
-        return [r[0] for r in self.gen([a.evaluate(row, params, ctx) for a in self.args])]
+        out = self.gen([a.evaluate(row, params, ctx) for a in self.args])
+        if self.column is not None:
+            return [r[self.column] for r in out]
+        shape = record_shape(self.type_oid, self.typmod)
+        assert shape is not None
+        return [_Record(tuple((f[1], v) for f, v in zip(shape, r, strict=True))) for r in out]
 
     def evaluate(self, row: Sequence[Any], params: Sequence[Any], ctx: EvalContext) -> Any:
         raise AssertionError("a set-returning item is expanded by _project")
@@ -2911,8 +2943,30 @@ class _SetReturning:
 
 #: Set-returning functions allowed at the top of a select-list item.
 _SELECT_LIST_SRFS = frozenset(
-    {"unnest", "generate_series", "generate_subscripts", "pg_partition_ancestors"}
+    {
+        "unnest",
+        "generate_series",
+        "generate_subscripts",
+        "pg_partition_ancestors",
+        "_pg_expandarray",
+    }
 )
+
+
+def _is_select_list_srf(node: Any) -> bool:
+    """A call of a function of _SELECT_LIST_SRFS (in its schema) fit for the select list."""
+    if not (
+        isinstance(node, ast.FuncCall)
+        and node.over is None
+        and not node.agg_star
+        and node.funcname[-1].sval in _SELECT_LIST_SRFS
+    ):
+        return False
+    name = node.funcname[-1].sval
+    schema = "information_schema" if name == "_pg_expandarray" else "pg_catalog"
+    if len(node.funcname) == 1:
+        return schema == "pg_catalog"
+    return len(node.funcname) == 2 and node.funcname[0].sval == schema
 
 
 def _project(

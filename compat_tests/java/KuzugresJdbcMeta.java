@@ -250,6 +250,15 @@ public class KuzugresJdbcMeta {
                     + " WHERE t.relnamespace = 'public'::regnamespace ORDER BY i.relname");
             query(conn, "keywords",
                     "SELECT count(*) > 400 FROM pg_catalog.pg_get_keywords()");
+            query(conn, "keywords not in SQL:2003",
+                    "select string_agg(word, ',') from pg_catalog.pg_get_keywords()"
+                    + " where word <> ALL ('{a,abs,absolute,action,ada,add,admin,after,all}'"
+                    + "::text[])");
+            query(conn, "namespace rows",
+                    "SELECT n.oid,n.*,d.description FROM pg_catalog.pg_namespace n"
+                    + " LEFT OUTER JOIN pg_catalog.pg_description d ON d.objoid=n.oid"
+                    + " AND d.objsubid=0 AND d.classoid='pg_namespace'::regclass"
+                    + " ORDER BY nspname");
 
             // The free query session: plain SELECTs in a read-only, non-updatable result set.
             section("free query", () -> {
@@ -268,6 +277,25 @@ public class KuzugresJdbcMeta {
                             System.out.println(row(rs));
                         }
                     }
+                }
+            });
+            // A read-only connection (DBeaver's "read-only" flag): BEGIN READ ONLY.
+            section("read-only transaction", () -> {
+                conn.setAutoCommit(false);
+                conn.setReadOnly(true);
+                try (Statement st = conn.createStatement()) {
+                    print(() -> st.executeQuery("SELECT current_setting('transaction_read_only'),"
+                            + " count(*) FROM customers"), false);
+                    try {
+                        st.executeUpdate("DELETE FROM customers");
+                        System.out.println("deleted");
+                    } catch (SQLException e) {
+                        System.out.println("!! " + e.getSQLState() + " " + firstLine(e.getMessage()));
+                    }
+                } finally {
+                    conn.rollback();
+                    conn.setReadOnly(false);
+                    conn.setAutoCommit(true);
                 }
             });
             section("free query view", () -> print(() -> conn.createStatement()
