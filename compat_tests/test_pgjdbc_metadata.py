@@ -118,12 +118,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "information_schema, which PostgreSQL lists as ARRAY/STRUCT types; all other "
         "rows are equal"
     ),
-    "getFunctions": (
-        "information_schema's helper functions (_pg_expandarray, _pg_truetypid, ...) are "
-        "not in kuzugres's pg_proc, and pg_get_function_result does not say SETOF/TABLE, "
-        "so set-returning functions show FUNCTION_TYPE 1 instead of 2; names, schemas, "
-        "remarks and specific names of pg_catalog's functions are equal"
-    ),
     "getUDTs": (
         "kuzugres's pg_type has no row types (typtype 'c') for user tables and views, so "
         "getUDTs lists none; PostgreSQL lists one STRUCT per table"
@@ -251,22 +245,6 @@ def test_every_section_is_compared(
     assert set(expected) == set(SECTIONS)
     assert set(got) == set(SECTIONS)
     assert not set(KNOWN_DIFFERENCES) - set(SECTIONS)
-
-
-def test_pg_catalog_functions_differ_only_in_function_type(
-    answers: tuple[dict[str, list[str]], dict[str, list[str]]],
-) -> None:
-    """getFunctions' known difference is no more than KNOWN_DIFFERENCES says."""
-    expected, got = answers
-
-    def key(rows: list[str]) -> set[str]:
-        return {
-            "|".join(f for f in row.split("|") if not f.startswith("function_type="))
-            for row in rows
-            if "function_schem=information_schema" not in row
-        }
-
-    assert key(got["getFunctions"]) == key(expected["getFunctions"])
 
 
 def test_type_info_differs_only_in_information_schema_types(

@@ -35,7 +35,8 @@ QUERIES = {
     "pg_collation": "SELECT * FROM pg_catalog.pg_collation WHERE collname IN "
     "('default', 'C', 'POSIX', 'ucs_basic') ORDER BY oid",
     "pg_range": "SELECT * FROM pg_catalog.pg_range ORDER BY rngtypid",
-    "pg_proc": "SELECT * FROM pg_catalog.pg_proc WHERE pronamespace = 11 ORDER BY oid",
+    "pg_proc": "SELECT * FROM pg_catalog.pg_proc WHERE pronamespace IN "
+    "(11, 'information_schema'::regnamespace) ORDER BY oid",
     "pg_operator": "SELECT * FROM pg_catalog.pg_operator ORDER BY oid",
     "pg_cast": "SELECT * FROM pg_catalog.pg_cast ORDER BY oid",
     "pg_language": "SELECT * FROM pg_catalog.pg_language ORDER BY oid",

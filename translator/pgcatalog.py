@@ -176,6 +176,16 @@ def builtin_proc_oids() -> dict[str, int]:
 
 
 @functools.cache
+def _builtin_procs() -> dict[int, Row]:
+    return {r["oid"]: r for r in builtin_rows("pg_proc")}
+
+
+def builtin_proc(oid: int) -> Row | None:
+    """The pg_proc row of a built-in function."""
+    return _builtin_procs().get(oid)
+
+
+@functools.cache
 def builtin_proc_names() -> dict[int, str]:
     return {oid: name for name, oid in builtin_proc_oids().items()}
 
