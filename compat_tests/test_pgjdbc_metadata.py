@@ -114,13 +114,9 @@ SECTIONS = (
 
 KNOWN_DIFFERENCES: dict[str, str] = {
     "getTypeInfo": (
-        "kuzugres's pg_type has no row types (nor their array types) of the views of "
-        "information_schema, which PostgreSQL lists as ARRAY/STRUCT types; all other "
-        "rows are equal"
-    ),
-    "getUDTs": (
-        "kuzugres's pg_type has no row types (typtype 'c') for user tables and views, so "
-        "getUDTs lists none; PostgreSQL lists one STRUCT per table"
+        "kuzugres's pg_type has no row types of information_schema's views nor array "
+        "types of them and of information_schema's domains (_sql_identifier, ...), which "
+        "PostgreSQL lists as ARRAY/STRUCT types; every other row is equal"
     ),
     "query version": (
         "kuzugres announces server_version 16 (compat_tests/test_pgjdbc.py checks it); "

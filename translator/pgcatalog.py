@@ -388,6 +388,7 @@ def _relation_rows(env: Env) -> Iterator[tuple[Row, Any]]:
             or bool(cat.referencing(table.qualified)),
             relreplident="d",
             reltuples=-1.0,
+            reltype=row_type_oid(table),
         )
         yield row, table
         for con in table.constraints:
@@ -401,7 +402,15 @@ def _relation_rows(env: Env) -> Iterator[tuple[Row, Any]]:
                 )
     for view in cat.views.values():
         yield (
-            class_row(view.oid, view.name, view.schema, "v", len(view.columns), relhasrules=True),
+            class_row(
+                view.oid,
+                view.name,
+                view.schema,
+                "v",
+                len(view.columns),
+                relhasrules=True,
+                reltype=row_type_oid(view),
+            ),
             view,
         )
     for seq in cat.sequences.values():
@@ -530,6 +539,70 @@ def _index_table(cat: Catalog, rel: ConstraintDef | IndexDef) -> TableDef | None
 @builds("pg_catalog.pg_type")
 def _types(env: Env) -> Iterator[Row]:
     yield from builtin_rows("pg_type")
+    cat = env.catalog
+    for rel in (*cat.tables.values(), *cat.views.values()):
+        yield from _row_type_rows(rel)
+
+
+def row_type_oid(rel: TableDef | ViewDef) -> int:
+    """The OID of a table's or view's row type (pg_class.reltype)."""
+    return stable_oid("rowtype", rel.qualified)
+
+
+def _row_type_rows(rel: TableDef | ViewDef) -> Iterator[Row]:
+    """The composite type PostgreSQL makes for a table or view, and its array type."""
+    procs = builtin_proc_oids()
+    oid, array = row_type_oid(rel), stable_oid("rowtype[]", rel.qualified)
+    common = {
+        "typnamespace": schema_oid(rel.schema),
+        "typowner": BOOTSTRAP_ROLE_OID,
+        "typlen": -1,
+        "typbyval": False,
+        "typispreferred": False,
+        "typisdefined": True,
+        "typdelim": ",",
+        "typmodin": 0,
+        "typmodout": 0,
+        "typalign": "d",
+        "typstorage": "x",
+        "typnotnull": False,
+        "typbasetype": 0,
+        "typtypmod": -1,
+        "typndims": 0,
+        "typcollation": 0,
+    }
+    yield {
+        **common,
+        "oid": oid,
+        "typname": rel.name,
+        "typtype": "c",
+        "typcategory": "C",
+        "typrelid": rel.oid,
+        "typsubscript": 0,
+        "typelem": 0,
+        "typarray": array,
+        "typinput": procs["record_in"],
+        "typoutput": procs["record_out"],
+        "typreceive": procs["record_recv"],
+        "typsend": procs["record_send"],
+        "typanalyze": 0,
+    }
+    yield {
+        **common,
+        "oid": array,
+        "typname": "_" + rel.name,
+        "typtype": "b",
+        "typcategory": "A",
+        "typrelid": 0,
+        "typsubscript": procs["array_subscript_handler"],
+        "typelem": oid,
+        "typarray": 0,
+        "typinput": procs["array_in"],
+        "typoutput": procs["array_out"],
+        "typreceive": procs["array_recv"],
+        "typsend": procs["array_send"],
+        "typanalyze": procs["array_typanalyze"],
+    }
 
 
 @builds("pg_catalog.pg_tables")
