@@ -352,10 +352,10 @@ class SessionExecutor:
             if isinstance(plan, SelectPlan):
                 return await self._select(plan, params)
             if isinstance(plan, InsertPlan):
-                return await self.write_atomically(lambda: self._insert(plan, params))
+                return await self.write_atomically(lambda: self._insert(plan, params), "INSERT")
             if isinstance(plan, UpdatePlan):
-                return await self.write_atomically(lambda: self._update(plan, params))
-            return await self.write_atomically(lambda: self._delete(plan, params))
+                return await self.write_atomically(lambda: self._update(plan, params), "UPDATE")
+            return await self.write_atomically(lambda: self._delete(plan, params), "DELETE")
         raise FeatureNotSupported(f"{type(plan).__name__} is not supported")
 
     # ------------------------------------------------------------------ transactions
@@ -658,13 +658,16 @@ class SessionExecutor:
         return ResultSet(columns, rows, f"SELECT {len(rows)}")
 
     # ------------------------------------------------------------------ writes
-    async def write_atomically(self, work: Callable[[], Awaitable[T_]]) -> T_:
+    async def write_atomically(
+        self, work: Callable[[], Awaitable[T_]], command: str = "a write"
+    ) -> T_:
         """Run `work` inside one Kuzu write transaction: the block's, or one of its own.
 
         The writer lock is taken first, so `work` sees the latest committed catalog.
+        `command` names the statement in the error of a read-only transaction.
         """
         if self.in_block and self.tx_read_only:
-            raise ReadOnlySqlTransaction("cannot execute a write in a read-only transaction")
+            raise ReadOnlySqlTransaction(f"cannot execute {command} in a read-only transaction")
         own = not self.in_block
         if own:
             self._open_block(None, None)

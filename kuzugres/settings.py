@@ -214,6 +214,7 @@ _define(
     ),
     SettingDef("max_connections", "100", read_only=True),
     SettingDef("max_identifier_length", "63", read_only=True),
+    SettingDef("max_index_keys", "32", read_only=True),
     SettingDef("block_size", "8192", read_only=True),
     SettingDef("lc_collate", "C", read_only=True),
     SettingDef("lc_ctype", "C", read_only=True),

@@ -27,6 +27,7 @@ from kuzugres.errcodes import (
 from kuzugres.errors import PgError
 from kuzugres.proxy import messages as m
 from kuzugres.proxy.types import (
+    RECORD,
     FormatContext,
     decode_binary,
     decode_text,
@@ -395,7 +396,8 @@ class Session:
                     col.name,
                     col.type_oid,
                     size,
-                    getattr(col, "typmod", -1),
+                    # a record's typmod only names its shape inside the server
+                    -1 if col.type_oid == RECORD else getattr(col, "typmod", -1),
                     fmt,
                     getattr(col, "table_oid", 0),
                     getattr(col, "column", 0),

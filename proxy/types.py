@@ -356,7 +356,7 @@ def format_type(oid: int, typmod: int | None = None) -> str:
     pg_type = TYPES_BY_OID.get(oid)
     if pg_type is None:
         return "???"
-    if pg_type.is_array:
+    if pg_type.is_array and oid not in (INT2VECTOR, OIDVECTOR):  # vectors keep their names
         return format_type(pg_type.elem_oid, typmod) + "[]"
     mod = typmod if typmod is not None and typmod >= 0 else None
     if oid == BPCHAR and mod is None:

@@ -35,10 +35,16 @@ QUERIES = {
     "pg_collation": "SELECT * FROM pg_catalog.pg_collation WHERE collname IN "
     "('default', 'C', 'POSIX', 'ucs_basic') ORDER BY oid",
     "pg_range": "SELECT * FROM pg_catalog.pg_range ORDER BY rngtypid",
-    "pg_proc": "SELECT * FROM pg_catalog.pg_proc WHERE pronamespace = 11 ORDER BY oid",
+    "pg_proc": "SELECT * FROM pg_catalog.pg_proc WHERE pronamespace IN "
+    "(11, 'information_schema'::regnamespace) ORDER BY oid",
     "pg_operator": "SELECT * FROM pg_catalog.pg_operator ORDER BY oid",
     "pg_cast": "SELECT * FROM pg_catalog.pg_cast ORDER BY oid",
     "pg_language": "SELECT * FROM pg_catalog.pg_language ORDER BY oid",
+    # the comments of built-in functions (pgjdbc's getFunctions shows them as REMARKS)
+    "pg_description": "SELECT * FROM pg_catalog.pg_description "
+    "WHERE classoid = 'pg_catalog.pg_proc'::regclass AND objoid < 16384 ORDER BY objoid",
+    # the rows of pg_get_keywords() (pgjdbc's getSQLKeywords, DBeaver's keyword list)
+    "pg_get_keywords": "SELECT * FROM pg_catalog.pg_get_keywords() ORDER BY word",
     "pg_opclass": "SELECT * FROM pg_catalog.pg_opclass ORDER BY oid",
     "pg_tablespace": "SELECT oid, spcname, 10::oid AS spcowner, NULL::aclitem[] AS spcacl, "
     "NULL::text[] AS spcoptions FROM pg_catalog.pg_tablespace ORDER BY oid",

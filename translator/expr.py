@@ -93,6 +93,7 @@ from kuzugres.proxy.types import (
     NUMERIC,
     OID,
     OID_ALIASES,
+    RECORD,
     REGTYPE,
     TEXT,
     TIME,
@@ -1888,10 +1889,53 @@ def _c_array(c: _Compiler, node: Any) -> Expr:
     return Expr(atype, lambda env: [f(env) for f in fns], node.location)
 
 
+# Anonymous record types with known fields (a set-returning function's OUT columns), as
+# PostgreSQL's "blessed" record types: the type is `record` and its typmod indexes this
+# registry. Shapes are interned and never removed (there are only ever a few).
+RecordShape = tuple[tuple[str, int, int], ...]  # (field name, type OID, typmod)
+_RECORD_SHAPES: list[RecordShape] = []
+
+
+def record_typmod(shape: RecordShape) -> int:
+    """The typmod of `record` values of this shape."""
+    if shape not in _RECORD_SHAPES:
+        _RECORD_SHAPES.append(shape)
+    return _RECORD_SHAPES.index(shape)
+
+
+def record_shape(type_oid: int, typmod: int) -> RecordShape | None:
+    """The fields of a record type with a known shape (None for any other type)."""
+    if type_oid != RECORD or not 0 <= typmod < len(_RECORD_SHAPES):
+        return None
+    return _RECORD_SHAPES[typmod]
+
+
+def _field_selection(c: _Compiler, base: Expr, field: str, location: int | None) -> Expr:
+    shape = record_shape(base.type, base.typmod)
+    if shape is None:
+        raise c.unsupported("field selection", location)
+    names = [name for name, _, _ in shape]
+    if field not in names:
+        raise UndefinedColumn(
+            f'column "{field}" not found in data type record', position=c.pos(location)
+        )
+    i, bf = names.index(field), base.fn
+    _, oid, typmod = shape[i]
+
+    def run(env: _Env) -> Any:
+        rec = bf(env)
+        return None if rec is None else rec.fields[i][1]
+
+    return Expr(oid, run, base.location, typmod)
+
+
 @_compiles(ast.A_Indirection)
 def _c_indirection(c: _Compiler, node: Any) -> Expr:
     base = c.expr(node.arg)
     for ind in node.indirection:
+        if isinstance(ind, ast.String):
+            base = _field_selection(c, base, ind.sval or "", _location(node))
+            continue
         if not isinstance(ind, ast.A_Indices):
             raise c.unsupported("field selection", _location(node))
         if not _is_array(base.type):
@@ -2129,6 +2173,23 @@ for _op in ("+", "-", "*", "/"):
         _operator(_op, (_a, _b), FLOAT8, _simple(_arith(FLOAT8, _op)))
 for _t in (INT2, INT4, INT8, NUMERIC):
     _operator("%", (_t, _t), _t, _simple(_arith(_t, "%")))
+_INT_BITS = {INT2: 16, INT4: 32, INT8: 64}
+
+
+def _wrap_int(bits: int, v: int) -> int:
+    """`v` as a two's-complement integer of `bits` bits (C's shifts wrap, so PG's do)."""
+    v &= (1 << bits) - 1
+    return v - (1 << bits) if v >> (bits - 1) else v
+
+
+# bitwise operators of the integer types (int2and, int4or, int8xor, int2not, int4shl, ...)
+for _t, _bits in _INT_BITS.items():
+    _operator("&", (_t, _t), _t, _simple(lambda a, b: a & b))
+    _operator("|", (_t, _t), _t, _simple(lambda a, b: a | b))
+    _operator("#", (_t, _t), _t, _simple(lambda a, b: a ^ b))
+    _operator("~", (_t,), _t, _simple(lambda a: ~a))
+    _operator("<<", (_t, INT4), _t, _simple(lambda a, b, n=_bits: _wrap_int(n, a << (b % n))))
+    _operator(">>", (_t, INT4), _t, _simple(lambda a, b, n=_bits: a >> (b % n)))
 for _t in (INT2, INT4, INT8, FLOAT4, FLOAT8, NUMERIC):
     _operator(
         "-", (_t,), _t, _simple(lambda a, _t=_t: _check_int(_t, -a) if _t in _INT_TYPES else -a)

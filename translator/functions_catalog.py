@@ -34,6 +34,7 @@ from .expr import (
     _IMPLICIT,
     Impl,
     _Call,
+    _format_any_type,
     _function,
     _register_comparisons,
     _simple,
@@ -234,9 +235,31 @@ for _name, _sig in (
     ("pg_get_functiondef", (OID,)),
     ("pg_get_function_arguments", (OID,)),
     ("pg_get_function_identity_arguments", (OID,)),
-    ("pg_get_function_result", (OID,)),
 ):
     _function(_name, _sig, TEXT, _simple(lambda *a: None), strict=False)
+
+
+def _function_result(oid: int) -> str | None:
+    """pg_get_function_result of a built-in function: its return type, `SETOF type`, or
+    `TABLE(name type, ...)` (NULL for an OID that names no function)."""
+    proc = pgcatalog.builtin_proc(oid)
+    if proc is None:
+        return None
+    modes = proc["proargmodes"] or []
+    if proc["proretset"] and "t" in modes:
+        columns = [
+            f"{pgcatalog.quote_ident(name)} {_format_any_type(type_oid, None)}"
+            for name, type_oid, mode in zip(
+                proc["proargnames"], proc["proallargtypes"], modes, strict=True
+            )
+            if mode == "t"
+        ]
+        return f"TABLE({', '.join(columns)})"
+    result = _format_any_type(proc["prorettype"], None)
+    return f"SETOF {result}" if proc["proretset"] else result
+
+
+_function("pg_get_function_result", (OID,), TEXT, _simple(_function_result))
 _function("pg_relation_is_publishable", (REGCLASS,), BOOL, _simple(lambda oid: False))
 
 

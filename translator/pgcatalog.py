@@ -47,6 +47,7 @@ DATA = Path(__file__).with_name("pgdata")
 
 PG_CATALOG_OID = 11
 PUBLIC_OID = 2200
+PG_TOAST_OID = 99
 INFORMATION_SCHEMA_OID = 13207  # PostgreSQL 15's, after initdb
 BOOTSTRAP_ROLE_OID = 10
 DATABASE_OID = 16384 - 1  # below the first user OID, like a database made by initdb
@@ -175,6 +176,16 @@ def builtin_proc_oids() -> dict[str, int]:
 
 
 @functools.cache
+def _builtin_procs() -> dict[int, Row]:
+    return {r["oid"]: r for r in builtin_rows("pg_proc")}
+
+
+def builtin_proc(oid: int) -> Row | None:
+    """The pg_proc row of a built-in function."""
+    return _builtin_procs().get(oid)
+
+
+@functools.cache
 def builtin_proc_names() -> dict[int, str]:
     return {oid: name for name, oid in builtin_proc_oids().items()}
 
@@ -268,6 +279,8 @@ def _default(type_oid: int) -> Any:
 
 @builds("pg_catalog.pg_namespace")
 def _namespaces(env: Env) -> Iterator[Row]:
+    # pg_toast is empty (kuzugres has no TOAST tables) but every PostgreSQL has it
+    yield {"oid": PG_TOAST_OID, "nspname": "pg_toast", "nspowner": BOOTSTRAP_ROLE_OID}
     for name in ("pg_catalog", "information_schema", *env.catalog.schemas):
         yield {
             "oid": schema_oid(name),
@@ -375,6 +388,7 @@ def _relation_rows(env: Env) -> Iterator[tuple[Row, Any]]:
             or bool(cat.referencing(table.qualified)),
             relreplident="d",
             reltuples=-1.0,
+            reltype=row_type_oid(table),
         )
         yield row, table
         for con in table.constraints:
@@ -388,7 +402,15 @@ def _relation_rows(env: Env) -> Iterator[tuple[Row, Any]]:
                 )
     for view in cat.views.values():
         yield (
-            class_row(view.oid, view.name, view.schema, "v", len(view.columns), relhasrules=True),
+            class_row(
+                view.oid,
+                view.name,
+                view.schema,
+                "v",
+                len(view.columns),
+                relhasrules=True,
+                reltype=row_type_oid(view),
+            ),
             view,
         )
     for seq in cat.sequences.values():
@@ -517,6 +539,70 @@ def _index_table(cat: Catalog, rel: ConstraintDef | IndexDef) -> TableDef | None
 @builds("pg_catalog.pg_type")
 def _types(env: Env) -> Iterator[Row]:
     yield from builtin_rows("pg_type")
+    cat = env.catalog
+    for rel in (*cat.tables.values(), *cat.views.values()):
+        yield from _row_type_rows(rel)
+
+
+def row_type_oid(rel: TableDef | ViewDef) -> int:
+    """The OID of a table's or view's row type (pg_class.reltype)."""
+    return stable_oid("rowtype", rel.qualified)
+
+
+def _row_type_rows(rel: TableDef | ViewDef) -> Iterator[Row]:
+    """The composite type PostgreSQL makes for a table or view, and its array type."""
+    procs = builtin_proc_oids()
+    oid, array = row_type_oid(rel), stable_oid("rowtype[]", rel.qualified)
+    common = {
+        "typnamespace": schema_oid(rel.schema),
+        "typowner": BOOTSTRAP_ROLE_OID,
+        "typlen": -1,
+        "typbyval": False,
+        "typispreferred": False,
+        "typisdefined": True,
+        "typdelim": ",",
+        "typmodin": 0,
+        "typmodout": 0,
+        "typalign": "d",
+        "typstorage": "x",
+        "typnotnull": False,
+        "typbasetype": 0,
+        "typtypmod": -1,
+        "typndims": 0,
+        "typcollation": 0,
+    }
+    yield {
+        **common,
+        "oid": oid,
+        "typname": rel.name,
+        "typtype": "c",
+        "typcategory": "C",
+        "typrelid": rel.oid,
+        "typsubscript": 0,
+        "typelem": 0,
+        "typarray": array,
+        "typinput": procs["record_in"],
+        "typoutput": procs["record_out"],
+        "typreceive": procs["record_recv"],
+        "typsend": procs["record_send"],
+        "typanalyze": 0,
+    }
+    yield {
+        **common,
+        "oid": array,
+        "typname": "_" + rel.name,
+        "typtype": "b",
+        "typcategory": "A",
+        "typrelid": 0,
+        "typsubscript": procs["array_subscript_handler"],
+        "typelem": oid,
+        "typarray": 0,
+        "typinput": procs["array_in"],
+        "typoutput": procs["array_out"],
+        "typreceive": procs["array_recv"],
+        "typsend": procs["array_send"],
+        "typanalyze": procs["array_typanalyze"],
+    }
 
 
 @builds("pg_catalog.pg_tables")
@@ -600,6 +686,8 @@ def descriptions(env: Env) -> Iterator[Row]:
             schema in SYSTEM_SCHEMAS or schema in cat.schemas
         ):
             yield _comment(schema_oid(schema), PG_NAMESPACE_OID, 0, text)
+    yield _comment(PG_TOAST_OID, PG_NAMESPACE_OID, 0, "reserved schema for TOAST tables")
+    yield from builtin_rows("pg_description")  # built-in functions' comments
 
 
 def _comment(objoid: int, classoid: int, subid: int, text: str) -> Row:
@@ -922,6 +1010,8 @@ def default_text(cat: Catalog, table: TableDef, text: str, type_oid: int) -> str
         return f"nextval('{shown}'::regclass)"
     if text.startswith("'") and text.endswith("'") and "'" not in text[1:-1].replace("''", ""):
         return f"{text}::{T.format_type(type_oid)}"
+    if text in ("TRUE", "FALSE"):
+        return text.lower()  # ruleutils prints a boolean constant in lower case
     return text
 
 

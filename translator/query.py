@@ -37,7 +37,7 @@ from kuzugres.errcodes import (
     UndefinedColumn,
     UndefinedTable,
 )
-from kuzugres.errors import make_error
+from kuzugres.errors import PgError, make_error
 from kuzugres.proxy import types as T
 from kuzugres.translator import pgcatalog
 from kuzugres.translator.catalog import Catalog, TableDef, ViewDef
@@ -57,6 +57,8 @@ from kuzugres.translator.expr import (
     compile_expr,
     group_key,
     is_aggregate_call,
+    record_shape,
+    record_typmod,
     sort_key,
 )
 from kuzugres.translator.pushdown import (
@@ -143,7 +145,7 @@ def needs_query(node: Any) -> bool:
         isinstance(n, ast.RangeVar | ast.SubLink | ast.WithClause | ast.RangeSubselect)
         for n in _walk_all(node)
     ) or any(
-        isinstance(rt.val, ast.FuncCall) and rt.val.funcname[-1].sval in _SELECT_LIST_SRFS
+        _is_select_list_srf(rt.val.arg if isinstance(rt.val, ast.A_Indirection) else rt.val)
         for rt in getattr(node, "targetList", None) or ()
     )
 
@@ -810,9 +812,66 @@ class _Builder:
                 acc = item
             else:
                 joined = self.fk_join(acc, item, where, None) if where is not None else None
-                acc = joined if joined is not None else _combine(acc, item)
+                acc = joined if joined is not None else self.comma_join(acc, item, where)
         assert acc is not None
         return acc
+
+    def comma_join(self, left: _Src, right: _Src, where: Any) -> _Src:
+        """Comma in FROM: the cross product, narrowed while it is built by the WHERE
+        conjuncts that need nothing but the columns of these two sides (the SELECT still
+        applies all of WHERE, so this only drops rows WHERE would drop); a `l.x = r.y`
+        among them makes it a hash join. A FROM list of catalog relations (pgjdbc's
+        getImportedKeys names nine) would otherwise multiply out before WHERE."""
+        if where is None or right.lateral:
+            return _combine(left, right)
+        scope = _QScope(
+            tuple(left.columns + right.columns),
+            shadowed=frozenset(left.shadowed | {len(left.columns) + i for i in right.shadowed}),
+            hits=[],
+        )
+        conds: list[RowExpr] = []
+        for c in conjuncts(where):
+            if not all(isinstance(n, _PLAIN_CONDITION_NODES) for n in _walk(c)):
+                continue  # subqueries, function calls (volatile ones): for WHERE alone
+            try:
+                conds.append(compile_condition(c, self.sql, self.params, scope))
+            except PgError:
+                continue  # needs a column of a later item or of an enclosing query
+        if not conds:
+            return _combine(left, right)
+        pair = _equi_join(where, left.columns, right.columns)
+        lrows_fn, rrows_fn = left.rows, right.rows
+
+        def rows(run: _Run, outer: Outer) -> Rows:
+            params, ctx = run.params, run.ctx
+            rrows = rrows_fn(run, outer)
+            index: dict[Any, list[tuple[Any, ...]]] | None = None
+            if pair is not None:
+                index = {}
+                for r in rrows:
+                    if r[pair[1]] is not None:
+                        index.setdefault(_hashable(r[pair[1]]), []).append(r)
+            out: Rows = []
+            for lrow in lrows_fn(run, outer):
+                if index is not None:
+                    key = lrow[pair[0]] if pair is not None else None
+                    candidates = index.get(_hashable(key), []) if key is not None else []
+                else:
+                    candidates = rrows
+                for rrow in candidates:
+                    row = lrow + rrow
+                    if all(c.evaluate(row, params, ctx) is True for c in conds):
+                        out.append(row)
+            return out
+
+        return _Src(
+            left.columns + right.columns,
+            rows,
+            {**left.tables, **right.tables},
+            left.scan_ids + right.scan_ids,
+            scope.shadowed,
+            left.lateral,
+        )
 
     def lateral_scope(
         self, left: _Src | None, outer: Scope | None, hits: list[int]
@@ -1593,25 +1652,34 @@ class _Builder:
     def set_returning(self, node: Any, scope: Scope, slots: dict[int, int]) -> _SetReturning | None:
         """A set-returning function called at the top of a select-list item (PostgreSQL's
         ProjectSet): each input row yields as many rows as its longest such function."""
-        if not (
-            isinstance(node, ast.FuncCall)
-            and node.over is None
-            and not node.agg_star
-            and node.funcname[-1].sval in _SELECT_LIST_SRFS
-            and (len(node.funcname) == 1 or node.funcname[0].sval == "pg_catalog")
+        field = None  # `(f(...)).field`: one output column of the function
+        if (
+            isinstance(node, ast.A_Indirection)
+            and len(node.indirection) == 1
+            and isinstance(node.indirection[0], ast.String)
+            and _is_select_list_srf(node.arg)
         ):
+            node, field = node.arg, node.indirection[0].sval
+        if not _is_select_list_srf(node):
             return None
         args = [
             compile_expr(a, self.sql, self.params, scope, slots=slots, subquery=self.subquery)
             for a in node.args or ()
         ]
-        gen, cols = _table_function(node.funcname[-1].sval, args, self.pos(node))
+        name = node.funcname[-1].sval
+        gen, cols = _table_function(name, args, self.pos(node))
+        if field is not None:
+            picked = [i for i, c in enumerate(cols) if c.name == field]
+            if not picked:
+                raise UndefinedColumn(
+                    f'column "{field}" not found in data type record', position=self.pos(node)
+                )
+            col = cols[picked[0]]
+            return _SetReturning(args, gen, col.type_oid, col.typmod, picked[0])
         if len(cols) != 1:
-            raise FeatureNotSupported(
-                f"{node.funcname[-1].sval}() returning a record in the select list is not "
-                "supported yet",
-                position=self.pos(node),
-            )
+            # a record of the function's output columns, e.g. _pg_expandarray's (x, n)
+            shape = tuple((c.name, c.type_oid, c.typmod) for c in cols)
+            return _SetReturning(args, gen, T.RECORD, record_typmod(shape), None)
         return _SetReturning(args, gen, cols[0].type_oid, cols[0].typmod)
 
     # -- window functions
@@ -2276,6 +2344,25 @@ def _slice(rows: Rows, offset: RowExpr | None, limit: RowExpr | None, run: _Run)
     return rows[start:] if count is None else rows[start : start + count]
 
 
+#: Nodes of a WHERE conjunct `comma_join` may also check while joining.
+_PLAIN_CONDITION_NODES = (
+    ast.A_Expr,
+    ast.A_Const,
+    ast.A_Indices,
+    ast.A_Indirection,
+    ast.BoolExpr,
+    ast.BooleanTest,
+    ast.ColumnRef,
+    ast.NullTest,
+    ast.String,
+    ast.Integer,
+    ast.Float,
+    ast.Boolean,
+    ast.TypeCast,
+    ast.TypeName,
+)
+
+
 def _combine(a: _Src, b: _Src) -> _Src:
     """Comma in FROM: a cross product (the right side evaluated per left row if LATERAL)."""
     na = len(a.columns)
@@ -2440,6 +2527,31 @@ def _table_function(
             return [] if vals[0] is None else [(vals[0],)]
 
         return ancestors, [Column("relid", T.REGCLASS)]
+    if name == "_pg_expandarray" and len(args) == 1:
+        # information_schema._pg_expandarray(anyarray): each element with its position
+        pt = T.TYPES_BY_OID.get(types[0])
+        if pt is None or not pt.elem_oid:
+            raise make_error(
+                "42883",
+                f"function information_schema._pg_expandarray({_type_name(types[0], -1)}) "
+                "does not exist",
+                position=position,
+            )
+
+        def expand(vals: list[Any]) -> Rows:
+            return [] if vals[0] is None else [(v, i + 1) for i, v in enumerate(vals[0])]
+
+        return expand, [Column("x", pt.elem_oid), Column("n", T.INT4)]
+    if name == "pg_get_keywords" and not args:
+        words = [tuple(r.values()) for r in pgcatalog.builtin_rows("pg_get_keywords")]
+        cols = [
+            Column("word", T.TEXT),
+            Column("catcode", T.CHAR),
+            Column("barelabel", T.BOOL),
+            Column("catdesc", T.TEXT),
+            Column("baredesc", T.TEXT),
+        ]
+        return (lambda vals: list(words)), cols
     if name in _JSONB_SETS and len(args) == 1 and types[0] in (T.JSONB, T.UNKNOWN, T.TEXT):
         if types[0] != T.JSONB:
             raise make_error(
@@ -2815,9 +2927,15 @@ class _SetReturning:
     gen: Callable[[list[Any]], Rows]
     type_oid: int
     typmod: int = -1
+    column: int | None = 0  # the output column it yields; None: all, as one record
 
     def values(self, row: Sequence[Any], params: Sequence[Any], ctx: EvalContext) -> list[Any]:
-        return [r[0] for r in self.gen([a.evaluate(row, params, ctx) for a in self.args])]
+        out = self.gen([a.evaluate(row, params, ctx) for a in self.args])
+        if self.column is not None:
+            return [r[self.column] for r in out]
+        shape = record_shape(self.type_oid, self.typmod)
+        assert shape is not None
+        return [_Record(tuple((f[1], v) for f, v in zip(shape, r, strict=True))) for r in out]
 
     def evaluate(self, row: Sequence[Any], params: Sequence[Any], ctx: EvalContext) -> Any:
         raise AssertionError("a set-returning item is expanded by _project")
@@ -2825,8 +2943,30 @@ class _SetReturning:
 
 #: Set-returning functions allowed at the top of a select-list item.
 _SELECT_LIST_SRFS = frozenset(
-    {"unnest", "generate_series", "generate_subscripts", "pg_partition_ancestors"}
+    {
+        "unnest",
+        "generate_series",
+        "generate_subscripts",
+        "pg_partition_ancestors",
+        "_pg_expandarray",
+    }
 )
+
+
+def _is_select_list_srf(node: Any) -> bool:
+    """A call of a function of _SELECT_LIST_SRFS (in its schema) fit for the select list."""
+    if not (
+        isinstance(node, ast.FuncCall)
+        and node.over is None
+        and not node.agg_star
+        and node.funcname[-1].sval in _SELECT_LIST_SRFS
+    ):
+        return False
+    name = node.funcname[-1].sval
+    schema = "information_schema" if name == "_pg_expandarray" else "pg_catalog"
+    if len(node.funcname) == 1:
+        return schema == "pg_catalog"
+    return len(node.funcname) == 2 and node.funcname[0].sval == schema
 
 
 def _project(
