@@ -36,6 +36,7 @@ from kuzugres.errcodes import (
     InvalidParameterValue,
     InvalidSavepointSpecification,
     InvalidTransactionState,
+    LockNotAvailable,
     NoActiveSqlTransaction,
     ReadOnlySqlTransaction,
     UndefinedTable,
@@ -740,8 +741,27 @@ class SessionExecutor:
     async def _select(self, plan: SelectPlan, params: Sequence[Any]) -> ResultSet:
         if plan.query.pre_dml:
             return await self.write_atomically(lambda: self._select_with_dml(plan, params))
+        if plan.query.lock is not None:
+            return await self._select_locking(plan, params)
         scanned = await self._read(plan.query, params)
         return await self._select_rows(plan, scanned, params)
+
+    async def _select_locking(self, plan: SelectPlan, params: Sequence[Any]) -> ResultSet:
+        """SELECT ... FOR UPDATE/SHARE: Kuzu has no row locks, so the statement takes the
+        node's writer lock (held until the transaction ends, like a row lock) and reads
+        inside the write transaction; no other transaction can change what it read."""
+        if self.in_block and self.tx_read_only:
+            raise ReadOnlySqlTransaction(
+                "cannot execute SELECT FOR UPDATE in a read-only transaction"
+            )
+        if plan.query.lock == "nowait" and not self._holds_writer and self.engine.writer.locked():
+            raise LockNotAvailable("could not obtain lock on row in relation")
+
+        async def read() -> ResultSet:
+            scanned = await self._read(plan.query, params)
+            return await self._select_rows(plan, scanned, params)
+
+        return await self.write_atomically(read)
 
     async def _select_with_dml(self, plan: SelectPlan, params: Sequence[Any]) -> ResultSet:
         """WITH x AS (INSERT/UPDATE/DELETE ... RETURNING ...) SELECT ...: the query's scans

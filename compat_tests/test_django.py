@@ -1,0 +1,178 @@
+"""Django (postgresql backend, psycopg 3) against a fresh kuzugres node.
+
+The project in compat_tests/django_app has three models with foreign keys and the
+contrib apps a new project installs (admin, auth, contenttypes, sessions). Every
+`manage.py` command runs as a real subprocess. `orm_checks.py` (CRUD, lookups,
+annotations, select/prefetch_related, slicing, atomic, get_or_create,
+update_or_create, bulk_create and the admin's changelists and change form through
+django.test.Client) prints one JSON line per check; its output must equal what the
+same script prints against a throwaway PostgreSQL 15, and some values are checked
+here directly as well.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from conftest import require_client
+from tests.pgserver import PostgresServer, PostgresUnavailable, start_postgres
+from tests.serverproc import NodeProcess, start_node
+
+require_client("django", importlib.util.find_spec("django") is not None)
+
+APP = Path(__file__).parent / "django_app"
+
+
+def manage(port: int, user: str, name: str, *args: str, script: str = "manage.py") -> str:
+    """Run a manage.py command (or another script of the project); its stdout."""
+    env = dict(
+        os.environ,
+        DJANGO_DB_PORT=str(port),
+        DJANGO_DB_USER=user,
+        DJANGO_DB_NAME=name,
+        PYTHONWARNINGS="error::RuntimeWarning",
+    )
+    proc = subprocess.run(
+        [sys.executable, script, *args],
+        cwd=APP,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, f"{script} {' '.join(args)} failed:\n{proc.stderr[-4000:]}"
+    return proc.stdout
+
+
+class Target:
+    """One database server the project runs against."""
+
+    def __init__(self, port: int, user: str, name: str, dsn: str) -> None:
+        self.port, self.user, self.name, self.dsn = port, user, name, dsn
+
+    def manage(self, *args: str) -> str:
+        return manage(self.port, self.user, self.name, *args)
+
+    def checks(self) -> list[dict[str, Any]]:
+        out = manage(self.port, self.user, self.name, script="orm_checks.py")
+        return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+    def tables(self) -> list[str]:
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'public' ORDER BY 1"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+
+@pytest.fixture(scope="module")
+def kuzu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    node: NodeProcess = start_node(Path(tmp_path_factory.mktemp("django")) / "data")
+    try:
+        yield Target(node.port, "postgres", "kuzugres", node.dsn)
+    finally:
+        node.stop()
+
+
+@pytest.fixture(scope="module")
+def pg15() -> Iterator[Target]:
+    try:
+        server: PostgresServer = start_postgres()
+    except PostgresUnavailable as exc:
+        require_client(f"PostgreSQL 15 ({exc})", False)
+        raise
+    try:
+        yield Target(server.port, "postgres", "postgres", server.dsn)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def migrated(kuzu: Target) -> str:
+    return kuzu.manage("migrate", "--no-input")
+
+
+def test_migrate_applies_every_migration(kuzu: Target, migrated: str) -> None:
+    for name in (
+        "contenttypes.0001_initial",
+        "auth.0001_initial",
+        "auth.0012_alter_user_first_name_max_length",
+        "admin.0003_logentry_add_action_flag_choices",
+        "sessions.0001_initial",
+        "shop.0001_initial",
+        "shop.0002_isbn_body_title_index",
+    ):
+        assert f"Applying {name}... OK" in migrated
+    shown = kuzu.manage("showmigrations")
+    assert "[ ]" not in shown
+    assert " [X] 0002_isbn_body_title_index" in shown
+    # the migration's column, renamed field and index are there
+    with psycopg.connect(kuzu.dsn, autocommit=True) as conn:
+        cols = conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_name IN ('shop_book', 'shop_review') ORDER BY 1, ordinal_position"
+        ).fetchall()
+        indexes = conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'shop_book' ORDER BY 1"
+        ).fetchall()
+    assert ("shop_book", "isbn") in cols and ("shop_review", "body") in cols
+    assert ("shop_review", "text") not in cols
+    assert ("shop_book_title_idx",) in indexes
+
+
+def test_orm_and_admin_match_postgresql(kuzu: Target, migrated: str, pg15: Target) -> None:
+    got = kuzu.checks()
+    by_name = {c["check"]: c["result"] for c in got}
+    # direct checks, so a failure reads well even where PostgreSQL is not run
+    assert by_name["annotate_count"] == [["Ann Leckie", 3], ["Ted Chiang", 1], ["Ursula Le Guin", 1]]
+    assert by_name["icontains"] == ["Ancillary Justice", "Ancillary Sword"]
+    assert by_name["two_hops"] == [3, 5, 5]
+    assert by_name["slice_page2"] == ["Exhalation", "Provenance"]
+    assert by_name["atomic_rollback"] is False
+    assert by_name["update_or_create"] == ["nkj@example.com", False, "Octavia Butler", True]
+    assert by_name["admin_book_search"] == [200, ["Ancillary Sword", "Ancillary Justice"]]
+    assert by_name["admin_book_filter_search"] == [200, ["Provenance"]]
+    assert by_name["admin_change_form"] == [200, True, True]
+    assert by_name["admin_change_post"] == [302, "ted@example.com"]
+
+    pg15.manage("migrate", "--no-input")
+    expected = pg15.checks()
+    assert [c["check"] for c in got] == [c["check"] for c in expected]
+    for mine, theirs in zip(got, expected, strict=True):
+        assert mine == theirs
+
+
+def test_inspectdb(kuzu: Target, migrated: str) -> None:
+    out = kuzu.manage("inspectdb", "shop_author", "shop_book", "shop_review")
+    assert "class ShopBook(models.Model):" in out
+    assert "author = models.ForeignKey('ShopAuthor', models.DO_NOTHING)" in out
+    assert "name = models.CharField(unique=True, max_length=100)" in out
+    assert "price = models.DecimalField(max_digits=8, decimal_places=2)" in out
+    assert "isbn = models.CharField(max_length=20, blank=True, null=True)" in out
+    assert "created = models.DateTimeField()" in out
+
+
+def test_migrate_back_to_zero(kuzu: Target, migrated: str) -> None:
+    out = kuzu.manage("migrate", "shop", "0001", "--no-input")
+    assert "Unapplying shop.0002_isbn_body_title_index... OK" in out
+    with psycopg.connect(kuzu.dsn, autocommit=True) as conn:
+        cols = conn.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'shop_review' ORDER BY ordinal_position"
+        ).fetchall()
+    assert ("text",) in cols and ("body",) not in cols
+    for app in ("shop", "admin", "sessions", "auth", "contenttypes"):
+        kuzu.manage("migrate", app, "zero", "--no-input")
+    assert "[X]" not in kuzu.manage("showmigrations")
+    assert kuzu.tables() == ["django_migrations"]
