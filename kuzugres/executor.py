@@ -39,7 +39,9 @@ from kuzugres.errcodes import (
     LockNotAvailable,
     NoActiveSqlTransaction,
     ReadOnlySqlTransaction,
+    UndefinedObject,
     UndefinedTable,
+    WrongObjectType,
 )
 from kuzugres.errors import PgError
 from kuzugres.proxy.copyformat import CopyFormat, CopyParser, encode_header, encode_row
@@ -80,6 +82,7 @@ from kuzugres.translator.explain import explain_lines, plan_scans, scan_cypher, 
 from kuzugres.translator.expr import Column
 from kuzugres.translator.plans import (
     ConstantPlan,
+    ConstraintsSetPlan,
     CopyPlan,
     CypherPlan,
     DeallocatePlan,
@@ -317,6 +320,8 @@ class SessionExecutor:
             return ResultSet(None, [], "RESET")
         if isinstance(plan, SetTransactionPlan):
             return self._set_transaction(plan)
+        if isinstance(plan, ConstraintsSetPlan):
+            return self._set_constraints(plan)
         if isinstance(plan, DiscardPlan):
             return await self._discard(plan)
         if isinstance(plan, DeallocatePlan):
@@ -1134,6 +1139,26 @@ class SessionExecutor:
             )
         self.settings.set(plan.name, plan.value, local=plan.local, in_tx=self.in_block)
         return ResultSet(None, [], plan.tag)
+
+    def _set_constraints(self, plan: ConstraintsSetPlan) -> ResultSet:
+        """SET CONSTRAINTS: every kuzugres constraint is checked immediately (none is
+        deferrable), so nothing changes; names are checked as PostgreSQL checks them."""
+        if not self.in_block:
+            self._warn(
+                NoActiveSqlTransaction("SET CONSTRAINTS can only be used in transaction blocks")
+            )
+        catalog = self.translation_catalog()
+        for schema, name in plan.names or ():
+            schemas = (schema,) if schema is not None else catalog.path_schemas()
+            found = any(
+                table.schema in schemas and table.constraint_name_taken(name)
+                for table in catalog.tables.values()
+            )
+            if not found:
+                raise UndefinedObject(f'constraint "{name}" does not exist')
+            if plan.deferred:
+                raise WrongObjectType(f'constraint "{name}" is not deferrable')
+        return ResultSet(None, [], "SET CONSTRAINTS")
 
     def _set_transaction(self, plan: SetTransactionPlan) -> ResultSet:
         if plan.session:

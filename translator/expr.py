@@ -2129,6 +2129,33 @@ for _op in ("+", "-", "*", "/"):
         _operator(_op, (_a, _b), FLOAT8, _simple(_arith(FLOAT8, _op)))
 for _t in (INT2, INT4, INT8, NUMERIC):
     _operator("%", (_t, _t), _t, _simple(_arith(_t, "%")))
+_INT_BITS = {INT2: 16, INT4: 32, INT8: 64}
+
+
+def _wrap_int(oid: int, v: int) -> int:
+    """v truncated to the integer type's width, as C's shifts do (no overflow error)."""
+    bits = _INT_BITS[oid]
+    half = 1 << (bits - 1)
+    return ((v + half) % (1 << bits)) - half
+
+
+# Bitwise operators: same-type operands (int2 & int4 resolves through the implicit
+# cast to int4); shifts take an int4 count, which C masks to the promoted width.
+for _t in (INT2, INT4, INT8):
+    _operator("&", (_t, _t), _t, _simple(lambda a, b: a & b))
+    _operator("|", (_t, _t), _t, _simple(lambda a, b: a | b))
+    _operator("#", (_t, _t), _t, _simple(lambda a, b: a ^ b))
+    _operator("~", (_t,), _t, _simple(lambda a: ~a))
+    _mask = 63 if _t == INT8 else 31
+    _operator(
+        "<<",
+        (_t, INT4),
+        _t,
+        _simple(lambda a, b, _t=_t, _m=_mask: _wrap_int(_t, a << (b & _m))),
+    )
+    _operator(
+        ">>", (_t, INT4), _t, _simple(lambda a, b, _t=_t, _m=_mask: _wrap_int(_t, a >> (b & _m)))
+    )
 for _t in (INT2, INT4, INT8, FLOAT4, FLOAT8, NUMERIC):
     _operator(
         "-", (_t,), _t, _simple(lambda a, _t=_t: _check_int(_t, -a) if _t in _INT_TYPES else -a)

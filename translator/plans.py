@@ -48,6 +48,19 @@ class SetTransactionPlan:
 
 
 @dataclass(frozen=True)
+class ConstraintsSetPlan:
+    """SET CONSTRAINTS {ALL | name [, ...]} {DEFERRED | IMMEDIATE}.
+
+    kuzugres checks every constraint immediately (none is deferrable), so the statement
+    changes nothing; naming a constraint that exists answers 42809 as PostgreSQL does
+    for a constraint that is not deferrable.
+    """
+
+    names: tuple[tuple[str | None, str], ...] | None  # (schema, name); None: ALL
+    deferred: bool
+
+
+@dataclass(frozen=True)
 class ResetAllPlan:
     """RESET ALL."""
 
@@ -158,6 +171,7 @@ Plan: TypeAlias = (
     | SetPlan
     | SetTransactionPlan
     | ResetAllPlan
+    | ConstraintsSetPlan
     | ShowPlan
     | DeallocatePlan
     | DiscardPlan

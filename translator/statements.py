@@ -33,6 +33,7 @@ from kuzugres.translator.catalog import Catalog
 from kuzugres.translator.expr import Column, ParamTypes
 from kuzugres.translator.plans import (
     ConstantPlan,
+    ConstraintsSetPlan,
     CopyOptions,
     CopyPlan,
     CypherArg,
@@ -297,6 +298,16 @@ def _set(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
         if node.name == "SESSION CHARACTERISTICS":
             return SetTransactionPlan(isolation, read_only, session=True)
     raise _unsupported(node, src, offset)
+
+
+@handles(ast.ConstraintsSetStmt)
+def _constraints_set(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    names = (
+        None
+        if node.constraints is None
+        else tuple((rv.schemaname, rv.relname) for rv in node.constraints)
+    )
+    return ConstraintsSetPlan(names, bool(node.deferred))
 
 
 @handles(ast.VariableShowStmt)
