@@ -198,9 +198,10 @@ class SessionExecutor:
         self._conn: EngineConnection | None = None  # held while a Kuzu transaction is open
         self._kuzu_tx: str | None = None  # None, 'read' or 'write'
         self._holds_writer = False
-        # Savepoints of the open block (name, settings at SAVEPOINT); `_wrote` says the block
-        # wrote, after which ROLLBACK TO cannot be honoured (Kuzu has no savepoints).
-        self._savepoints: list[tuple[str, Any]] = []
+        # Savepoints of the open block (name, settings at SAVEPOINT, whether the block had
+        # written by then); `_wrote` says the block wrote, after which ROLLBACK TO can be
+        # honoured only in the cases `_savepoint` lists (Kuzu has no savepoints).
+        self._savepoints: list[tuple[str, Any, bool]] = []
         self._wrote = False
         self._tx_start: dt.datetime | None = None
         self._stmt_start = dt.datetime.now(dt.UTC)
@@ -407,7 +408,11 @@ class SessionExecutor:
         nothing (no data, no DDL) and reads take a fresh snapshot per statement (READ
         COMMITTED): rolling back to it then only has to revert settings and clear the failed
         state. That is the pattern drivers use (psycopg's TypeInfo.fetch, SQLAlchemy's
-        nested reflection). ROLLBACK TO after a write raises 0A000 and the block stays failed.
+        nested reflection). It is exact too when the block wrote only after the savepoint
+        and then failed: the failure rolled Kuzu's transaction back, so the database is as
+        it was at the savepoint (Django's nested atomic() around a failing first write, as
+        in get_or_create). Otherwise ROLLBACK TO after a write raises 0A000 and the block
+        stays failed.
         """
         if action == "savepoint":
             if self.failed:
@@ -415,9 +420,11 @@ class SessionExecutor:
                     "current transaction is aborted, commands ignored until end of "
                     "transaction block"
                 )
-            self._savepoints.append((name, self.settings.savepoint()))
+            self._savepoints.append(
+                (name, self.settings.savepoint(), self._wrote or self._tx_catalog is not None)
+            )
             return ResultSet(None, [], "SAVEPOINT")
-        names = [n for n, _ in self._savepoints]
+        names = [n for n, _, _ in self._savepoints]
         if name not in names:
             raise InvalidSavepointSpecification(f'savepoint "{name}" does not exist')
         at = len(names) - 1 - names[::-1].index(name)
@@ -429,7 +436,10 @@ class SessionExecutor:
                 )
             del self._savepoints[at:]
             return ResultSet(None, [], "RELEASE")
-        if self._wrote or self._tx_catalog is not None or self.tx_isolation != "read committed":
+        unwritten = not self._wrote and self._tx_catalog is None
+        # written after the savepoint, then failed: Kuzu rolled all of it back
+        undone = self.failed and not self._savepoints[at][2] and self._kuzu_tx is None
+        if not (unwritten or undone) or self.tx_isolation != "read committed":
             raise FeatureNotSupported(
                 "ROLLBACK TO SAVEPOINT is not supported after the transaction wrote data "
                 "or outside READ COMMITTED",
@@ -437,6 +447,9 @@ class SessionExecutor:
             )
         del self._savepoints[at + 1 :]
         self.settings.rollback_to(self._savepoints[at][1])
+        if undone:
+            self._wrote = False
+            self._tx_catalog = None
         self.failed = False
         return ResultSet(None, [], "ROLLBACK")
 

@@ -251,6 +251,17 @@ try:
 except IntegrityError as exc:
     out("unique_violation", type(exc).__name__)
 
+# a nested atomic block (a savepoint) whose first write fails, then the outer block goes on
+with transaction.atomic():
+    try:
+        with transaction.atomic():
+            Author.objects.create(name="Ann Leckie")
+    except IntegrityError:
+        pass
+    Author.objects.create(name="After Savepoint")
+out("savepoint_rollback_first_write", Author.objects.filter(name="After Savepoint").count())
+Author.objects.filter(name="After Savepoint").delete()
+
 # --- get_or_create / update_or_create ---------------------------------------------------
 a1, created1 = Author.objects.get_or_create(name="Ted Chiang")
 a2, created2 = Author.objects.get_or_create(
@@ -276,7 +287,7 @@ def page(url: str) -> tuple[int, list[str]]:
     r = client.get(url)
     body = r.content.decode()
     # the rows of the changelist (links to change forms), or the form's inputs' values
-    found = re.findall(r'<th class="field-[a-z_]+"><a href="[^"]+">([^<]*)</a>', body)
+    found = re.findall(r'<th class="field-[a-z_]+[^"]*"><a href="[^"]+">([^<]*)</a>', body)
     return r.status_code, found
 
 
