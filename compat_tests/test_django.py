@@ -270,7 +270,7 @@ def test_select_for_update_blocks_other_writers(kuzu: Target) -> None:
         a.execute("SET lock_timeout = '200ms'")
         with pytest.raises(psycopg.errors.LockNotAvailable):
             a.execute("UPDATE dj_lock SET n = 1 WHERE id = 1")
-        with pytest.raises(psycopg.errors.LockNotAvailable):
+        with pytest.raises(psycopg.errors.LockNotAvailable, match='row in relation "dj_lock"'):
             a.execute("SELECT n FROM dj_lock FOR UPDATE NOWAIT")
         b.execute("UPDATE dj_lock SET n = 2 WHERE id = 1")
         b.commit()

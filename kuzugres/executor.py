@@ -773,7 +773,9 @@ class SessionExecutor:
                 "cannot execute SELECT FOR UPDATE in a read-only transaction"
             )
         if plan.query.lock == "nowait" and not self._holds_writer and self.engine.writer.locked():
-            raise LockNotAvailable("could not obtain lock on row in relation")
+            tables = [t.table.name for s in plan.query.scans for t in s.segments]
+            where = f' in relation "{tables[0]}"' if tables else ""
+            raise LockNotAvailable(f"could not obtain lock on row{where}")
 
         async def read() -> ResultSet:
             scanned = await self._read(plan.query, params)
