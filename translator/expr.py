@@ -2132,30 +2132,20 @@ for _t in (INT2, INT4, INT8, NUMERIC):
 _INT_BITS = {INT2: 16, INT4: 32, INT8: 64}
 
 
-def _wrap_int(oid: int, v: int) -> int:
-    """v truncated to the integer type's width, as C's shifts do (no overflow error)."""
-    bits = _INT_BITS[oid]
-    half = 1 << (bits - 1)
-    return ((v + half) % (1 << bits)) - half
+def _wrap_int(bits: int, v: int) -> int:
+    """`v` as a two's-complement integer of `bits` bits (C's shifts wrap, so PG's do)."""
+    v &= (1 << bits) - 1
+    return v - (1 << bits) if v >> (bits - 1) else v
 
 
-# Bitwise operators: same-type operands (int2 & int4 resolves through the implicit
-# cast to int4); shifts take an int4 count, which C masks to the promoted width.
-for _t in (INT2, INT4, INT8):
+# bitwise operators of the integer types (int2and, int4or, int8xor, int2not, int4shl, ...)
+for _t, _bits in _INT_BITS.items():
     _operator("&", (_t, _t), _t, _simple(lambda a, b: a & b))
     _operator("|", (_t, _t), _t, _simple(lambda a, b: a | b))
     _operator("#", (_t, _t), _t, _simple(lambda a, b: a ^ b))
     _operator("~", (_t,), _t, _simple(lambda a: ~a))
-    _mask = 63 if _t == INT8 else 31
-    _operator(
-        "<<",
-        (_t, INT4),
-        _t,
-        _simple(lambda a, b, _t=_t, _m=_mask: _wrap_int(_t, a << (b & _m))),
-    )
-    _operator(
-        ">>", (_t, INT4), _t, _simple(lambda a, b, _t=_t, _m=_mask: _wrap_int(_t, a >> (b & _m)))
-    )
+    _operator("<<", (_t, INT4), _t, _simple(lambda a, b, n=_bits: _wrap_int(n, a << (b % n))))
+    _operator(">>", (_t, INT4), _t, _simple(lambda a, b, n=_bits: a >> (b % n)))
 for _t in (INT2, INT4, INT8, FLOAT4, FLOAT8, NUMERIC):
     _operator(
         "-", (_t,), _t, _simple(lambda a, _t=_t: _check_int(_t, -a) if _t in _INT_TYPES else -a)
