@@ -277,3 +277,81 @@ def test_select_for_update_blocks_other_writers(kuzu: Target) -> None:
         a.execute("UPDATE dj_lock SET n = n + 1 WHERE id = 1")
         assert a.execute("SELECT n FROM dj_lock").fetchall() == [(3,)]
         a.execute("DROP TABLE dj_lock")
+
+
+# Cursors (Django's QuerySet.iterator() uses psycopg's server-side cursors), one session.
+CURSOR_SCRIPT = [
+    "CREATE TABLE dj_cur (id int PRIMARY KEY, s text)",
+    "INSERT INTO dj_cur SELECT g, 'r' || g FROM generate_series(1, 7) g",
+    "DECLARE a CURSOR FOR SELECT 1",
+    "BEGIN",
+    "DECLARE a SCROLL CURSOR FOR SELECT id, s FROM dj_cur ORDER BY id",
+    "FETCH 2 FROM a",
+    "FETCH FORWARD 0 FROM a",
+    "MOVE 2 IN a",
+    "FETCH a",
+    "FETCH BACKWARD 2 FROM a",
+    "FETCH ALL FROM a",
+    "FETCH a",
+    "FETCH BACKWARD ALL IN a",
+    "FETCH ABSOLUTE 3 FROM a",
+    "FETCH RELATIVE -1 FROM a",
+    "FETCH RELATIVE 0 FROM a",
+    "FETCH LAST FROM a",
+    "FETCH PRIOR FROM a",
+    "FETCH FIRST FROM a",
+    "FETCH ABSOLUTE -2 FROM a",
+    "FETCH ABSOLUTE 20 FROM a",
+    "MOVE ABSOLUTE 0 IN a",
+    "FETCH RELATIVE 2 FROM a",
+    "DECLARE a CURSOR FOR SELECT 1",
+    "ROLLBACK",
+    "BEGIN",
+    "DECLARE b NO SCROLL CURSOR FOR SELECT id FROM dj_cur WHERE id > 5 ORDER BY id",
+    "FETCH b",
+    "FETCH BACKWARD 1 FROM b",
+    "ROLLBACK",
+    "FETCH b",
+    "CLOSE ALL",
+    "DECLARE h CURSOR WITH HOLD FOR SELECT id FROM dj_cur ORDER BY id DESC",
+    "FETCH 2 FROM h",
+    "BEGIN",
+    "FETCH h",
+    "COMMIT",
+    "FETCH h",
+    "CLOSE h",
+    "CLOSE h",
+    "BEGIN",
+    "DECLARE h2 CURSOR WITH HOLD FOR SELECT 1",
+    "ROLLBACK",
+    "CLOSE h2",
+]
+
+
+def run_cursor_script(dsn: str) -> list[Any]:
+    out: list[Any] = []
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for sql in CURSOR_SCRIPT:
+            try:
+                cur = conn.execute(sql)
+                out.append((cur.statusmessage, cur.fetchall() if cur.description else None))
+            except psycopg.Error as exc:
+                out.append((exc.sqlstate, str(exc).splitlines()[0]))
+        with conn.cursor(name="held", withhold=True) as sc:
+            sc.execute("SELECT id, s FROM dj_cur WHERE id > %s ORDER BY id", (3,))
+            out.append((sc.fetchmany(2), sc.fetchall()))
+        with conn.transaction(), conn.cursor(name="plain") as sc:
+            sc.execute("SELECT id FROM dj_cur ORDER BY id")
+            out.append(list(sc))
+        # binary results: FETCH through the extended protocol, described as the cursor
+        with conn.transaction(), conn.cursor(name="binary", binary=True) as sc:
+            sc.execute("SELECT id, s FROM dj_cur WHERE id < 3 ORDER BY id")
+            out.append((sc.fetchone(), sc.fetchall()))
+        conn.execute("DROP TABLE dj_cur")
+    return out
+
+
+def test_cursors_match_postgresql(kuzu: Target, pg15: Target) -> None:
+    mine, theirs = both(kuzu, pg15, lambda t: run_cursor_script(t.dsn))
+    for sql, m, t in zip([*CURSOR_SCRIPT, "held", "plain", "binary"], mine, theirs, strict=True):
+        assert (sql, m) == (sql, t)

@@ -30,14 +30,17 @@ from kuzugres.engine import Engine, EngineConnection, KuzuResult
 from kuzugres.errcodes import (
     ActiveSqlTransaction,
     CardinalityViolation,
+    DuplicateCursor,
     FeatureNotSupported,
     InFailedSqlTransaction,
     InvalidColumnReference,
+    InvalidCursorName,
     InvalidParameterValue,
     InvalidSavepointSpecification,
     InvalidTransactionState,
     LockNotAvailable,
     NoActiveSqlTransaction,
+    ObjectNotInPrerequisiteState,
     ReadOnlySqlTransaction,
     UndefinedObject,
     UndefinedTable,
@@ -81,15 +84,18 @@ from kuzugres.translator.dml import table_defaults as dml_defaults
 from kuzugres.translator.explain import explain_lines, plan_scans, scan_cypher, scan_title
 from kuzugres.translator.expr import Column
 from kuzugres.translator.plans import (
+    CloseCursorPlan,
     ConstantPlan,
     ConstraintsSetPlan,
     CopyPlan,
     CypherPlan,
     DeallocatePlan,
+    DeclareCursorPlan,
     DiscardPlan,
     EmptyPlan,
     ErrorPlan,
     ExplainPlan,
+    FetchPlan,
     Plan,
     ResetAllPlan,
     SetPlan,
@@ -128,6 +134,21 @@ class ResultSet:
     tag: str
     #: What the protocol layer must do to its own state: ("deallocate", name | None).
     session_action: tuple[str, str | None] | None = None
+
+
+@dataclass
+class Cursor:
+    """A cursor made by DECLARE: the query's rows, read at DECLARE, and where FETCH is.
+
+    `pos` counts PostgreSQL's way: 0 before the first row, len(rows) + 1 after the last.
+    """
+
+    columns: tuple[Column, ...]
+    rows: list[tuple[Any, ...]]
+    hold: bool
+    scroll: bool
+    in_tx: bool  # declared in the open transaction block (gone if that rolls back)
+    pos: int = 0
 
 
 @dataclass
@@ -202,6 +223,7 @@ class SessionExecutor:
         # written by then); `_wrote` says the block wrote, after which ROLLBACK TO can be
         # honoured only in the cases `_savepoint` lists (Kuzu has no savepoints).
         self._savepoints: list[tuple[str, Any, bool]] = []
+        self.cursors: dict[str, Cursor] = {}  # DECLAREd cursors by name
         self._wrote = False
         self._tx_start: dt.datetime | None = None
         self._stmt_start = dt.datetime.now(dt.UTC)
@@ -323,6 +345,12 @@ class SessionExecutor:
             return self._set_transaction(plan)
         if isinstance(plan, ConstraintsSetPlan):
             return self._set_constraints(plan)
+        if isinstance(plan, DeclareCursorPlan):
+            return await self._declare(plan, stmt, params)
+        if isinstance(plan, FetchPlan):
+            return self._fetch(plan)
+        if isinstance(plan, CloseCursorPlan):
+            return self._close_cursor(plan)
         if isinstance(plan, DiscardPlan):
             return await self._discard(plan)
         if isinstance(plan, DeallocatePlan):
@@ -468,6 +496,7 @@ class SessionExecutor:
         self._sync_tx_settings()
 
     def _finish_block(self, *, commit: bool) -> None:
+        self._end_cursors(commit=commit)
         if commit and self._tx_catalog is not None:
             self.store.catalog = self._tx_catalog
         self._tx_catalog = None
@@ -1155,6 +1184,98 @@ class SessionExecutor:
         self.settings.set(plan.name, plan.value, local=plan.local, in_tx=self.in_block)
         return ResultSet(None, [], plan.tag)
 
+    # ------------------------------------------------------------------ cursors
+    def cursor_columns(self, name: str) -> tuple[Column, ...] | None:
+        """The columns of cursor `name` (None: no such cursor), for Describe."""
+        cursor = self.cursors.get(name)
+        return cursor.columns if cursor is not None else None
+
+    async def _declare(
+        self, plan: DeclareCursorPlan, stmt: Statement, params: Sequence[Any]
+    ) -> ResultSet:
+        if not plan.hold and not self.in_block:
+            raise NoActiveSqlTransaction("DECLARE CURSOR can only be used in transaction blocks")
+        if plan.name in self.cursors:
+            raise DuplicateCursor(f'cursor "{plan.name}" already exists')
+        query = plan.query
+        version = getattr(query.plan, "catalog_version", None)
+        if version is not None and version != self.catalog().version:
+            fresh = self.translator.translate(
+                stmt.sql, stmt.param_types, self.translation_catalog()
+            )
+            assert isinstance(fresh[0].plan, DeclareCursorPlan)
+            query = fresh[0].plan.query
+        result = await self._dispatch(query.plan, query, params)
+        assert isinstance(result, ResultSet) and result.columns is not None
+        self.cursors[plan.name] = Cursor(
+            result.columns, list(result.rows), plan.hold, plan.scroll, self.in_block
+        )
+        return ResultSet(None, [], "DECLARE CURSOR")
+
+    def _fetch(self, plan: FetchPlan) -> ResultSet:
+        cursor = self.cursors.get(plan.name)
+        if cursor is None:
+            raise InvalidCursorName(f'cursor "{plan.name}" does not exist')
+        n = len(cursor.rows)
+        if plan.direction in ("absolute", "relative"):
+            return self._fetch_one(cursor, plan)
+        count = n + 1 if plan.count is None else plan.count
+        if plan.direction == "backward":
+            count = -count
+        if count < 0 and not cursor.scroll:
+            raise ObjectNotInPrerequisiteState(
+                "cursor can only scan forward",
+                hint="Declare it with SCROLL option to enable backward scan.",
+            )
+        rows: list[tuple[Any, ...]] = []
+        if count > 0:
+            rows = cursor.rows[cursor.pos : cursor.pos + count]
+            cursor.pos = cursor.pos + count if len(rows) == count else n + 1
+        elif count < 0:
+            start = max(cursor.pos - 1 + count, 0)
+            rows = cursor.rows[start : max(cursor.pos - 1, 0)][::-1]
+            cursor.pos = cursor.pos + count if len(rows) == -count else 0
+        elif 1 <= cursor.pos <= n:
+            rows = [cursor.rows[cursor.pos - 1]]  # FETCH 0: the current row again
+        if plan.move:
+            return ResultSet(None, [], f"MOVE {len(rows)}")
+        return ResultSet(cursor.columns, rows, f"FETCH {len(rows)}")
+
+    def _fetch_one(self, cursor: Cursor, plan: FetchPlan) -> ResultSet:
+        """FETCH ABSOLUTE/RELATIVE/FIRST/LAST: to one row (or before/after all rows)."""
+        n, count = len(cursor.rows), plan.count or 0
+        if plan.direction == "absolute":
+            target = count if count >= 0 else n + 1 + count
+        else:
+            target = cursor.pos + count
+        target = max(0, min(target, n + 1))
+        if target < cursor.pos and not cursor.scroll:
+            raise ObjectNotInPrerequisiteState(
+                "cursor can only scan forward",
+                hint="Declare it with SCROLL option to enable backward scan.",
+            )
+        cursor.pos = target
+        rows = [cursor.rows[target - 1]] if 1 <= target <= n else []
+        if plan.move:
+            return ResultSet(None, [], f"MOVE {len(rows)}")
+        return ResultSet(cursor.columns, rows, f"FETCH {len(rows)}")
+
+    def _close_cursor(self, plan: CloseCursorPlan) -> ResultSet:
+        if plan.name is None:
+            self.cursors.clear()
+        elif self.cursors.pop(plan.name, None) is None:
+            raise InvalidCursorName(f'cursor "{plan.name}" does not exist')
+        return ResultSet(None, [], "CLOSE CURSOR" if plan.name is not None else "CLOSE CURSOR ALL")
+
+    def _end_cursors(self, *, commit: bool) -> None:
+        """Transaction end: cursors without HOLD close, and those declared in a block that
+        rolls back; the rest outlive it."""
+        self.cursors = {
+            name: c for name, c in self.cursors.items() if c.hold and (commit or not c.in_tx)
+        }
+        for c in self.cursors.values():
+            c.in_tx = False
+
     def _set_constraints(self, plan: ConstraintsSetPlan) -> ResultSet:
         """SET CONSTRAINTS: every kuzugres constraint is checked immediately (none is
         deferrable), so nothing changes; names are checked as PostgreSQL checks them."""
@@ -1222,6 +1343,7 @@ class SessionExecutor:
                 raise ActiveSqlTransaction("DISCARD ALL cannot run inside a transaction block")
             self.settings.reset_all()
             self.session_sequences.reset()
+            self.cursors.clear()
             return ResultSet(None, [], "DISCARD ALL", ("deallocate", None))
         if plan.what == "SEQUENCES":
             self.session_sequences.reset()

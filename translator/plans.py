@@ -61,6 +61,38 @@ class ConstraintsSetPlan:
 
 
 @dataclass(frozen=True)
+class DeclareCursorPlan:
+    """DECLARE name [NO SCROLL] CURSOR [WITH HOLD] FOR query.
+
+    kuzugres runs the query at DECLARE and keeps its rows in the session (a cursor of
+    PostgreSQL reads lazily; the rows are the same at READ COMMITTED, where the snapshot
+    is taken at DECLARE).
+    """
+
+    name: str
+    query: Statement
+    hold: bool
+    scroll: bool
+
+
+@dataclass(frozen=True)
+class FetchPlan:
+    """FETCH/MOVE [FORWARD|BACKWARD|ABSOLUTE|RELATIVE] [count|ALL] [FROM|IN] name."""
+
+    name: str
+    direction: str  # forward, backward, absolute, relative
+    count: int | None  # None: ALL
+    move: bool
+
+
+@dataclass(frozen=True)
+class CloseCursorPlan:
+    """CLOSE name / CLOSE ALL (name None)."""
+
+    name: str | None
+
+
+@dataclass(frozen=True)
 class ResetAllPlan:
     """RESET ALL."""
 
@@ -172,6 +204,9 @@ Plan: TypeAlias = (
     | SetTransactionPlan
     | ResetAllPlan
     | ConstraintsSetPlan
+    | DeclareCursorPlan
+    | FetchPlan
+    | CloseCursorPlan
     | ShowPlan
     | DeallocatePlan
     | DiscardPlan

@@ -32,6 +32,7 @@ from kuzugres.translator import ddl, ddl_alter, ddl_objects, dml, expr, pushdown
 from kuzugres.translator.catalog import Catalog
 from kuzugres.translator.expr import Column, ParamTypes
 from kuzugres.translator.plans import (
+    CloseCursorPlan,
     ConstantPlan,
     ConstraintsSetPlan,
     CopyOptions,
@@ -39,10 +40,12 @@ from kuzugres.translator.plans import (
     CypherArg,
     CypherPlan,
     DeallocatePlan,
+    DeclareCursorPlan,
     DiscardPlan,
     EmptyPlan,
     ErrorPlan,
     ExplainPlan,
+    FetchPlan,
     Plan,
     ResetAllPlan,
     SetPlan,
@@ -308,6 +311,40 @@ def _constraints_set(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan
         else tuple((rv.schemaname, rv.relname) for rv in node.constraints)
     )
     return ConstraintsSetPlan(names, bool(node.deferred))
+
+
+_CURSOR_OPT_SCROLL = 0x2
+_CURSOR_OPT_HOLD = 0x20
+_FETCH_ALL = 2**63 - 1
+
+
+@handles(ast.DeclareCursorStmt)
+def _declare_cursor(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    inner = node.query
+    if not _is(inner, ast.SelectStmt):
+        raise FeatureNotSupported(
+            f"DECLARE CURSOR for {type(inner).__name__} is not supported", position=None
+        )
+    plan = _select(inner, src, offset, p)
+    query = Statement(src.sql, plan, (), _plan_columns(plan))
+    return DeclareCursorPlan(
+        node.portalname,
+        query,
+        bool(node.options & _CURSOR_OPT_HOLD),
+        bool(node.options & _CURSOR_OPT_SCROLL),
+    )
+
+
+@handles(ast.FetchStmt)
+def _fetch(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    direction = node.direction.name.removeprefix("FETCH_").lower()
+    count = None if node.howMany == _FETCH_ALL else int(node.howMany)
+    return FetchPlan(node.portalname, direction, count, bool(node.ismove))
+
+
+@handles(ast.ClosePortalStmt)
+def _close_cursor(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return CloseCursorPlan(node.portalname)
 
 
 @handles(ast.VariableShowStmt)

@@ -217,6 +217,14 @@ pref = [
 ]
 out("prefetch_related", pref)
 
+# QuerySet.iterator() reads through a server-side cursor (DECLARE ... WITH HOLD / FETCH)
+out("iterator", [b.title for b in Book.objects.order_by("title").iterator(chunk_size=2)])
+with transaction.atomic():
+    out(
+        "iterator_in_atomic",
+        list(Author.objects.values_list("name", flat=True).iterator(chunk_size=1)),
+    )
+
 # --- ordering and slicing ---------------------------------------------------------------
 out("order_desc", list(Book.objects.order_by("-pages").values_list("title", flat=True)))
 out(

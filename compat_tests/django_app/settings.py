@@ -55,9 +55,6 @@ DATABASES = {
         "NAME": os.environ.get("DJANGO_DB_NAME", "kuzugres"),
         "USER": os.environ.get("DJANGO_DB_USER", "postgres"),
         "PASSWORD": "",
-        # kuzugres answers DECLARE CURSOR with 0A000 (no server-side cursors);
-        # QuerySet.iterator() (model choice fields of admin forms) would use one.
-        "DISABLE_SERVER_SIDE_CURSORS": True,
     }
 }
 
