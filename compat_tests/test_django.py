@@ -175,6 +175,26 @@ def test_inspectdb_matches_postgresql(kuzu: Target, migrated: str, pg15: Target)
     assert out == theirs
 
 
+def test_dumpdata_flush_loaddata(kuzu: Target, migrated: str, tmp_path: Path) -> None:
+    """After test_orm_and_admin_match_postgresql: the rows survive a dump, flush, load;
+    loaddata resets the sequences (setval(pg_get_serial_sequence(...), max(id)))."""
+    dump = tmp_path / "shop.json"
+    dump.write_text(kuzu.manage("dumpdata", "shop", "--indent", "1"))
+    before = json.loads(dump.read_text())
+    assert len(before) > 10
+    kuzu.manage("flush", "--no-input")
+    with psycopg.connect(kuzu.dsn, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM shop_book").fetchone() == (0,)
+    assert "Installed" in kuzu.manage("loaddata", str(dump))
+    assert json.loads(kuzu.manage("dumpdata", "shop", "--indent", "1")) == before
+    with psycopg.connect(kuzu.dsn, autocommit=True) as conn:
+        top = conn.execute("SELECT max(id) FROM shop_author").fetchone()
+        new = conn.execute(
+            "INSERT INTO shop_author (name) VALUES ('After Load') RETURNING id"
+        ).fetchone()
+    assert top is not None and new == (top[0] + 1,)
+
+
 def test_migrate_back_to_zero(kuzu: Target, migrated: str) -> None:
     out = kuzu.manage("migrate", "shop", "0001", "--no-input")
     assert "Unapplying shop.0002_isbn_body_title_index... OK" in out
