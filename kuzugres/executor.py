@@ -148,6 +148,9 @@ class Cursor:
     hold: bool
     scroll: bool
     in_tx: bool  # declared in the open transaction block (gone if that rolls back)
+    statement: str  # the DECLARE statement, for pg_cursors
+    binary: bool
+    created: dt.datetime
     pos: int = 0
 
 
@@ -1208,7 +1211,14 @@ class SessionExecutor:
         result = await self._dispatch(query.plan, query, params)
         assert isinstance(result, ResultSet) and result.columns is not None
         self.cursors[plan.name] = Cursor(
-            result.columns, list(result.rows), plan.hold, plan.scroll, self.in_block
+            result.columns,
+            list(result.rows),
+            plan.hold,
+            plan.scroll,
+            self.in_block,
+            stmt.sql,
+            plan.binary,
+            self._stmt_start,
         )
         return ResultSet(None, [], "DECLARE CURSOR")
 
@@ -1657,6 +1667,13 @@ class _EvalContext:
         return [
             (name, value, description, SETTINGS[name.lower()].read_only)
             for name, value, description in self._ex.settings.all()
+        ]
+
+    def cursor_rows(self) -> list[tuple[str, str, bool, bool, bool, dt.datetime]]:
+        """pg_cursors: (name, statement, holdable, binary, scrollable, creation time)."""
+        return [
+            (name, c.statement, c.hold, c.binary, c.scroll, c.created)
+            for name, c in self._ex.cursors.items()
         ]
 
     def format_context(self) -> FormatContext:

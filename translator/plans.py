@@ -73,6 +73,7 @@ class DeclareCursorPlan:
     query: Statement
     hold: bool
     scroll: bool
+    binary: bool = False
 
 
 @dataclass(frozen=True)

@@ -313,7 +313,8 @@ def _constraints_set(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan
     return ConstraintsSetPlan(names, bool(node.deferred))
 
 
-_CURSOR_OPT_SCROLL = 0x2
+_CURSOR_OPT_BINARY = 0x1
+_CURSOR_OPT_NO_SCROLL = 0x4
 _CURSOR_OPT_HOLD = 0x20
 _FETCH_ALL = 2**63 - 1
 
@@ -325,13 +326,19 @@ def _declare_cursor(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
         raise FeatureNotSupported(
             f"DECLARE CURSOR for {type(inner).__name__} is not supported", position=None
         )
+    if node.options & _CURSOR_OPT_BINARY:
+        # FETCH from it would have to answer in binary over the simple protocol
+        raise FeatureNotSupported("DECLARE BINARY CURSOR is not supported")
     plan = _select(inner, src, offset, p)
     query = Statement(src.sql, plan, (), _plan_columns(plan))
     return DeclareCursorPlan(
         node.portalname,
         query,
         bool(node.options & _CURSOR_OPT_HOLD),
-        bool(node.options & _CURSOR_OPT_SCROLL),
+        # without NO SCROLL PostgreSQL scrolls backward where the plan can, and the
+        # rows kept at DECLARE always can
+        not node.options & _CURSOR_OPT_NO_SCROLL,
+        bool(node.options & _CURSOR_OPT_BINARY),
     )
 
 
