@@ -1295,9 +1295,62 @@ class _Builder:
                 problem = "window functions"
             if problem is not None:
                 raise FeatureNotSupported(f"{what} is not allowed with {problem}")
+            self.locked_relations(node, clause, what)
             nowait = clause.waitPolicy == enums.LockWaitPolicy.LockWaitError
             if self.lock != "nowait":
                 self.lock = "nowait" if nowait else "wait"
+
+    def locked_relations(self, node: Any, clause: Any, what: str) -> None:
+        """Check what FOR UPDATE [OF ...] names, as PostgreSQL's transformLockingClause and
+        planner do (the lock itself covers the whole node either way)."""
+        items: dict[str, tuple[str, bool]] = {}  # FROM name -> (kind, on a nullable side)
+
+        def walk(item: Any, nullable: bool) -> None:
+            if isinstance(item, ast.JoinExpr):
+                jt = item.jointype
+                walk(item.larg, nullable or jt in (_J.JOIN_RIGHT, _J.JOIN_FULL))
+                walk(item.rarg, nullable or jt in (_J.JOIN_LEFT, _J.JOIN_FULL))
+                if item.alias is not None:
+                    items[item.alias.aliasname] = ("join", nullable)
+                return
+            if isinstance(item, ast.RangeVar):
+                cte = item.schemaname is None and any(item.relname in f for f in self.ctes)
+                name = item.alias.aliasname if item.alias is not None else item.relname
+                items[name] = ("a WITH query" if cte else "", nullable)
+            elif isinstance(item, ast.RangeSubselect):
+                if item.alias is not None:
+                    items[item.alias.aliasname] = ("", nullable)
+            elif isinstance(item, ast.RangeFunction):
+                if item.alias is not None:
+                    items[item.alias.aliasname] = ("a function", nullable)
+
+        for item in node.fromClause or ():
+            walk(item, False)
+        if not clause.lockedRels:
+            locked = [k for k, (kind, _) in items.items() if not kind]
+        else:
+            locked = []
+            for rv in clause.lockedRels:
+                if rv.schemaname is not None:
+                    raise PgSyntaxError(
+                        f"{what} must specify unqualified relation names", position=self.pos(rv)
+                    )
+                if rv.relname not in items:
+                    raise make_error(
+                        "42P01",
+                        f'relation "{rv.relname}" in {what} clause not found in FROM clause',
+                        position=self.pos(rv),
+                    )
+                kind = items[rv.relname][0]
+                if kind:
+                    raise FeatureNotSupported(
+                        f"{what} cannot be applied to {kind}", position=self.pos(rv)
+                    )
+                locked.append(rv.relname)
+        if any(items[name][1] for name in locked):
+            raise FeatureNotSupported(
+                f"{what} cannot be applied to the nullable side of an outer join"
+            )
 
     # -- SELECT
     def select(self, node: Any, outer: Scope | None, want: list[int | None] | None) -> _Query:
