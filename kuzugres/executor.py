@@ -30,15 +30,21 @@ from kuzugres.engine import Engine, EngineConnection, KuzuResult
 from kuzugres.errcodes import (
     ActiveSqlTransaction,
     CardinalityViolation,
+    DuplicateCursor,
     FeatureNotSupported,
     InFailedSqlTransaction,
     InvalidColumnReference,
+    InvalidCursorName,
     InvalidParameterValue,
     InvalidSavepointSpecification,
     InvalidTransactionState,
+    LockNotAvailable,
     NoActiveSqlTransaction,
+    ObjectNotInPrerequisiteState,
     ReadOnlySqlTransaction,
+    UndefinedObject,
     UndefinedTable,
+    WrongObjectType,
 )
 from kuzugres.errors import PgError
 from kuzugres.eventcodec import RowEvents
@@ -83,14 +89,18 @@ from kuzugres.translator.dml import table_defaults as dml_defaults
 from kuzugres.translator.explain import explain_lines, plan_scans, scan_cypher, scan_title
 from kuzugres.translator.expr import Column
 from kuzugres.translator.plans import (
+    CloseCursorPlan,
     ConstantPlan,
+    ConstraintsSetPlan,
     CopyPlan,
     CypherPlan,
     DeallocatePlan,
+    DeclareCursorPlan,
     DiscardPlan,
     EmptyPlan,
     ErrorPlan,
     ExplainPlan,
+    FetchPlan,
     Plan,
     ResetAllPlan,
     SetPlan,
@@ -129,6 +139,24 @@ class ResultSet:
     tag: str
     #: What the protocol layer must do to its own state: ("deallocate", name | None).
     session_action: tuple[str, str | None] | None = None
+
+
+@dataclass
+class Cursor:
+    """A cursor made by DECLARE: the query's rows, read at DECLARE, and where FETCH is.
+
+    `pos` counts PostgreSQL's way: 0 before the first row, len(rows) + 1 after the last.
+    """
+
+    columns: tuple[Column, ...]
+    rows: list[tuple[Any, ...]]
+    hold: bool
+    scroll: bool
+    in_tx: bool  # declared in the open transaction block (gone if that rolls back)
+    statement: str  # the DECLARE statement, for pg_cursors
+    binary: bool
+    created: dt.datetime
+    pos: int = 0
 
 
 @dataclass
@@ -205,9 +233,11 @@ class SessionExecutor:
         self._conn: EngineConnection | None = None  # held while a Kuzu transaction is open
         self._kuzu_tx: str | None = None  # None, 'read' or 'write'
         self._holds_writer = False
-        # Savepoints of the open block (name, settings at SAVEPOINT); `_wrote` says the block
-        # wrote, after which ROLLBACK TO cannot be honoured (Kuzu has no savepoints).
-        self._savepoints: list[tuple[str, Any]] = []
+        # Savepoints of the open block (name, settings at SAVEPOINT, whether the block had
+        # written by then); `_wrote` says the block wrote, after which ROLLBACK TO can be
+        # honoured only in the cases `_savepoint` lists (Kuzu has no savepoints).
+        self._savepoints: list[tuple[str, Any, bool]] = []
+        self.cursors: dict[str, Cursor] = {}  # DECLAREd cursors by name
         self._wrote = False
         self._tx_start: dt.datetime | None = None
         self._stmt_start = dt.datetime.now(dt.UTC)
@@ -327,6 +357,14 @@ class SessionExecutor:
             return ResultSet(None, [], "RESET")
         if isinstance(plan, SetTransactionPlan):
             return self._set_transaction(plan)
+        if isinstance(plan, ConstraintsSetPlan):
+            return self._set_constraints(plan)
+        if isinstance(plan, DeclareCursorPlan):
+            return await self._declare(plan, stmt, params)
+        if isinstance(plan, FetchPlan):
+            return self._fetch(plan)
+        if isinstance(plan, CloseCursorPlan):
+            return self._close_cursor(plan)
         if isinstance(plan, DiscardPlan):
             return await self._discard(plan)
         if isinstance(plan, DeallocatePlan):
@@ -412,7 +450,11 @@ class SessionExecutor:
         nothing (no data, no DDL) and reads take a fresh snapshot per statement (READ
         COMMITTED): rolling back to it then only has to revert settings and clear the failed
         state. That is the pattern drivers use (psycopg's TypeInfo.fetch, SQLAlchemy's
-        nested reflection). ROLLBACK TO after a write raises 0A000 and the block stays failed.
+        nested reflection). It is exact too when the block wrote only after the savepoint
+        and then failed: the failure rolled Kuzu's transaction back, so the database is as
+        it was at the savepoint (Django's nested atomic() around a failing first write, as
+        in get_or_create). Otherwise ROLLBACK TO after a write raises 0A000 and the block
+        stays failed.
         """
         if action == "savepoint":
             if self.failed:
@@ -420,9 +462,11 @@ class SessionExecutor:
                     "current transaction is aborted, commands ignored until end of "
                     "transaction block"
                 )
-            self._savepoints.append((name, self.settings.savepoint()))
+            self._savepoints.append(
+                (name, self.settings.savepoint(), self._wrote or self._tx_catalog is not None)
+            )
             return ResultSet(None, [], "SAVEPOINT")
-        names = [n for n, _ in self._savepoints]
+        names = [n for n, _, _ in self._savepoints]
         if name not in names:
             raise InvalidSavepointSpecification(f'savepoint "{name}" does not exist')
         at = len(names) - 1 - names[::-1].index(name)
@@ -434,7 +478,10 @@ class SessionExecutor:
                 )
             del self._savepoints[at:]
             return ResultSet(None, [], "RELEASE")
-        if self._wrote or self._tx_catalog is not None or self.tx_isolation != "read committed":
+        unwritten = not self._wrote and self._tx_catalog is None
+        # written after the savepoint, then failed: Kuzu rolled all of it back
+        undone = self.failed and not self._savepoints[at][2] and self._kuzu_tx is None
+        if not (unwritten or undone) or self.tx_isolation != "read committed":
             raise FeatureNotSupported(
                 "ROLLBACK TO SAVEPOINT is not supported after the transaction wrote data "
                 "or outside READ COMMITTED",
@@ -442,6 +489,9 @@ class SessionExecutor:
             )
         del self._savepoints[at + 1 :]
         self.settings.rollback_to(self._savepoints[at][1])
+        if undone:
+            self._wrote = False
+            self._tx_catalog = None
         self.failed = False
         return ResultSet(None, [], "ROLLBACK")
 
@@ -460,6 +510,7 @@ class SessionExecutor:
         self._sync_tx_settings()
 
     def _finish_block(self, *, commit: bool) -> None:
+        self._end_cursors(commit=commit)
         if commit and self._tx_catalog is not None:
             self.store.catalog = self._tx_catalog
         self._tx_catalog = None
@@ -803,8 +854,29 @@ class SessionExecutor:
     async def _select(self, plan: SelectPlan, params: Sequence[Any]) -> ResultSet:
         if plan.query.pre_dml:
             return await self.write_atomically(lambda: self._select_with_dml(plan, params))
+        if plan.query.lock is not None:
+            return await self._select_locking(plan, params)
         scanned = await self._read(plan.query, params)
         return await self._select_rows(plan, scanned, params)
+
+    async def _select_locking(self, plan: SelectPlan, params: Sequence[Any]) -> ResultSet:
+        """SELECT ... FOR UPDATE/SHARE: Kuzu has no row locks, so the statement takes the
+        node's writer lock (held until the transaction ends, like a row lock) and reads
+        inside the write transaction; no other transaction can change what it read."""
+        if self.in_block and self.tx_read_only:
+            raise ReadOnlySqlTransaction(
+                "cannot execute SELECT FOR UPDATE in a read-only transaction"
+            )
+        if plan.query.lock == "nowait" and not self._holds_writer and self.engine.writer.locked():
+            tables = [t.table.name for s in plan.query.scans for t in s.segments]
+            where = f' in relation "{tables[0]}"' if tables else ""
+            raise LockNotAvailable(f"could not obtain lock on row{where}")
+
+        async def read() -> ResultSet:
+            scanned = await self._read(plan.query, params)
+            return await self._select_rows(plan, scanned, params)
+
+        return await self.write_atomically(read)
 
     async def _select_with_dml(self, plan: SelectPlan, params: Sequence[Any]) -> ResultSet:
         """WITH x AS (INSERT/UPDATE/DELETE ... RETURNING ...) SELECT ...: the query's scans
@@ -1204,6 +1276,125 @@ class SessionExecutor:
         self.settings.set(plan.name, plan.value, local=plan.local, in_tx=self.in_block)
         return ResultSet(None, [], plan.tag)
 
+    # ------------------------------------------------------------------ cursors
+    def cursor_columns(self, name: str) -> tuple[Column, ...] | None:
+        """The columns of cursor `name` (None: no such cursor), for Describe."""
+        cursor = self.cursors.get(name)
+        return cursor.columns if cursor is not None else None
+
+    async def _declare(
+        self, plan: DeclareCursorPlan, stmt: Statement, params: Sequence[Any]
+    ) -> ResultSet:
+        if not plan.hold and not self.in_block:
+            raise NoActiveSqlTransaction("DECLARE CURSOR can only be used in transaction blocks")
+        if plan.name in self.cursors:
+            raise DuplicateCursor(f'cursor "{plan.name}" already exists')
+        query = plan.query
+        version = getattr(query.plan, "catalog_version", None)
+        if version is not None and version != self.catalog().version:
+            fresh = self.translator.translate(
+                stmt.sql, stmt.param_types, self.translation_catalog()
+            )
+            assert isinstance(fresh[0].plan, DeclareCursorPlan)
+            query = fresh[0].plan.query
+        result = await self._dispatch(query.plan, query, params)
+        assert isinstance(result, ResultSet) and result.columns is not None
+        self.cursors[plan.name] = Cursor(
+            result.columns,
+            list(result.rows),
+            plan.hold,
+            plan.scroll,
+            self.in_block,
+            stmt.sql,
+            plan.binary,
+            self._stmt_start,
+        )
+        return ResultSet(None, [], "DECLARE CURSOR")
+
+    def _fetch(self, plan: FetchPlan) -> ResultSet:
+        cursor = self.cursors.get(plan.name)
+        if cursor is None:
+            raise InvalidCursorName(f'cursor "{plan.name}" does not exist')
+        n = len(cursor.rows)
+        if plan.direction in ("absolute", "relative"):
+            return self._fetch_one(cursor, plan)
+        count = n + 1 if plan.count is None else plan.count
+        if plan.direction == "backward":
+            count = -count
+        if count < 0 and not cursor.scroll:
+            raise ObjectNotInPrerequisiteState(
+                "cursor can only scan forward",
+                hint="Declare it with SCROLL option to enable backward scan.",
+            )
+        rows: list[tuple[Any, ...]] = []
+        if count > 0:
+            rows = cursor.rows[cursor.pos : cursor.pos + count]
+            cursor.pos = cursor.pos + count if len(rows) == count else n + 1
+        elif count < 0:
+            start = max(cursor.pos - 1 + count, 0)
+            rows = cursor.rows[start : max(cursor.pos - 1, 0)][::-1]
+            cursor.pos = cursor.pos + count if len(rows) == -count else 0
+        elif 1 <= cursor.pos <= n:
+            rows = [cursor.rows[cursor.pos - 1]]  # FETCH 0: the current row again
+        if plan.move:
+            return ResultSet(None, [], f"MOVE {len(rows)}")
+        return ResultSet(cursor.columns, rows, f"FETCH {len(rows)}")
+
+    def _fetch_one(self, cursor: Cursor, plan: FetchPlan) -> ResultSet:
+        """FETCH ABSOLUTE/RELATIVE/FIRST/LAST: to one row (or before/after all rows)."""
+        n, count = len(cursor.rows), plan.count or 0
+        if plan.direction == "absolute":
+            target = count if count >= 0 else n + 1 + count
+        else:
+            target = cursor.pos + count
+        target = max(0, min(target, n + 1))
+        if target < cursor.pos and not cursor.scroll:
+            raise ObjectNotInPrerequisiteState(
+                "cursor can only scan forward",
+                hint="Declare it with SCROLL option to enable backward scan.",
+            )
+        cursor.pos = target
+        rows = [cursor.rows[target - 1]] if 1 <= target <= n else []
+        if plan.move:
+            return ResultSet(None, [], f"MOVE {len(rows)}")
+        return ResultSet(cursor.columns, rows, f"FETCH {len(rows)}")
+
+    def _close_cursor(self, plan: CloseCursorPlan) -> ResultSet:
+        if plan.name is None:
+            self.cursors.clear()
+        elif self.cursors.pop(plan.name, None) is None:
+            raise InvalidCursorName(f'cursor "{plan.name}" does not exist')
+        return ResultSet(None, [], "CLOSE CURSOR" if plan.name is not None else "CLOSE CURSOR ALL")
+
+    def _end_cursors(self, *, commit: bool) -> None:
+        """Transaction end: cursors without HOLD close, and those declared in a block that
+        rolls back; the rest outlive it."""
+        self.cursors = {
+            name: c for name, c in self.cursors.items() if c.hold and (commit or not c.in_tx)
+        }
+        for c in self.cursors.values():
+            c.in_tx = False
+
+    def _set_constraints(self, plan: ConstraintsSetPlan) -> ResultSet:
+        """SET CONSTRAINTS: every kuzugres constraint is checked immediately (none is
+        deferrable), so nothing changes; names are checked as PostgreSQL checks them."""
+        if not self.in_block:
+            self._warn(
+                NoActiveSqlTransaction("SET CONSTRAINTS can only be used in transaction blocks")
+            )
+        catalog = self.translation_catalog()
+        for schema, name in plan.names or ():
+            schemas = (schema,) if schema is not None else catalog.path_schemas()
+            found = any(
+                table.schema in schemas and table.constraint_name_taken(name)
+                for table in catalog.tables.values()
+            )
+            if not found:
+                raise UndefinedObject(f'constraint "{name}" does not exist')
+            if plan.deferred:
+                raise WrongObjectType(f'constraint "{name}" is not deferrable')
+        return ResultSet(None, [], "SET CONSTRAINTS")
+
     def _set_transaction(self, plan: SetTransactionPlan) -> ResultSet:
         if plan.session:
             if plan.isolation is not None:
@@ -1251,6 +1442,7 @@ class SessionExecutor:
                 raise ActiveSqlTransaction("DISCARD ALL cannot run inside a transaction block")
             self.settings.reset_all()
             self.session_sequences.reset()
+            self.cursors.clear()
             return ResultSet(None, [], "DISCARD ALL", ("deallocate", None))
         if plan.what == "SEQUENCES":
             self.session_sequences.reset()
@@ -1564,6 +1756,13 @@ class _EvalContext:
         return [
             (name, value, description, SETTINGS[name.lower()].read_only)
             for name, value, description in self._ex.settings.all()
+        ]
+
+    def cursor_rows(self) -> list[tuple[str, str, bool, bool, bool, dt.datetime]]:
+        """pg_cursors: (name, statement, holdable, binary, scrollable, creation time)."""
+        return [
+            (name, c.statement, c.hold, c.binary, c.scroll, c.created)
+            for name, c in self._ex.cursors.items()
         ]
 
     def format_context(self) -> FormatContext:

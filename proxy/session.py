@@ -67,6 +67,8 @@ class Executor(Protocol):
 
     def describe_first(self, stmt: Any) -> bool: ...
 
+    def cursor_columns(self, name: str) -> Sequence[Any] | None: ...
+
     async def close(self) -> None: ...
 
     @property
@@ -505,7 +507,7 @@ class Session:
             if ps is None:
                 raise InvalidSqlStatementName(f'prepared statement "{msg.name}" does not exist')
             self.send(m.ParameterDescription(ps.param_types))
-            cols = ps.stmt.columns
+            cols = self._result_columns(ps.stmt)
             if cols is None:
                 self.send(m.NoData())
             else:
@@ -513,14 +515,28 @@ class Session:
             return
         portal = self.portals.get(msg.name)
         if portal is None:
-            raise InvalidCursorName(f'portal "{msg.name}" does not exist')
-        cols = portal.prepared.stmt.columns
+            # a cursor made by DECLARE is a portal too (results in text format)
+            cursor_cols = self.ex.cursor_columns(msg.name)
+            if cursor_cols is None:
+                raise InvalidCursorName(f'portal "{msg.name}" does not exist')
+            self.send(self._row_description(cursor_cols, [0] * len(cursor_cols)))
+            return
+        cols = self._result_columns(portal.prepared.stmt)
         if cols is None:
             self.send(m.NoData())
         else:
             self.send(
                 self._row_description(cols, _formats(portal.result_formats, len(cols), "result"))
             )
+
+    def _result_columns(self, stmt: Any) -> Sequence[Any] | None:
+        """The columns a statement returns; FETCH returns its cursor's (if it exists)."""
+        from kuzugres.translator.plans import FetchPlan
+
+        if isinstance(stmt.plan, FetchPlan) and not stmt.plan.move:
+            return self.ex.cursor_columns(stmt.plan.name)
+        columns: Sequence[Any] | None = stmt.columns
+        return columns
 
     async def _execute(self, msg: m.Execute) -> None:
         portal = self.portals.get(msg.portal)

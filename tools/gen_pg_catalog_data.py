@@ -90,7 +90,7 @@ information_schema.referential_constraints information_schema.sequences
 information_schema.routines information_schema.character_sets
 information_schema.check_constraints information_schema.parameters
 information_schema.element_types information_schema.domains
-pg_catalog.pg_opfamily
+pg_catalog.pg_opfamily pg_catalog.pg_cursors
 """
 
 

@@ -236,7 +236,9 @@ def builds(qualified: str) -> Callable[[Builder], Builder]:
 
 
 #: Relations whose rows come from the session at run time (never memoized).
-_SESSION_STATE = frozenset({"pg_catalog.pg_settings", "pg_catalog.pg_stat_activity"})
+_SESSION_STATE = frozenset(
+    {"pg_catalog.pg_settings", "pg_catalog.pg_stat_activity", "pg_catalog.pg_cursors"}
+)
 #: (relation, user, database) -> (the snapshot the rows were built from, the rows)
 _MEMO: dict[tuple[str, str, str], tuple[Catalog, tuple[tuple[Any, ...], ...]]] = {}
 
@@ -1054,6 +1056,22 @@ def _activity(env: Env) -> Iterator[Row]:
         "state": "active",
         "backend_type": "client backend",
     }
+
+
+@builds("pg_catalog.pg_cursors")
+def _cursors(env: Env) -> Iterator[Row]:
+    listing = getattr(env.ctx, "cursor_rows", None)
+    for name, statement, holdable, binary, scrollable, created in (
+        listing() if listing is not None else ()
+    ):
+        yield {
+            "name": name,
+            "statement": statement,
+            "is_holdable": holdable,
+            "is_binary": binary,
+            "is_scrollable": scrollable,
+            "creation_time": created,
+        }
 
 
 # ---------------------------------------------------------------------------- psql / catalog clients

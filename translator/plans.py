@@ -48,6 +48,52 @@ class SetTransactionPlan:
 
 
 @dataclass(frozen=True)
+class ConstraintsSetPlan:
+    """SET CONSTRAINTS {ALL | name [, ...]} {DEFERRED | IMMEDIATE}.
+
+    kuzugres checks every constraint immediately (none is deferrable), so the statement
+    changes nothing; naming a constraint that exists answers 42809 as PostgreSQL does
+    for a constraint that is not deferrable.
+    """
+
+    names: tuple[tuple[str | None, str], ...] | None  # (schema, name); None: ALL
+    deferred: bool
+
+
+@dataclass(frozen=True)
+class DeclareCursorPlan:
+    """DECLARE name [NO SCROLL] CURSOR [WITH HOLD] FOR query.
+
+    kuzugres runs the query at DECLARE and keeps its rows in the session (a cursor of
+    PostgreSQL reads lazily; the rows are the same at READ COMMITTED, where the snapshot
+    is taken at DECLARE).
+    """
+
+    name: str
+    query: Statement
+    hold: bool
+    scroll: bool
+    binary: bool = False
+
+
+@dataclass(frozen=True)
+class FetchPlan:
+    """FETCH/MOVE [FORWARD|BACKWARD|ABSOLUTE|RELATIVE] [count|ALL] [FROM|IN] name."""
+
+    name: str
+    direction: str  # forward, backward, absolute, relative
+    count: int | None  # None: ALL
+    move: bool
+
+
+@dataclass(frozen=True)
+class CloseCursorPlan:
+    """CLOSE name / CLOSE ALL (name None)."""
+
+    name: str | None
+
+
+@dataclass(frozen=True)
 class ResetAllPlan:
     """RESET ALL."""
 
@@ -158,6 +204,10 @@ Plan: TypeAlias = (
     | SetPlan
     | SetTransactionPlan
     | ResetAllPlan
+    | ConstraintsSetPlan
+    | DeclareCursorPlan
+    | FetchPlan
+    | CloseCursorPlan
     | ShowPlan
     | DeallocatePlan
     | DiscardPlan

@@ -104,6 +104,10 @@ class QueryPlan:
     # Recursive CTEs run as Kuzu traversals (translator/traversal.py): their walks follow
     # the scans' rows, before the pre_dml rows.
     traversals: tuple[TraversalScan, ...] = ()
+    # SELECT ... FOR UPDATE/SHARE: "wait" or "nowait". Kuzu has no row locks; the
+    # executor takes the node's writer lock for the rest of the transaction instead,
+    # which excludes every other writer (see docs/compatibility.md, "Row locks").
+    lock: str | None = None
 
 
 def _deparse(node: Any) -> str:
@@ -374,6 +378,7 @@ class _Builder:
         self.traverse = False  # whether the executor runs `traversals` (compile_query)
         # recursive CTEs run as traversals: (plan, index in traversals, base rows, columns)
         self.walked: dict[int, tuple[Any, int, RowsFn, list[Column]]] = {}
+        self.lock: str | None = None  # QueryPlan.lock
 
     def pos(self, node: Any) -> int | None:
         loc = getattr(node, "location", None)
@@ -407,6 +412,8 @@ class _Builder:
             )
         if node.withClause is not None:
             return self.with_query(node, outer, want)
+        if node.lockingClause:
+            self.locking(node)
         if node.op != enums.SetOperation.SETOP_NONE:
             return self.setop(node, outer, want)
         if node.valuesLists:
@@ -1324,15 +1331,91 @@ class _Builder:
 
         return _Src(scols, rows, lateral=left is not None)
 
+    def locking(self, node: Any) -> None:
+        """Check FOR UPDATE/SHARE as PostgreSQL's CheckSelectLocking does; note the lock."""
+        for clause in node.lockingClause:
+            what = _LOCK_STRENGTH[clause.strength]
+            if clause.waitPolicy == enums.LockWaitPolicy.LockWaitSkip:
+                # Kuzu locks the whole node, not rows: which rows another
+                # transaction holds cannot be told, so none could be skipped honestly.
+                raise FeatureNotSupported(f"{what} SKIP LOCKED is not supported")
+            problem = None
+            if node.op != enums.SetOperation.SETOP_NONE:
+                problem = "UNION/INTERSECT/EXCEPT"
+            elif node.distinctClause:
+                problem = "DISTINCT clause"
+            elif node.groupClause:
+                problem = "GROUP BY clause"
+            elif node.havingClause is not None:
+                problem = "HAVING clause"
+            elif any(is_aggregate_call(x) for x in _walk(node.targetList)):
+                problem = "aggregate functions"
+            elif any(isinstance(x, ast.FuncCall) and x.over for x in _walk(node.targetList)):
+                problem = "window functions"
+            if problem is not None:
+                raise FeatureNotSupported(f"{what} is not allowed with {problem}")
+            self.locked_relations(node, clause, what)
+            nowait = clause.waitPolicy == enums.LockWaitPolicy.LockWaitError
+            if self.lock != "nowait":
+                self.lock = "nowait" if nowait else "wait"
+
+    def locked_relations(self, node: Any, clause: Any, what: str) -> None:
+        """Check what FOR UPDATE [OF ...] names, as PostgreSQL's transformLockingClause and
+        planner do (the lock itself covers the whole node either way)."""
+        items: dict[str, tuple[str, bool]] = {}  # FROM name -> (kind, on a nullable side)
+
+        def walk(item: Any, nullable: bool) -> None:
+            if isinstance(item, ast.JoinExpr):
+                jt = item.jointype
+                walk(item.larg, nullable or jt in (_J.JOIN_RIGHT, _J.JOIN_FULL))
+                walk(item.rarg, nullable or jt in (_J.JOIN_LEFT, _J.JOIN_FULL))
+                if item.alias is not None:
+                    items[item.alias.aliasname] = ("join", nullable)
+                return
+            if isinstance(item, ast.RangeVar):
+                cte = item.schemaname is None and any(item.relname in f for f in self.ctes)
+                name = item.alias.aliasname if item.alias is not None else item.relname
+                items[name] = ("a WITH query" if cte else "", nullable)
+            elif isinstance(item, ast.RangeSubselect):
+                if item.alias is not None:
+                    items[item.alias.aliasname] = ("", nullable)
+            elif isinstance(item, ast.RangeFunction):
+                if item.alias is not None:
+                    items[item.alias.aliasname] = ("a function", nullable)
+
+        for item in node.fromClause or ():
+            walk(item, False)
+        if not clause.lockedRels:
+            locked = [k for k, (kind, _) in items.items() if not kind]
+        else:
+            locked = []
+            for rv in clause.lockedRels:
+                if rv.schemaname is not None:
+                    raise PgSyntaxError(
+                        f"{what} must specify unqualified relation names", position=self.pos(rv)
+                    )
+                if rv.relname not in items:
+                    raise make_error(
+                        "42P01",
+                        f'relation "{rv.relname}" in {what} clause not found in FROM clause',
+                        position=self.pos(rv),
+                    )
+                kind = items[rv.relname][0]
+                if kind:
+                    raise FeatureNotSupported(
+                        f"{what} cannot be applied to {kind}", position=self.pos(rv)
+                    )
+                locked.append(rv.relname)
+        if any(items[name][1] for name in locked):
+            raise FeatureNotSupported(
+                f"{what} cannot be applied to the nullable side of an outer join"
+            )
+
     # -- SELECT
     def select(self, node: Any, outer: Scope | None, want: list[int | None] | None) -> _Query:
         sql, params = self.sql, self.params
-        for clause, what in (
-            ("lockingClause", "FOR UPDATE/SHARE"),
-            ("intoClause", "SELECT INTO"),
-        ):
-            if getattr(node, clause, None):
-                raise FeatureNotSupported(f"{what} is not supported yet")
+        if node.intoClause:
+            raise FeatureNotSupported("SELECT INTO is not supported yet")
         hits: list[int] = []
         hook = self.subquery
         if node.fromClause:
@@ -2442,6 +2525,13 @@ def _using_slot(src: _Src, name: str, side: str, position: int | None) -> int:
     return hits[0]
 
 
+_LOCK_STRENGTH = {
+    enums.LockClauseStrength.LCS_FORKEYSHARE: "FOR KEY SHARE",
+    enums.LockClauseStrength.LCS_FORSHARE: "FOR SHARE",
+    enums.LockClauseStrength.LCS_FORNOKEYUPDATE: "FOR NO KEY UPDATE",
+    enums.LockClauseStrength.LCS_FORUPDATE: "FOR UPDATE",
+}
+
 _RECORD_FUNCTIONS = frozenset(
     {"jsonb_each", "jsonb_each_text", "jsonb_array_elements", "jsonb_array_elements_text"}
 )
@@ -2473,6 +2563,27 @@ def _table_function(
             return [] if vals[0] is None else [(v,) for v in _flatten(vals[0])]
 
         return unnest, [Column("unnest", pt.elem_oid)]
+    if name == "unnest" and len(args) > 1:
+        # unnest(anyarray, anyarray [, ...]) in FROM: the arrays side by side, the
+        # shorter ones padded with NULLs (PostgreSQL's ROWS FROM expansion)
+        elems: list[int] = []
+        for t in types:
+            pt = T.TYPES_BY_OID.get(t)
+            if pt is None or not pt.elem_oid:
+                raise make_error(
+                    "42883",
+                    f"function unnest({', '.join(_type_name(x, -1) for x in types)}) "
+                    "does not exist",
+                    position=position,
+                )
+            elems.append(pt.elem_oid)
+
+        def unnest_many(vals: list[Any]) -> Rows:
+            lists = [[] if v is None else _flatten(v) for v in vals]
+            n = max(len(x) for x in lists)
+            return [tuple(x[i] if i < len(x) else None for x in lists) for i in range(n)]
+
+        return unnest_many, [Column("unnest", e) for e in elems]
     if name == "generate_series" and len(args) in (2, 3):
         if all(t in (T.INT2, T.INT4) for t in types):
             rtype = T.INT4
@@ -2896,6 +3007,7 @@ def compile_query(node: Any, sql: str, params: ParamTypes, catalog: Catalog) -> 
         b.top_scope,
         tuple(b.pre_dml),
         tuple(b.traversals),
+        b.lock,
     )
 
 

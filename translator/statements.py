@@ -32,16 +32,20 @@ from kuzugres.translator import ddl, ddl_alter, ddl_objects, dml, expr, pushdown
 from kuzugres.translator.catalog import Catalog
 from kuzugres.translator.expr import Column, ParamTypes
 from kuzugres.translator.plans import (
+    CloseCursorPlan,
     ConstantPlan,
+    ConstraintsSetPlan,
     CopyOptions,
     CopyPlan,
     CypherArg,
     CypherPlan,
     DeallocatePlan,
+    DeclareCursorPlan,
     DiscardPlan,
     EmptyPlan,
     ErrorPlan,
     ExplainPlan,
+    FetchPlan,
     Plan,
     ResetAllPlan,
     SetPlan,
@@ -297,6 +301,57 @@ def _set(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
         if node.name == "SESSION CHARACTERISTICS":
             return SetTransactionPlan(isolation, read_only, session=True)
     raise _unsupported(node, src, offset)
+
+
+@handles(ast.ConstraintsSetStmt)
+def _constraints_set(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    names = (
+        None
+        if node.constraints is None
+        else tuple((rv.schemaname, rv.relname) for rv in node.constraints)
+    )
+    return ConstraintsSetPlan(names, bool(node.deferred))
+
+
+_CURSOR_OPT_BINARY = 0x1
+_CURSOR_OPT_NO_SCROLL = 0x4
+_CURSOR_OPT_HOLD = 0x20
+_FETCH_ALL = 2**63 - 1
+
+
+@handles(ast.DeclareCursorStmt)
+def _declare_cursor(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    inner = node.query
+    if not _is(inner, ast.SelectStmt):
+        raise FeatureNotSupported(
+            f"DECLARE CURSOR for {type(inner).__name__} is not supported", position=None
+        )
+    if node.options & _CURSOR_OPT_BINARY:
+        # FETCH from it would have to answer in binary over the simple protocol
+        raise FeatureNotSupported("DECLARE BINARY CURSOR is not supported")
+    plan = _select(inner, src, offset, p)
+    query = Statement(src.sql, plan, (), _plan_columns(plan))
+    return DeclareCursorPlan(
+        node.portalname,
+        query,
+        bool(node.options & _CURSOR_OPT_HOLD),
+        # without NO SCROLL PostgreSQL scrolls backward where the plan can, and the
+        # rows kept at DECLARE always can
+        not node.options & _CURSOR_OPT_NO_SCROLL,
+        bool(node.options & _CURSOR_OPT_BINARY),
+    )
+
+
+@handles(ast.FetchStmt)
+def _fetch(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    direction = node.direction.name.removeprefix("FETCH_").lower()
+    count = None if node.howMany == _FETCH_ALL else int(node.howMany)
+    return FetchPlan(node.portalname, direction, count, bool(node.ismove))
+
+
+@handles(ast.ClosePortalStmt)
+def _close_cursor(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return CloseCursorPlan(node.portalname)
 
 
 @handles(ast.VariableShowStmt)
