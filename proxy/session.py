@@ -27,6 +27,7 @@ from kuzugres.errcodes import (
 from kuzugres.errors import PgError
 from kuzugres.proxy import messages as m
 from kuzugres.proxy.types import (
+    DOMAIN_BASE,
     FormatContext,
     decode_binary,
     decode_text,
@@ -386,14 +387,16 @@ class Session:
     def _describe_columns(self, columns: Sequence[Any], formats: Sequence[int]) -> m.RowDescription:
         fields = []
         for col, fmt in zip(columns, formats, strict=True):
+            # Like PostgreSQL, a domain column is described by its base type.
+            type_oid = DOMAIN_BASE.get(col.type_oid, col.type_oid)
             try:
-                size = type_by_oid(col.type_oid).typlen
+                size = type_by_oid(type_oid).typlen
             except PgError:
                 size = -1
             fields.append(
                 m.FieldDescription(
                     col.name,
-                    col.type_oid,
+                    type_oid,
                     size,
                     getattr(col, "typmod", -1),
                     fmt,

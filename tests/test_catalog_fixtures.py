@@ -81,10 +81,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "sqlalchemy: connect #1": (
         "version() says kuzugres on Kuzu (and the PostgreSQL version it presents), by design"
     ),
-    "asyncpg: fetch information_schema domains #1": (
-        "information_schema's columns are typed with the base types (name, integer, ...), "
-        "not PostgreSQL's domains (sql_identifier, cardinal_number, ...)"
-    ),
 }
 
 
