@@ -27,6 +27,7 @@ from kuzugres.errcodes import (
 from kuzugres.errors import PgError
 from kuzugres.proxy import messages as m
 from kuzugres.proxy.types import (
+    DOMAIN_BASE,
     RECORD,
     FormatContext,
     decode_binary,
@@ -389,14 +390,16 @@ class Session:
     def _describe_columns(self, columns: Sequence[Any], formats: Sequence[int]) -> m.RowDescription:
         fields = []
         for col, fmt in zip(columns, formats, strict=True):
+            # Like PostgreSQL, a domain column is described by its base type.
+            type_oid = DOMAIN_BASE.get(col.type_oid, col.type_oid)
             try:
-                size = type_by_oid(col.type_oid).typlen
+                size = type_by_oid(type_oid).typlen
             except PgError:
                 size = -1
             fields.append(
                 m.FieldDescription(
                     col.name,
-                    col.type_oid,
+                    type_oid,
                     size,
                     # a record's typmod only names its shape inside the server
                     -1 if col.type_oid == RECORD else getattr(col, "typmod", -1),

@@ -1,10 +1,14 @@
-"""Replay psql 15's captured catalog queries on PostgreSQL 15 and on kuzugres.
+"""Replay clients' captured catalog queries on PostgreSQL 15 and on kuzugres.
 
 tests/catalog_fixtures/psql.sql holds every query psql 15 sends for its describe
 commands (\\l, \\dn, \\dt, \\d, \\d t, \\d+ t, \\di, \\dv, \\ds, \\df, \\du, \\dT, ...), captured
 from a real PostgreSQL 15 by tools/capture_psql_catalog.py after running
-tests/catalog_fixtures/psql_setup.sql. Each query becomes one test that runs it on
-both servers (same setup DDL) and compares the answers.
+tests/catalog_fixtures/psql_setup.sql. The other files (sqlalchemy.sql, asyncpg.sql,
+pgjdbc.sql, ...) hold what other clients send, captured from PostgreSQL 15's statement
+log by tools/capture_client_catalog.py after the setup file named in their header,
+with the parameters of extended-protocol queries (`-- params: [...]`, sent as text of
+unknown type). Each query becomes one test that runs it on both servers (same setup
+DDL) and compares the answers.
 
 Both servers are made to hold the same facts: the client connects as `postgres` to a
 database named `kuzugres`, and PostgreSQL's other databases (postgres, template0,
@@ -14,7 +18,9 @@ session user is the bootstrap role (OID 10).
 Comparison rules:
 - column names, column type OIDs and the number of rows must be equal;
 - values are compared in PostgreSQL's text output, row by row, in the order the
-  query returns them (psql's queries all have ORDER BY where order matters);
+  query returns them (psql's queries all have ORDER BY where order matters); the rows
+  of a query without ORDER BY anywhere are compared sorted, since their order is
+  unspecified in PostgreSQL;
 - OIDs of user objects legitimately differ (kuzugres derives them from names with
   `stable_oid`, PostgreSQL counts from 16384): on each server every user object's
   OID (relations, row types, schemas, constraints, defaults, the database) is
@@ -22,16 +28,18 @@ Comparison rules:
   `{oid:x}` placeholders in the fixture text are resolved per server the same way;
 - nothing else is masked: sizes, owners, ACLs and descriptions must match.
 
-Queries that do not pass yet are listed in KNOWN_FAILURES with the reason; they are
-expected to fail (strict xfail), so one that starts passing fails the suite until it
-is removed from the list: the number of passing queries can only grow.
+Queries that do not pass yet are listed in KNOWN_FAILURES (`client: query id`) with the
+reason; they are expected to fail (strict xfail), so one that starts passing fails the
+suite until it is removed from the list: the number of passing queries can only grow.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,50 +49,71 @@ import pytest
 from tests.serverproc import NodeProcess, start_node
 
 FIXTURES = Path(__file__).with_name("catalog_fixtures")
-SETUP = (FIXTURES / "psql_setup.sql").read_text()
 
-# "command #n" -> why kuzugres's answer differs from PostgreSQL 15's (for now).
+# "client: step #n" -> why kuzugres's answer differs from PostgreSQL 15's (for now).
 _SIZES = (
     "relation sizes: kuzugres reports 0 bytes (Kuzu keeps every table in one file and "
     "cannot say how much of it one relation uses); PostgreSQL counts its pages"
 )
+_VIEWDEF = (
+    "pg_get_viewdef(oid, true) returns the view's text as written, not PostgreSQL's "
+    "re-deparsed, column-qualified and indented form"
+)
 KNOWN_FAILURES: dict[str, str] = {
-    r"\dt+ #1": _SIZES,
-    r"\di+ #1": _SIZES,
-    r"\ds+ #1": _SIZES,
-    r"\l+ #1": "database size: kuzugres reports 0 bytes (see relation sizes)",
-    r"\d+ order_totals #4": (
-        "pg_get_viewdef(oid, true) returns the view's text as written, not PostgreSQL's "
-        "re-deparsed, column-qualified and indented form"
-    ),
-    r"\dx #1": "kuzugres has no extensions (pg_extension is empty); PostgreSQL lists plpgsql",
+    r"psql: \dt+ #1": _SIZES,
+    r"psql: \di+ #1": _SIZES,
+    r"psql: \ds+ #1": _SIZES,
+    r"psql: \l+ #1": "database size: kuzugres reports 0 bytes (see relation sizes)",
+    r"psql: \d+ order_totals #4": _VIEWDEF,
+    r"psql: \dx #1": "kuzugres has no extensions (pg_extension is empty); PostgreSQL lists plpgsql",
     **{
-        rf"\dS pg_am #{n}": (
+        rf"psql: \dS pg_am #{n}": (
             "kuzugres's catalog relations are virtual: no indexes, NOT NULL markers or "
             "replica identity as PostgreSQL's system catalogs have"
         )
         for n in (2, 3, 4)
     },
-    r"\dconfig #1": (
+    r"psql: \dconfig #1": (
         "settings changed from their defaults are per server by nature (port, data "
         "directory, config files, listen_addresses ...)"
+    ),
+    "sqlalchemy: view order_totals #2": _VIEWDEF,
+    "sqlalchemy: connect #1": (
+        "version() says kuzugres on Kuzu (and the PostgreSQL version it presents), by design"
     ),
 }
 
 
 @dataclass(frozen=True)
 class FixtureQuery:
-    id: str
+    id: str  # "client: step #n"
     sql: str
+    setup: str  # file of tests/catalog_fixtures applied to both servers first
+    params: tuple[str | None, ...] | None = None  # None: no parameters (psql's queries)
 
 
 def load_fixtures() -> list[FixtureQuery]:
-    """The captured queries, one per `-- command: <psql command> #<n>` header."""
-    text = (FIXTURES / "psql.sql").read_text()
+    """Every captured query: psql.sql's `-- command: <psql command> #<n>` blocks and the
+    other files' `-- query: <step> #<n>` blocks (with `-- params: <JSON list>`)."""
     out = []
-    for block in re.split(r"^-- command: ", text, flags=re.M)[1:]:
-        header, _, sql = block.partition("\n")
-        out.append(FixtureQuery(header.strip(), sql.strip()))
+    for path in sorted(FIXTURES.glob("*.sql")):
+        client = path.stem
+        if client.endswith("_setup"):
+            continue
+        text = path.read_text()
+        if client == "psql":
+            setup, header = "psql_setup.sql", "command"
+        else:
+            found = re.search(r"^-- setup: (\S+)$", text, re.M)
+            assert found is not None, f"{path} names no setup file"
+            setup, header = found.group(1), "query"
+        for block in re.split(rf"^-- {header}: ", text, flags=re.M)[1:]:
+            name, _, sql = block.partition("\n")
+            params = None
+            if sql.startswith("-- params: "):
+                line, _, sql = sql.partition("\n")
+                params = tuple(json.loads(line.removeprefix("-- params: ")))
+            out.append(FixtureQuery(f"{client}: {name.strip()}", sql.strip(), setup, params))
     return out
 
 
@@ -105,11 +134,11 @@ UNION ALL SELECT oid::int8, 'db:' || datname FROM pg_catalog.pg_database
 class Server:
     """A connection to one server with its user-object OID map."""
 
-    def __init__(self, dsn: str) -> None:
+    def __init__(self, dsn: str, setup: str) -> None:
         import psycopg
 
         self.conn = psycopg.connect(dsn, autocommit=True)
-        for statement in (s.strip() for s in SETUP.split(";")):
+        for statement in (s.strip() for s in setup.split(";")):
             if statement:
                 self.conn.execute(statement)
         rows = self.conn.execute(USER_OIDS).fetchall()
@@ -127,18 +156,32 @@ class Server:
 
         return re.sub(r"\{oid:([^}]+)\}", oid, sql)
 
-    def answer(self, sql: str) -> tuple[Any, ...]:
-        """(column names, type OIDs, rows of masked text values) or ('error', sqlstate, msg)."""
-        import psycopg
+    def answer(self, sql: str, params: tuple[str | None, ...] | None = None) -> tuple[Any, ...]:
+        """(column names, type OIDs, rows of masked text values) or ('error', sqlstate, msg).
 
-        try:
-            cur = self.conn.execute(self.resolve(sql).encode(), binary=False)
-        except psycopg.Error as exc:
-            return ("error", exc.sqlstate, str(exc).splitlines()[0])
-        res = cur.pgresult
-        assert res is not None and cur.description is not None
-        names = [d.name for d in cur.description]
-        types = [d.type_code for d in cur.description]
+        With `params` the query runs as one extended-protocol execution of `$n` SQL,
+        the parameters sent as text of unknown type (the server infers them, as for
+        the client, which sent them typed or not)."""
+        import psycopg
+        from psycopg import pq
+
+        text = self.resolve(sql)
+        if params is None:
+            try:
+                cur = self.conn.execute(text.encode(), binary=False)
+            except psycopg.Error as exc:
+                return ("error", exc.sqlstate, str(exc).splitlines()[0])
+            res = cur.pgresult
+        else:
+            values = [None if p is None else self.resolve(p).encode() for p in params]
+            res = self.conn.pgconn.exec_params(text.encode(), values, result_format=0)
+            if res.status not in (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK):
+                state = res.error_field(pq.DiagnosticField.SQLSTATE) or b""
+                message = res.error_field(pq.DiagnosticField.MESSAGE_PRIMARY) or b""
+                return ("error", state.decode(), message.decode())
+        assert res is not None
+        names = [(res.fname(c) or b"").decode() for c in range(res.nfields)]
+        types = [res.ftype(c) for c in range(res.nfields)]
         rows = []
         for r in range(res.ntuples):
             row = []
@@ -153,7 +196,26 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
+def server_pair(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[str], tuple[Server, Server]]]:
+    """(PostgreSQL 15, kuzugres) with a setup file applied, one pair per setup file."""
+    pairs: dict[str, tuple[Server, Server]] = {}
+    stack = contextlib.ExitStack()
+
+    def pair(setup: str) -> tuple[Server, Server]:
+        if setup not in pairs:
+            pg_dsn, kuzu_dsn = stack.enter_context(_servers(tmp_path_factory))
+            text = (FIXTURES / setup).read_text()
+            pairs[setup] = (Server(pg_dsn, text), Server(kuzu_dsn, text))
+        return pairs[setup]
+
+    with stack:
+        yield pair
+
+
+@contextlib.contextmanager
+def _servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     from tests.pgserver import PostgresUnavailable, start_postgres
 
     try:
@@ -176,7 +238,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, 
                 admin.execute(f"DROP DATABASE {db}")
         node = start_node(Path(tmp_path_factory.mktemp("fixtures")) / "node")
         kuzu_dsn = f"host=127.0.0.1 port={node.port} user=postgres dbname=kuzugres"
-        yield Server(base), Server(kuzu_dsn)
+        yield base, kuzu_dsn
     finally:
         if node is not None:
             node.stop()
@@ -184,18 +246,27 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, 
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.id for q in QUERIES])
-def test_psql_catalog_query_matches_postgres(
-    query: FixtureQuery, servers: tuple[Server, Server]
+def test_catalog_query_matches_postgres(
+    query: FixtureQuery, server_pair: Callable[[str], tuple[Server, Server]]
 ) -> None:
-    pg, kuzugres = servers
-    expected = pg.answer(query.sql)
+    pg, kuzugres = server_pair(query.setup)
+    expected = pg.answer(query.sql, query.params)
     assert expected[0] != "error", f"PostgreSQL rejects the fixture: {expected}"
-    got = kuzugres.answer(query.sql)
+    got = kuzugres.answer(query.sql, query.params)
+    if not re.search(r"\bORDER\s+BY\b", query.sql, re.I):
+        expected, got = _unordered(expected), _unordered(got)
     if query.id in KNOWN_FAILURES:
         if got == expected:
             pytest.fail(f"{query.id} passes now: remove it from KNOWN_FAILURES")
         pytest.xfail(KNOWN_FAILURES[query.id])
     assert got == expected
+
+
+def _unordered(answer: tuple[Any, ...]) -> tuple[Any, ...]:
+    if answer[0] == "error":
+        return answer
+    names, types, rows = answer
+    return (names, types, sorted(rows, key=lambda r: [(v is None, v or "") for v in r]))
 
 
 def test_known_failures_name_fixture_queries() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -117,6 +118,7 @@ class ConstraintDef:
     index_only: bool = False
     #: FOREIGN KEY: the Kuzu REL TABLE (child -> parent) kept in step with every write.
     rel_table: str | None = None
+    comment: str | None = None  # COMMENT ON CONSTRAINT
 
 
 @dataclass(frozen=True)
@@ -320,7 +322,10 @@ class Catalog:
 
     # -- changes (each returns the next version)
     def _next(self, **changes: Any) -> Catalog:
-        return replace(self, version=self.version + 1, **changes)
+        return replace(self, version=_next_version(self.version), **changes)
+
+    def with_schema_comments(self, comments: dict[str, str]) -> Catalog:
+        return self._next(schema_comments=comments)
 
     def with_table(self, table: TableDef) -> Catalog:
         tables = dict(self.tables)
@@ -445,6 +450,21 @@ class Catalog:
             indexes,
             dict(doc.get("schema_comments", {})),
         )
+
+
+#: The highest catalog version this process has handed out. A new snapshot's version is
+#: above it and above its base's, so no two snapshots share one: a transaction's DDL that
+#: is rolled back, and another session's DDL on the same base, make different snapshots
+#: that must not meet under one version (the translation cache is keyed by it).
+_last_version = 0
+_version_lock = threading.Lock()
+
+
+def _next_version(base: int) -> int:
+    global _last_version
+    with _version_lock:
+        _last_version = max(_last_version, base) + 1
+        return _last_version
 
 
 def search_path_schemas(setting: str, user: str) -> tuple[str, ...]:

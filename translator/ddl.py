@@ -154,6 +154,12 @@ def normalize_default(text: str, catalog: Catalog) -> str:
     return f"nextval('{seq.qualified}')"
 
 
+def nextval_sql(seq: SequenceDef) -> str:
+    """The DEFAULT of a serial or identity column, as SQL (normalize_default stores it)."""
+    quoted = ".".join('"' + part.replace('"', '""') + '"' for part in (seq.schema, seq.name))
+    return "nextval('" + quoted.replace("'", "''") + "')"
+
+
 @dataclass(frozen=True)
 class DdlPlan:
     """A DDL statement, applied against the catalog at execution time."""
@@ -358,7 +364,7 @@ def column_def(
         elif oid == 21:
             seq = replace(seq, max_value=2**15 - 1)
         sequences.append(seq)
-        col = replace(col, not_null=True, default=f"nextval('{seq.qualified}')")
+        col = replace(col, not_null=True, default=nextval_sql(seq))
     for con in elt.constraints or ():
         col = _column_constraint(con, col, table, schema, constraints, sequences, pending_pk)
     return col
@@ -567,10 +573,12 @@ def _column_constraint(
         seq = SequenceDef(
             schema, f"{table}_{col.name}_seq", owned_by=f"{schema}.{table}.{col.name}"
         )
+        if col.type_oid == 23:  # the sequence's type is the column's, as in PostgreSQL
+            seq = replace(seq, max_value=2**31 - 1)
+        elif col.type_oid == 21:
+            seq = replace(seq, max_value=2**15 - 1)
         sequences.append(seq)
-        return replace(
-            col, not_null=True, identity=con.generated_when, default=f"nextval('{seq.qualified}')"
-        )
+        return replace(col, not_null=True, identity=con.generated_when, default=nextval_sql(seq))
     raise FeatureNotSupported(f"column constraint {kind.name} is not supported yet")
 
 

@@ -589,7 +589,8 @@ def _relations_read(query: Any, catalog: Catalog) -> tuple[str, ...]:
 
 
 def comment_on(node: Any, position: int, path: Path) -> DdlPlan:
-    """COMMENT ON TABLE | COLUMN | VIEW | SEQUENCE | INDEX | SCHEMA ... IS 'text' | NULL."""
+    """COMMENT ON TABLE | COLUMN | CONSTRAINT | VIEW | SEQUENCE | INDEX | SCHEMA ... IS 'text'
+    | NULL."""
     OT = enums.ObjectType
     kind = node.objtype
     text = node.comment or None  # '' removes the comment too
@@ -599,7 +600,7 @@ def comment_on(node: Any, position: int, path: Path) -> DdlPlan:
         OT.OBJECT_SEQUENCE: "sequence",
         OT.OBJECT_INDEX: "index",
     }
-    if kind not in (*kinds, OT.OBJECT_COLUMN, OT.OBJECT_SCHEMA):
+    if kind not in (*kinds, OT.OBJECT_COLUMN, OT.OBJECT_SCHEMA, OT.OBJECT_TABCONSTRAINT):
         raise FeatureNotSupported(
             f"COMMENT ON {kind.name.removeprefix('OBJECT_')} is not supported yet",
             position=position,
@@ -615,9 +616,7 @@ def comment_on(node: Any, position: int, path: Path) -> DdlPlan:
                 comments.pop(name, None)
             else:
                 comments[name] = text
-            return DdlResult(
-                replace(catalog, version=catalog.version + 1, schema_comments=comments)
-            )
+            return DdlResult(catalog.with_schema_comments(comments))
         if kind == OT.OBJECT_COLUMN:
             names = [s.sval for s in node.object]
             if len(names) < 2:
@@ -631,6 +630,21 @@ def comment_on(node: Any, position: int, path: Path) -> DdlPlan:
                 )
             cols = tuple(replace(c, comment=text) if c.name == column else c for c in table.columns)
             return DdlResult(catalog.with_table(replace(table, columns=cols)))
+        if kind == OT.OBJECT_TABCONSTRAINT:
+            # COMMENT ON CONSTRAINT name ON [schema.]table
+            *table_names, constraint = [s.sval for s in node.object]
+            table = catalog.lookup(
+                table_names[-1], table_names[0] if len(table_names) > 1 else None
+            )
+            con = next(
+                (c for c in table.constraints if c.name == constraint and not c.index_only), None
+            )
+            if con is None:
+                raise UndefinedObject(
+                    f'constraint "{constraint}" for table "{table.name}" does not exist'
+                )
+            cons = tuple(replace(c, comment=text) if c is con else c for c in table.constraints)
+            return DdlResult(catalog.with_table(replace(table, constraints=cons)))
         schema, name = object_names(node.object)
         rel = catalog.resolve(name, schema)
         want = kinds[kind]

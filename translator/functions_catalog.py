@@ -140,7 +140,11 @@ _function("pg_get_expr", (PG_NODE_TREE, OID, BOOL), TEXT, _expr_text)
 
 
 def _description(call: _Call, objoid: int, catalog_name: str | None = None) -> str | None:
-    classoid = {"pg_class": pgcatalog.PG_CLASS_OID, "pg_namespace": pgcatalog.PG_NAMESPACE_OID}
+    classoid = {
+        "pg_class": pgcatalog.PG_CLASS_OID,
+        "pg_namespace": pgcatalog.PG_NAMESPACE_OID,
+        "pg_constraint": pgcatalog.PG_CONSTRAINT_OID,
+    }
     env = pgcatalog.Env(_catalog(call), call.env.ctx.user, call.env.ctx.database)
     for row in pgcatalog.descriptions(env):
         if (

@@ -678,6 +678,9 @@ def descriptions(env: Env) -> Iterator[Row]:
         for col in table.columns:
             if col.comment is not None:
                 yield _comment(table.oid, PG_CLASS_OID, col.attnum, col.comment)
+        for con in table.constraints:
+            if con.comment is not None:
+                yield _comment(constraint_oid(table, con), PG_CONSTRAINT_OID, 0, con.comment)
     for rel in (*cat.views.values(), *cat.sequences.values(), *cat.indexes.values()):
         if rel.comment is not None:
             yield _comment(rel.oid, PG_CLASS_OID, 0, rel.comment)
@@ -948,7 +951,7 @@ def _indexes(env: Env) -> Iterator[Row]:
             "indislive": True,
             "indkey": _attnums(table, columns),
             "indcollation": [100 if _is_text(table, c) else 0 for c in columns],
-            "indclass": [0] * n,
+            "indclass": [_default_btree_opclass(table, c) for c in columns],
             "indoption": [0] * n,
         }
 
@@ -964,6 +967,34 @@ def _index_view(env: Env) -> Iterator[Row]:
             "tablespace": None,
             "indexdef": index_definition(env.catalog, oid),
         }
+
+
+@functools.cache
+def _btree_default_opclasses() -> dict[int, int]:
+    """Input type OID -> its default btree operator class (PostgreSQL's rows)."""
+    return {
+        r["opcintype"]: r["oid"]
+        for r in builtin_rows("pg_opclass")
+        if r["opcmethod"] == BTREE_AM_OID and r["opcdefault"]
+    }
+
+
+def _default_btree_opclass(table: TableDef, name: str) -> int:
+    """The operator class PostgreSQL picks for a btree index key: the type's default,
+    else the one of the type it is binary-coercible to (varchar: text_ops; an array:
+    array_ops); 0 for an expression key."""
+    col = table.column(name)
+    if col is None:
+        return 0
+    classes = _btree_default_opclasses()
+    if col.type_oid in classes:
+        return classes[col.type_oid]
+    if col.type_oid == T.VARCHAR:
+        return classes.get(T.TEXT, 0)
+    row = builtin_types().get(col.type_oid)
+    if row is not None and row["typcategory"] == "A":
+        return classes.get(2277, 0)  # anyarray: array_ops
+    return 0
 
 
 def _is_text(table: TableDef, name: str) -> bool:
@@ -1006,10 +1037,13 @@ def default_text(cat: Catalog, table: TableDef, text: str, type_oid: int) -> str
     """A stored DEFAULT as pg_get_expr shows it: nextval('seq'::regclass), 'x'::text."""
     if text.startswith("nextval('") and text.endswith("')"):
         qualified = text[len("nextval('") : -2]
-        schema, _, name = qualified.rpartition(".")
         seq = cat.sequences.get(qualified)
-        shown = name if seq is not None and cat.resolve(name) is seq else qualified
-        return f"nextval('{shown}'::regclass)"
+        if seq is None:
+            return f"nextval('{qualified}'::regclass)"
+        shown = quote_ident(seq.name)
+        if cat.resolve(seq.name) is not seq:
+            shown = f"{quote_ident(seq.schema)}.{shown}"
+        return f"nextval('{shown.replace(chr(39), chr(39) * 2)}'::regclass)"
     if text.startswith("'") and text.endswith("'") and "'" not in text[1:-1].replace("''", ""):
         return f"{text}::{T.format_type(type_oid)}"
     if text in ("TRUE", "FALSE"):

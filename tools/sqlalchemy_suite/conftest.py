@@ -6,13 +6,9 @@ from sqlalchemy.dialects import registry  # noqa: F401
 pytest.register_assert_rewrite("sqlalchemy.testing.assertions")
 
 from sqlalchemy.dialects.postgresql import provision as _pg_provision  # noqa: E402
-from sqlalchemy.dialects.postgresql.base import PGDialect  # noqa: E402
 from sqlalchemy.testing.plugin.pytestplugin import *  # noqa: E402, F403
 
-# Blocklist, part 1 (what requirements.py cannot express):
+# What requirements.py cannot express:
 # - kuzugres has no extensions: the PostgreSQL provisioning would CREATE EXTENSION citext
 #   and hstore (0A000).
 _pg_provision._extensions[:] = []
-# - COMMENT ON CONSTRAINT answers 0A000: emit no constraint comments (the reflection
-#   fixtures would fail to create their tables otherwise).
-PGDialect.supports_constraint_comments = False

@@ -1,0 +1,3 @@
+-- pgjdbc: catalog queries captured by tools/capture_client_catalog.py.
+-- Do not edit by hand: re-run the tool. `{oid:x}` is the OID of object x.
+-- setup: clients_setup.sql
