@@ -125,7 +125,8 @@ def _asyncpg(port: int, mark: Mark) -> None:
 
 
 def _java(program: str, *args: str) -> Callable[[int, Mark], None]:
-    """A Java program of compat_tests/java run with pgjdbc: `java <Program> <port> args...`."""
+    """A Java program of compat_tests/java run with pgjdbc: `java <Program> <port> args...`,
+    or with `args` as given when one of them holds a `{port}` placeholder."""
 
     def run(port: int, mark: Mark) -> None:
         javac, java = shutil.which("javac"), shutil.which("java")
@@ -140,7 +141,7 @@ def _java(program: str, *args: str) -> Callable[[int, Mark], None]:
             )
             result = subprocess.run(
                 [java, "-Duser.timezone=UTC", "-cp", f"{classes}{os.pathsep}{jar}"]
-                + [program.removesuffix(".java"), str(port), *args],
+                + [program.removesuffix(".java"), *_java_args(port, args)],
                 check=False,  # its checks are kuzugres's expectations, not PostgreSQL's
                 capture_output=True,
                 text=True,
@@ -153,13 +154,23 @@ def _java(program: str, *args: str) -> Callable[[int, Mark], None]:
     return run
 
 
+def _java_args(port: int, args: tuple[str, ...]) -> list[str]:
+    if any("{port}" in a for a in args):
+        return [a.format(port=port) for a in args]
+    return [str(port), *args]
+
+
 #: One entry per client. KuzugresJdbc sends no catalog query (pgjdbc knows the built-in
-#: types); a DatabaseMetaData program is one more line, e.g.
-#: `"pgjdbc_meta": Client("clients_setup.sql", _java("KuzugresJdbcMeta.java"), "pgjdbc ..."),`
+#: types); KuzugresJdbcMeta makes the DatabaseMetaData calls and a DBeaver-like session.
 CLIENTS: dict[str, Client] = {
     "sqlalchemy": Client("clients_setup.sql", _sqlalchemy, "SQLAlchemy 2 on psycopg 3"),
     "asyncpg": Client("clients_setup.sql", _asyncpg, "asyncpg's type introspection"),
     "pgjdbc": Client("clients_setup.sql", _java("KuzugresJdbc.java", "jdbc_capture"), "pgjdbc"),
+    "pgjdbc_meta": Client(
+        "clients_setup.sql",
+        _java("KuzugresJdbcMeta.java", "127.0.0.1", "{port}", "kuzugres", "postgres"),
+        "pgjdbc's DatabaseMetaData and a DBeaver-like session",
+    ),
 }
 
 

@@ -144,7 +144,10 @@ def _walk_all(node: Any) -> Iterator[Any]:
 
 def needs_query(node: Any) -> bool:
     """Whether a FROM-less SELECT needs the query engine: it reads tables (WITH,
-    subqueries, set operation branches) or returns a set (`SELECT unnest(...)`)."""
+    subqueries, set operation branches), returns a set (`SELECT unnest(...)`) or has
+    FOR UPDATE/SHARE (checked and locked there)."""
+    if getattr(node, "lockingClause", None):
+        return True
     return any(
         isinstance(n, ast.RangeVar | ast.SubLink | ast.WithClause | ast.RangeSubselect)
         for n in _walk_all(node)
