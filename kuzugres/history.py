@@ -1,0 +1,415 @@
+"""Audit history from the event log: every version of every row, and the schema changes.
+
+`kuzugres.history('t')` (a table function in FROM) returns one row per version of each
+row of `t` (docs/decisions/0017-history.md):
+- an INSERT or UPDATE event makes a version holding the whole row after it;
+- a DELETE event makes a version with operation DELETE holding the last values;
+- a version is valid from its transaction's commit time (HLC) until the next event of
+  the same row (`valid_to`), NULL for a row's latest version.
+
+Values are decoded by attnum with the table's *current* columns: a column added later
+is NULL in older versions, a dropped column is gone, and a renamed table keeps its
+history because events name tables by OID.
+
+`HistoryIndex` keeps, per table OID, the row events of the log in commit order. It is
+shared by the node's sessions (one per log) and catches up from the log's tail before
+each query, so a query reads only what was committed since the previous one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pglast import ast
+
+from kuzugres.errors import make_error
+from kuzugres.eventcodec import from_wire, key_from_wire, to_wire
+from kuzugres.proxy import types as T
+from kuzugres.sync.events import Ddl, Op, RowChange, Transaction
+from kuzugres.sync.hlc import from_datetime, to_datetime
+from kuzugres.sync.log import EventLog
+from kuzugres.translator.catalog import TableDef
+from kuzugres.translator.expr import Column
+
+#: The columns history() adds after the table's own.
+VERSION_COLUMNS = (
+    Column("valid_from", T.TIMESTAMPTZ),
+    Column("valid_to", T.TIMESTAMPTZ),
+    Column("operation", T.TEXT),
+    Column("author", T.TEXT),
+    Column("change_reason", T.TEXT),
+    Column("txid", T.INT8),
+)
+
+#: schema_history()'s columns: one row per DDL statement.
+SCHEMA_COLUMNS = (
+    Column("executed_at", T.TIMESTAMPTZ),
+    Column("sql", T.TEXT),
+    Column("author", T.TEXT),
+    Column("change_reason", T.TEXT),
+    Column("txid", T.INT8),
+)
+
+_OPERATION = {Op.INSERT: "INSERT", Op.UPDATE: "UPDATE", Op.DELETE: "DELETE"}
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a transaction's events share (one object per transaction)."""
+
+    hlc: int
+    txid: int
+    author: str
+    reason: str | None
+
+    @classmethod
+    def of(cls, tx: Transaction) -> Header:
+        return cls(tx.hlc, tx.txid, tx.author, tx.reason)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of one row: its key, every column's wire value by attnum after the
+    event (the last values for a DELETE), the operation and the transaction."""
+
+    key: Any
+    op: Op
+    values: dict[int, Any]
+    tx: Header
+
+
+@dataclass
+class _Changes:
+    events: dict[int, list[tuple[Header, RowChange]]] = field(default_factory=dict)
+    ddl: list[tuple[Header, Ddl]] = field(default_factory=list)
+
+    def add(self, tx: Transaction) -> None:
+        header = Header.of(tx)
+        for change in tx.changes:
+            if isinstance(change, RowChange):
+                self.events.setdefault(change.table_id, []).append((header, change))
+            elif isinstance(change, Ddl):
+                self.ddl.append((header, change))
+
+
+class HistoryIndex:
+    """The log's row events per table, kept up to date from the log's tail."""
+
+    def __init__(self, log: EventLog) -> None:
+        self._log = log
+        self._final = _Changes()
+        self._after = 0  # the last seq of the last transaction in `_final`
+        self._lock = threading.Lock()  # queries may run in worker threads
+
+    def _refresh(self) -> _Changes:
+        """Catch up with the log. The log's last transaction stays tentative (seen, not
+        kept): the frame is appended before Kuzu commits, and an `Abort` may follow."""
+        with self._lock:
+            txs = list(self._log.transactions(after_seq=self._after))
+            for tx in txs[:-1]:
+                self._final.add(tx)
+                self._after = tx.last_seq
+            tail = _Changes()
+            if txs:
+                tail.add(txs[-1])
+            return tail
+
+    def events(self, table_oid: int) -> list[tuple[Header, RowChange]]:
+        tail = self._refresh()
+        with self._lock:
+            kept = list(self._final.events.get(table_oid, ()))
+        return kept + tail.events.get(table_oid, [])
+
+    def ddl(self) -> list[tuple[Header, Ddl]]:
+        tail = self._refresh()
+        with self._lock:
+            kept = list(self._final.ddl)
+        return kept + tail.ddl
+
+    def versions(self, table_oid: int) -> list[Version]:
+        """Every version of every row of the table, in commit order."""
+        state: dict[Any, dict[int, Any]] = {}
+        out = []
+        for header, change in self.events(table_oid):
+            if change.op == Op.INSERT:
+                values = dict(change.values)
+            elif change.op == Op.UPDATE:
+                values = {**state.get(change.key, {}), **change.values}
+            else:
+                values = state.pop(change.key, {})
+            if change.op != Op.DELETE:
+                state[change.key] = values
+            out.append(Version(change.key, change.op, values, header))
+        return out
+
+
+_INDEXES: weakref.WeakKeyDictionary[Any, HistoryIndex] = weakref.WeakKeyDictionary()
+_INDEXES_LOCK = threading.Lock()
+
+
+def history_index(log: EventLog) -> HistoryIndex:
+    """The node's shared index of `log`."""
+    with _INDEXES_LOCK:
+        index = _INDEXES.get(log)
+        if index is None:
+            index = _INDEXES[log] = HistoryIndex(log)
+        return index
+
+
+def _decode(table: TableDef, values: dict[int, Any]) -> list[Any]:
+    return [from_wire(c, values.get(c.attnum)) for c in table.columns]
+
+
+def history_rows(index: HistoryIndex, table: TableDef) -> list[tuple[Any, ...]]:
+    """history(table)'s rows: each version's columns, then VERSION_COLUMNS."""
+    versions = index.versions(table.oid)
+    valid_to: list[dt.datetime | None] = [None] * len(versions)
+    last: dict[Any, int] = {}
+    for i, v in enumerate(versions):
+        prev = last.get(v.key)
+        if prev is not None:
+            valid_to[prev] = to_datetime(v.tx.hlc)
+        last[v.key] = i
+    return [
+        (
+            *_decode(table, v.values),
+            to_datetime(v.tx.hlc),
+            valid_to[i],
+            _OPERATION[v.op],
+            v.tx.author,
+            v.tx.reason,
+            v.tx.txid,
+        )
+        for i, v in enumerate(versions)
+    ]
+
+
+def schema_rows(index: HistoryIndex) -> list[tuple[Any, ...]]:
+    """schema_history()'s rows: one per DDL statement, in commit order."""
+    return [(to_datetime(h.hlc), d.sql, h.author, h.reason, h.txid) for h, d in index.ddl()]
+
+
+def state_at(index: HistoryIndex, table: TableDef, moment: dt.datetime) -> RowsAt:
+    """The table's rows at `moment` as the log tells them (keys in Kuzu form)."""
+
+    cutoff = from_datetime(moment)
+    live: dict[Any, list[Any]] = {}
+    absent: set[Any] = set()
+    seen: set[Any] = set()
+    for v in index.versions(table.oid):
+        key = key_from_wire(table, v.key)
+        if v.tx.hlc > cutoff:
+            if key not in seen and v.op == Op.INSERT:
+                absent.add(key)  # first written after the moment: it did not exist
+            seen.add(key)
+            continue
+        seen.add(key)
+        if v.op == Op.DELETE:
+            live.pop(key, None)
+            absent.add(key)
+        else:
+            live[key] = _decode(table, v.values)
+            absent.discard(key)
+    return RowsAt(live, absent)
+
+
+@dataclass(frozen=True)
+class RowsAt:
+    """A table at a moment: the rows that existed (key -> values) and the keys the log
+    shows did not exist then. Keys the log never mentions are in neither."""
+
+    live: dict[Any, list[Any]]
+    absent: set[Any]
+
+
+def changed(
+    table: TableDef, current: Iterable[tuple[Any, ...]], target: RowsAt
+) -> tuple[list[list[Any]], list[tuple[Any, list[Any]]], list[tuple[Any, ...]]]:
+    """What turns `current` (rows as scanned: values, then key) into `target`: (rows to
+    insert, (key, new values) to update with, current rows to delete)."""
+
+    def wire(row: Iterable[Any]) -> list[Any]:
+        return [to_wire(c, v) for c, v in zip(table.columns, row, strict=False)]
+
+    inserts: list[list[Any]] = []
+    updates: list[tuple[Any, list[Any]]] = []
+    deletes: list[tuple[Any, ...]] = []
+    present = set()
+    for row in current:
+        key = row[-1]
+        present.add(key)
+        if key in target.live:
+            want = target.live[key]
+            if wire(want) != wire(row[:-1]):
+                updates.append((key, want))
+        elif key in target.absent:
+            deletes.append(row)
+    for key, values in target.live.items():
+        if key not in present:
+            inserts.append(values)
+    return inserts, updates, deletes
+
+
+def split_name(text: str, position: int | None = None) -> tuple[str | None, str]:
+    """('schema' or None, 'name') of a possibly qualified, possibly quoted relation name
+    (identifiers fold to lower case unless quoted, as in SQL)."""
+
+    parts: list[str] = []
+    i, n = 0, len(text)
+    while True:
+        if i < n and text[i] == '"':
+            j = i + 1
+            buf = []
+            while True:
+                k = text.find('"', j)
+                if k < 0:
+                    raise make_error("22P02", f'invalid name syntax: "{text}"', position=position)
+                buf.append(text[j:k])
+                if k + 1 < n and text[k + 1] == '"':
+                    buf.append('"')
+                    j = k + 2
+                    continue
+                i = k + 1
+                break
+            parts.append("".join(buf))
+        else:
+            k = text.find(".", i)
+            k = n if k < 0 else k
+            part = text[i:k].strip()
+            if not part:
+                raise make_error("22P02", f'invalid name syntax: "{text}"', position=position)
+            parts.append(part.lower())
+            i = k
+        if i >= n:
+            break
+        if text[i] != ".":
+            raise make_error("22P02", f'invalid name syntax: "{text}"', position=position)
+        i += 1
+    if len(parts) == 1:
+        return None, parts[0]
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    raise make_error("42601", f'improper relation name: "{text}"', position=position)
+
+
+#: revert_to()'s result: how many rows it inserted, updated or deleted.
+REVERT_COLUMNS = (Column("revert_to", T.INT8),)
+
+
+def revert_plan(node: Any, sql: str, params: Any) -> Any:
+    """The plan of `SELECT kuzugres.revert_to(moment, tables)` (nothing else in the
+    statement), None for any other SELECT."""
+    if (
+        node.fromClause
+        or node.whereClause is not None
+        or node.targetList is None
+        or len(node.targetList) != 1
+        or node.op != 0
+    ):
+        return None
+    call = node.targetList[0].val
+    if not isinstance(call, ast.FuncCall):
+        return None
+    names = [n.sval for n in call.funcname or ()]
+    if names != ["kuzugres", "revert_to"]:
+        return None
+    from kuzugres.translator import expr
+    from kuzugres.translator.plans import RevertPlan
+
+    args = call.args or ()
+    if len(args) != 2:
+        raise make_error(
+            "42883",
+            "function kuzugres.revert_to() takes a timestamptz and an array of table names",
+            position=(call.location or 0) + 1,
+        )
+
+    def cast(arg: Any, typname: str, array: bool) -> Any:
+        type_name = ast.TypeName(
+            names=(ast.String(sval="pg_catalog"), ast.String(sval=typname)),
+            typemod=-1,
+            arrayBounds=(ast.Integer(ival=-1),) if array else None,
+            location=-1,
+        )
+        return ast.TypeCast(arg=arg, typeName=type_name, location=-1)
+
+    select = ast.SelectStmt(
+        targetList=(
+            ast.ResTarget(val=cast(args[0], "timestamptz", False), location=-1),
+            ast.ResTarget(val=cast(args[1], "text", True), location=-1),
+        ),
+        op=0,
+        limitOption=0,
+    )
+    return RevertPlan(expr.compile_select(select, sql, params))
+
+
+async def revert(
+    catalog: Any,
+    index: HistoryIndex,
+    moment: dt.datetime,
+    names: list[str | None],
+    writer: Any,
+    scan: Any,
+    eval_ctx: Any,
+) -> int:
+    """Write what restores the named tables to their state at `moment`, with the checks
+    of INSERT, UPDATE and DELETE (NOT NULL, CHECK, unique, foreign keys); returns how
+    many rows it inserted, updated or deleted. Runs inside the caller's write
+    transaction, so its changes become events like any other.
+
+    `writer(table)` is the session's TableWriter, `scan(table)` reads the table's rows
+    (values, then key) in the transaction."""
+    from kuzugres.translator.dml import table_checks
+
+    tables: list[TableDef] = []
+    for name in names:
+        if name is None:
+            raise make_error("22004", "kuzugres.revert_to(): table name must not be null")
+        schema, relname = split_name(name)
+        table = catalog.lookup(relname, schema)
+        if all(t.oid != table.oid for t in tables):
+            tables.append(table)
+    plans = []
+    for table in tables:
+        target = state_at(index, table, moment)
+        plans.append((table, changed(table, await scan(table), target)))
+    total = 0
+    # parents' rows come back before their children's, and go after them
+    for table, (inserts, _, _) in plans:
+        if inserts:
+            w = writer(table)
+            checks = table_checks(table)
+            for row in inserts:
+                w.check_row(row, checks, (), eval_ctx)
+            await w.check_unique(inserts, set())
+            await w.check_references(inserts)
+            await w.insert(inserts)
+            total += len(inserts)
+    for table, (_, updates, _) in plans:
+        if updates:
+            w = writer(table)
+            checks = table_checks(table)
+            keys = {k for k, _ in updates}
+            old = [r for r in await scan(table) if r[-1] in keys]
+            by_key = {r[-1]: r for r in old}
+            ordered = [(k, list(v)) for k, v in updates]
+            before = [by_key[k] for k, _ in ordered]
+            new_rows = [v for _, v in ordered]
+            for row in new_rows:
+                w.check_row(row, checks, (), eval_ctx)
+            await w.check_unique(new_rows, keys)
+            await w.check_references(new_rows)
+            await w.check_referenced_update(before, new_rows)
+            await w.replace(ordered, [b[:-1] for b in before])
+            total += len(updates)
+    for table, (_, _, deletes) in reversed(plans):
+        if deletes:
+            await writer(table).delete_rows(deletes)
+            total += len(deletes)
+    return total

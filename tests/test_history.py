@@ -1,0 +1,228 @@
+"""kuzugres.history(), kuzugres.schema_history() and kuzugres.revert_to() against a real
+node (docs/decisions/0017-history.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.serverproc import NodeProcess, start_node
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
+    n = start_node(Path(tmp_path_factory.mktemp("history")) / "node")
+    try:
+        yield n
+    finally:
+        n.stop()
+
+
+@pytest.fixture
+def conn(node: NodeProcess) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(node.dsn, autocommit=True) as c:
+        yield c
+
+
+def _history(conn: psycopg.Connection, sql: str, *args: object) -> list[tuple]:
+    return conn.execute(sql, args or None).fetchall()
+
+
+def test_versions_of_insert_update_delete(conn: psycopg.Connection) -> None:
+    conn.execute("CREATE TABLE h_orders (id int PRIMARY KEY, item text, qty int)")
+    conn.execute("INSERT INTO h_orders VALUES (42, 'apple', 1), (43, 'pear', 2)")
+    conn.execute("UPDATE h_orders SET qty = 5 WHERE id = 42")
+    conn.execute("DELETE FROM h_orders WHERE id = 42")
+    rows = _history(
+        conn,
+        "SELECT id, item, qty, operation, valid_from, valid_to, author, txid "
+        "FROM kuzugres.history('h_orders') WHERE id = 42 ORDER BY valid_from",
+    )
+    assert [r[:4] for r in rows] == [
+        (42, "apple", 1, "INSERT"),
+        (42, "apple", 5, "UPDATE"),
+        (42, "apple", 5, "DELETE"),
+    ]
+    assert rows[0][5] == rows[1][4] and rows[1][5] == rows[2][4]
+    assert rows[2][5] is None
+    assert all(isinstance(r[4], dt.datetime) and r[4].tzinfo is not None for r in rows)
+    assert rows[0][4] < rows[1][4] < rows[2][4]
+    assert {r[6] for r in rows} == {"tester"}
+    assert len({r[7] for r in rows}) == 3
+    # the other row of the same INSERT statement shares its transaction
+    other = _history(conn, "SELECT txid, valid_to FROM kuzugres.history('h_orders') WHERE id = 43")
+    assert other == [(rows[0][7], None)]
+    # an ordinary table function: aggregates, joins, column list
+    counts = _history(
+        conn,
+        "SELECT operation, count(*) FROM kuzugres.history('public.h_orders') AS h "
+        "GROUP BY operation ORDER BY operation",
+    )
+    assert counts == [("DELETE", 1), ("INSERT", 2), ("UPDATE", 1)]
+    joined = _history(
+        conn,
+        "SELECT o.item, h.operation FROM h_orders o JOIN kuzugres.history('h_orders') h "
+        "ON h.id = o.id",
+    )
+    assert joined == [("pear", "INSERT")]
+
+
+def test_change_reason_and_author(node: NodeProcess, conn: psycopg.Connection) -> None:
+    conn.execute("CREATE TABLE h_reason (id int PRIMARY KEY, v text)")
+    conn.execute("SET kuzugres.change_reason = 'import'")
+    conn.execute("INSERT INTO h_reason VALUES (1, 'a')")
+    conn.execute("RESET kuzugres.change_reason")
+    with conn.transaction():
+        conn.execute("SET LOCAL kuzugres.change_reason = 'fix typo'")
+        conn.execute("UPDATE h_reason SET v = 'b' WHERE id = 1")
+        conn.execute("INSERT INTO h_reason VALUES (2, 'c')")
+    conn.execute("UPDATE h_reason SET v = 'd' WHERE id = 1")
+    with psycopg.connect(node.dsn.replace("user=tester", "user=alice"), autocommit=True) as other:
+        other.execute("DELETE FROM h_reason WHERE id = 2")
+    rows = _history(
+        conn,
+        "SELECT id, v, operation, change_reason, author, txid FROM kuzugres.history('h_reason') "
+        "ORDER BY valid_from, id",
+    )
+    assert [r[:5] for r in rows] == [
+        (1, "a", "INSERT", "import", "tester"),
+        (1, "b", "UPDATE", "fix typo", "tester"),
+        (2, "c", "INSERT", "fix typo", "tester"),
+        (1, "d", "UPDATE", None, "tester"),
+        (2, "c", "DELETE", None, "alice"),
+    ]
+    assert rows[1][5] == rows[2][5]  # one transaction, one txid
+
+
+def test_history_after_add_column_and_rename(conn: psycopg.Connection) -> None:
+    conn.execute("CREATE TABLE h_evolve (id int PRIMARY KEY, a text)")
+    conn.execute("INSERT INTO h_evolve VALUES (1, 'x')")
+    conn.execute("ALTER TABLE h_evolve ADD COLUMN b int")
+    conn.execute("UPDATE h_evolve SET b = 7 WHERE id = 1")
+    conn.execute("ALTER TABLE h_evolve RENAME TO h_evolved")
+    conn.execute("UPDATE h_evolved SET a = 'y' WHERE id = 1")
+    rows = _history(
+        conn, "SELECT id, a, b, operation FROM kuzugres.history('h_evolved') ORDER BY valid_from"
+    )
+    assert rows == [(1, "x", None, "INSERT"), (1, "x", 7, "UPDATE"), (1, "y", 7, "UPDATE")]
+    ddl = _history(
+        conn,
+        "SELECT sql, author FROM kuzugres.schema_history() WHERE sql LIKE '%h_evolve%' "
+        "ORDER BY executed_at",
+    )
+    assert [r[0] for r in ddl] == [
+        "CREATE TABLE h_evolve (id int PRIMARY KEY, a text)",
+        "ALTER TABLE h_evolve ADD COLUMN b int",
+        "ALTER TABLE h_evolve RENAME TO h_evolved",
+    ]
+    assert {r[1] for r in ddl} == {"tester"}
+
+
+def test_history_of_typed_values_and_hidden_keys(conn: psycopg.Connection) -> None:
+    conn.execute("CREATE TABLE h_typed (at timestamptz, price numeric(8,2), d date)")
+    conn.execute("INSERT INTO h_typed VALUES ('2024-01-02 03:04:05+00', 12.50, '2024-02-29')")
+    conn.execute("UPDATE h_typed SET price = 13")
+    rows = _history(
+        conn, "SELECT at, price, d, operation FROM kuzugres.history('h_typed') ORDER BY valid_from"
+    )
+    at = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    assert [(r[0], str(r[1]), r[2], r[3]) for r in rows] == [
+        (at, "12.50", dt.date(2024, 2, 29), "INSERT"),
+        (at, "13.00", dt.date(2024, 2, 29), "UPDATE"),
+    ]
+
+
+def test_errors(conn: psycopg.Connection) -> None:
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        conn.execute("SELECT * FROM kuzugres.history('no_such_table')")
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        conn.execute("SELECT * FROM kuzugres.history('nosuchschema.h_orders')")
+    conn.execute("CREATE TABLE IF NOT EXISTS h_err (id int PRIMARY KEY)")
+    with pytest.raises(psycopg.errors.InvalidDatetimeFormat):
+        conn.execute("SELECT kuzugres.revert_to('not a time', ARRAY['h_err'])")
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        conn.execute("SELECT kuzugres.revert_to(now(), ARRAY['no_such_table'])")
+
+
+def _now(conn: psycopg.Connection) -> dt.datetime:
+    moment = conn.execute("SELECT clock_timestamp()").fetchone()
+    assert moment is not None
+    return moment[0]  # type: ignore[no-any-return]
+
+
+def test_revert_to_restores_rows(conn: psycopg.Connection) -> None:
+    conn.execute("CREATE TABLE h_rev (id int PRIMARY KEY, v text, n int)")
+    conn.execute("INSERT INTO h_rev VALUES (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)")
+    moment = _now(conn)
+    conn.execute("UPDATE h_rev SET v = 'uno', n = 10 WHERE id = 1")
+    conn.execute("DELETE FROM h_rev WHERE id = 2")
+    conn.execute("INSERT INTO h_rev VALUES (4, 'four', 4)")
+    conn.execute("SET kuzugres.change_reason = 'undo'")
+    changed = conn.execute("SELECT kuzugres.revert_to(%s, ARRAY['h_rev'])", (moment,)).fetchone()
+    conn.execute("RESET kuzugres.change_reason")
+    assert changed == (3,)
+    assert conn.execute("SELECT * FROM h_rev ORDER BY id").fetchall() == [
+        (1, "one", 1),
+        (2, "two", 2),
+        (3, "three", 3),
+    ]
+    rows = _history(
+        conn,
+        "SELECT id, v, operation, change_reason FROM kuzugres.history('h_rev') "
+        "ORDER BY valid_from, id",
+    )
+    assert rows == [
+        (1, "one", "INSERT", None),
+        (2, "two", "INSERT", None),
+        (3, "three", "INSERT", None),
+        (1, "uno", "UPDATE", None),
+        (2, "two", "DELETE", None),
+        (4, "four", "INSERT", None),
+        (1, "one", "UPDATE", "undo"),
+        (2, "two", "INSERT", "undo"),
+        (4, "four", "DELETE", "undo"),
+    ]
+    txids = conn.execute(
+        "SELECT count(DISTINCT txid) FROM kuzugres.history('h_rev') WHERE change_reason = 'undo'"
+    ).fetchone()
+    assert txids == (1,)
+    # reverting to the present changes nothing
+    assert conn.execute("SELECT kuzugres.revert_to(now(), ARRAY['h_rev'])").fetchone() == (0,)
+
+
+def test_revert_to_checks_foreign_keys(conn: psycopg.Connection) -> None:
+    conn.execute("CREATE TABLE h_parent (id int PRIMARY KEY)")
+    conn.execute("CREATE TABLE h_child (id int PRIMARY KEY, p int REFERENCES h_parent(id))")
+    conn.execute("INSERT INTO h_parent VALUES (1)")
+    moment = _now(conn)
+    conn.execute("INSERT INTO h_parent VALUES (2)")
+    conn.execute("INSERT INTO h_child VALUES (10, 2)")
+    # removing parent 2 while child 10 still references it: the FK error rolls back
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        conn.execute("SELECT kuzugres.revert_to(%s, ARRAY['h_parent'])", (moment,))
+    assert conn.execute("SELECT id FROM h_parent ORDER BY id").fetchall() == [(1,), (2,)]
+    # both tables together: the child goes first
+    changed = conn.execute(
+        "SELECT kuzugres.revert_to(%s, ARRAY['h_parent', 'h_child'])", (moment,)
+    ).fetchone()
+    assert changed == (2,)
+    assert conn.execute("SELECT id FROM h_parent").fetchall() == [(1,)]
+    assert conn.execute("SELECT count(*) FROM h_child").fetchone() == (0,)
+
+
+def test_revert_inside_a_transaction_rolls_back(conn: psycopg.Connection) -> None:
+    conn.execute("CREATE TABLE h_tx (id int PRIMARY KEY, v int)")
+    moment = _now(conn)
+    conn.execute("INSERT INTO h_tx VALUES (1, 1)")
+    with conn.transaction(force_rollback=True):
+        assert conn.execute(
+            "SELECT kuzugres.revert_to(%s, ARRAY['h_tx'])", (moment,)
+        ).fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM h_tx").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM h_tx").fetchone() == (1,)
+    ops = conn.execute("SELECT operation FROM kuzugres.history('h_tx')").fetchall()
+    assert ops == [("INSERT",)]
