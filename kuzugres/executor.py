@@ -1808,9 +1808,12 @@ class _EvalContext:
         """The schema snapshot the session's statements are translated against."""
         return self._ex.translation_catalog()
 
-    def history_rows(self, table: TableDef) -> list[tuple[Any, ...]]:
-        """kuzugres.history(table): every version of every row (kuzugres.history)."""
-        return history_rows(self._ex.history_index(), table)
+    def history_rows(
+        self, table: TableDef, current: list[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """kuzugres.history(table): every version of every row (kuzugres.history);
+        `current` is the table's scanned rows."""
+        return history_rows(self._ex.history_index(), table, current)
 
     def schema_history_rows(self) -> list[tuple[Any, ...]]:
         """kuzugres.schema_history(): every DDL statement (kuzugres.history)."""

@@ -33,7 +33,7 @@ from kuzugres.proxy import types as T
 from kuzugres.sync.events import Ddl, Op, RowChange, Transaction
 from kuzugres.sync.hlc import from_datetime, to_datetime
 from kuzugres.sync.log import EventLog
-from kuzugres.translator.catalog import TableDef
+from kuzugres.translator.catalog import CATALOG_TABLE, Catalog, TableDef
 from kuzugres.translator.expr import Column
 
 #: The columns history() adds after the table's own.
@@ -81,12 +81,15 @@ class Version:
     op: Op
     values: dict[int, Any]
     tx: Header
+    born: int = 0  # when the row's current life began (its INSERT), 0 if unknown
 
 
 @dataclass
 class _Changes:
     events: dict[int, list[tuple[Header, RowChange]]] = field(default_factory=dict)
     ddl: list[tuple[Header, Ddl]] = field(default_factory=list)
+    # table OID -> attnum -> when the column appeared (the DDL's clock timestamp)
+    added: dict[int, dict[int, int]] = field(default_factory=dict)
 
     def add(self, tx: Transaction) -> None:
         header = Header.of(tx)
@@ -95,6 +98,18 @@ class _Changes:
                 self.events.setdefault(change.table_id, []).append((header, change))
             elif isinstance(change, Ddl):
                 self.ddl.append((header, change))
+                self._columns_of(change, tx.hlc)
+
+    def _columns_of(self, ddl: Ddl, hlc: int) -> None:
+        """Note the columns the catalog document a DDL stored holds for the first time."""
+        for s in ddl.statements:
+            doc = s.params.get("doc")
+            if CATALOG_TABLE not in s.cypher or not isinstance(doc, str):
+                continue
+            for table in Catalog.from_json(doc).tables.values():
+                known = self.added.setdefault(table.oid, {})
+                for c in table.columns:
+                    known.setdefault(c.attnum, hlc)
 
 
 class HistoryIndex:
@@ -125,6 +140,15 @@ class HistoryIndex:
             kept = list(self._final.events.get(table_oid, ()))
         return kept + tail.events.get(table_oid, [])
 
+    def added(self, table_oid: int) -> dict[int, int]:
+        """attnum -> the clock timestamp of the DDL that added the column."""
+        tail = self._refresh()
+        with self._lock:
+            kept = dict(self._final.added.get(table_oid, {}))
+        for attnum, hlc in tail.added.get(table_oid, {}).items():
+            kept.setdefault(attnum, hlc)
+        return kept
+
     def ddl(self) -> list[tuple[Header, Ddl]]:
         tail = self._refresh()
         with self._lock:
@@ -134,17 +158,19 @@ class HistoryIndex:
     def versions(self, table_oid: int) -> list[Version]:
         """Every version of every row of the table, in commit order."""
         state: dict[Any, dict[int, Any]] = {}
+        born: dict[Any, int] = {}
         out = []
         for header, change in self.events(table_oid):
             if change.op == Op.INSERT:
                 values = dict(change.values)
+                born[change.key] = header.hlc
             elif change.op == Op.UPDATE:
                 values = {**state.get(change.key, {}), **change.values}
             else:
                 values = state.pop(change.key, {})
             if change.op != Op.DELETE:
                 state[change.key] = values
-            out.append(Version(change.key, change.op, values, header))
+            out.append(Version(change.key, change.op, values, header, born.get(change.key, 0)))
         return out
 
 
@@ -165,21 +191,65 @@ def _decode(table: TableDef, values: dict[int, Any]) -> list[Any]:
     return [from_wire(c, values.get(c.attnum)) for c in table.columns]
 
 
-def history_rows(index: HistoryIndex, table: TableDef) -> list[tuple[Any, ...]]:
-    """history(table)'s rows: each version's columns, then VERSION_COLUMNS."""
+class _Backfills:
+    """Values a DDL data step wrote (ADD COLUMN ... DEFAULT): they are in no row event
+    (decision 0016), so they are taken from the row as it is now, for a row whose life
+    began before the column was added and no event of which has set the column since.
+    Before the column was added its value is NULL."""
+
+    def __init__(
+        self,
+        index: HistoryIndex,
+        table: TableDef,
+        versions: list[Version],
+        current: Iterable[tuple[Any, ...]],
+    ) -> None:
+        self.table = table
+        self.added = index.added(table.oid)
+        self.current = {r[-1]: r[:-1] for r in current}
+        # the latest version of each key: only its life can still be the row of today
+        self.latest: dict[Any, Version] = {}
+        for v in versions:
+            self.latest[v.key] = v
+
+    def fill(self, v: Version, row: list[Any], until: int | None) -> list[Any]:
+        """`row` (version `v`'s values) with the backfilled values of the columns added
+        after the row was inserted and before `until` (None: the present)."""
+        if not self.added:
+            return row
+        latest = self.latest.get(v.key)
+        now = self.current.get(key_from_wire(self.table, v.key))
+        same_life = latest is not None and latest.born == v.born and latest.op != Op.DELETE
+        for j, c in enumerate(self.table.columns):
+            at = self.added.get(c.attnum)
+            if at is None or c.attnum in v.values or at <= v.born:
+                continue
+            if until is not None and at >= until:
+                continue
+            if same_life and now is not None and c.attnum not in latest.values:  # type: ignore[union-attr]
+                row[j] = now[j]
+        return row
+
+
+def history_rows(
+    index: HistoryIndex, table: TableDef, current: Iterable[tuple[Any, ...]] = ()
+) -> list[tuple[Any, ...]]:
+    """history(table)'s rows: each version's columns, then VERSION_COLUMNS. `current`:
+    the table's rows now (values, then key), for values backfilled by DDL."""
     versions = index.versions(table.oid)
-    valid_to: list[dt.datetime | None] = [None] * len(versions)
+    backfills = _Backfills(index, table, versions, current)
+    valid_to: list[int | None] = [None] * len(versions)
     last: dict[Any, int] = {}
     for i, v in enumerate(versions):
         prev = last.get(v.key)
         if prev is not None:
-            valid_to[prev] = to_datetime(v.tx.hlc)
+            valid_to[prev] = v.tx.hlc
         last[v.key] = i
     return [
         (
-            *_decode(table, v.values),
+            *backfills.fill(v, _decode(table, v.values), valid_to[i]),
             to_datetime(v.tx.hlc),
-            valid_to[i],
+            None if valid_to[i] is None else to_datetime(valid_to[i]),  # type: ignore[arg-type]
             _OPERATION[v.op],
             v.tx.author,
             v.tx.reason,
@@ -194,14 +264,18 @@ def schema_rows(index: HistoryIndex) -> list[tuple[Any, ...]]:
     return [(to_datetime(h.hlc), d.sql, h.author, h.reason, h.txid) for h, d in index.ddl()]
 
 
-def state_at(index: HistoryIndex, table: TableDef, moment: dt.datetime) -> RowsAt:
-    """The table's rows at `moment` as the log tells them (keys in Kuzu form)."""
-
+def state_at(
+    index: HistoryIndex, table: TableDef, moment: dt.datetime, current: list[tuple[Any, ...]]
+) -> RowsAt:
+    """The table's rows at `moment` as the log tells them (keys in Kuzu form); `current`
+    is the table now (values, then key), for values backfilled by DDL."""
     cutoff = from_datetime(moment)
     live: dict[Any, list[Any]] = {}
     absent: set[Any] = set()
     seen: set[Any] = set()
-    for v in index.versions(table.oid):
+    versions = index.versions(table.oid)
+    backfills = _Backfills(index, table, versions, current)
+    for v in versions:
         key = key_from_wire(table, v.key)
         if v.tx.hlc > cutoff:
             if key not in seen and v.op == Op.INSERT:
@@ -213,7 +287,7 @@ def state_at(index: HistoryIndex, table: TableDef, moment: dt.datetime) -> RowsA
             live.pop(key, None)
             absent.add(key)
         else:
-            live[key] = _decode(table, v.values)
+            live[key] = backfills.fill(v, _decode(table, v.values), cutoff + 1)
             absent.discard(key)
     return RowsAt(live, absent)
 
@@ -377,8 +451,9 @@ async def revert(
             tables.append(table)
     plans = []
     for table in tables:
-        target = state_at(index, table, moment)
-        plans.append((table, changed(table, await scan(table), target)))
+        current = await scan(table)
+        target = state_at(index, table, moment, current)
+        plans.append((table, changed(table, current, target)))
     total = 0
     # parents' rows come back before their children's, and go after them
     for table, (inserts, _, _) in plans:

@@ -226,3 +226,93 @@ def test_revert_inside_a_transaction_rolls_back(conn: psycopg.Connection) -> Non
     assert conn.execute("SELECT count(*) FROM h_tx").fetchone() == (1,)
     ops = conn.execute("SELECT operation FROM kuzugres.history('h_tx')").fetchall()
     assert ops == [("INSERT",)]
+
+
+def test_search_path_quoting_and_column_aliases(conn: psycopg.Connection) -> None:
+    conn.execute("CREATE SCHEMA h_s")
+    conn.execute('CREATE TABLE h_s."Mixed" (id int PRIMARY KEY, v text)')
+    conn.execute("INSERT INTO h_s.\"Mixed\" VALUES (1, 'a')")
+    assert _history(conn, """SELECT id, v FROM kuzugres.history('h_s."Mixed"')""") == [(1, "a")]
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        conn.execute("SELECT * FROM kuzugres.history('h_s.mixed')")
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        conn.execute("""SELECT * FROM kuzugres.history('"Mixed"')""")
+    conn.execute("SET search_path = h_s, public")
+    try:
+        rows = _history(
+            conn, """SELECT k, op FROM kuzugres.history('"Mixed"') AS h(k, val, since, until, op)"""
+        )
+    finally:
+        conn.execute("RESET search_path")
+    assert rows == [(1, "INSERT")]
+
+
+def test_key_change_and_table_without_primary_key(conn: psycopg.Connection) -> None:
+    conn.execute("CREATE TABLE h_key (id int PRIMARY KEY, v text)")
+    conn.execute("INSERT INTO h_key VALUES (1, 'a')")
+    conn.execute("UPDATE h_key SET id = 2 WHERE id = 1")
+    rows = _history(conn, "SELECT id, v, operation FROM kuzugres.history('h_key')")
+    assert (2, "a") in [r[:2] for r in rows]
+    assert rows[-1][2] != "DELETE" or rows[-2][:2] == (2, "a")
+
+    conn.execute("CREATE TABLE h_bag (v text, n int)")
+    conn.execute("INSERT INTO h_bag VALUES ('a', 1), ('b', 2)")
+    moment = _now(conn)
+    conn.execute("UPDATE h_bag SET n = 20 WHERE v = 'b'")
+    conn.execute("DELETE FROM h_bag WHERE v = 'a'")
+    conn.execute("INSERT INTO h_bag VALUES ('c', 3)")
+    assert conn.execute("SELECT kuzugres.revert_to(%s, ARRAY['h_bag'])", (moment,)).fetchone() == (
+        3,
+    )
+    assert conn.execute("SELECT v, n FROM h_bag ORDER BY v").fetchall() == [("a", 1), ("b", 2)]
+    ops = _history(
+        conn, "SELECT v, operation FROM kuzugres.history('h_bag') ORDER BY valid_from, v"
+    )
+    assert len(ops) == 8
+
+
+def test_history_sees_only_committed_transactions(
+    node: NodeProcess, conn: psycopg.Connection
+) -> None:
+    conn.execute("CREATE TABLE h_vis (id int PRIMARY KEY)")
+    with psycopg.connect(node.dsn) as other:
+        other.execute("INSERT INTO h_vis VALUES (1)")  # open transaction
+        assert _history(conn, "SELECT id FROM kuzugres.history('h_vis')") == []
+        other.commit()
+    assert _history(conn, "SELECT id FROM kuzugres.history('h_vis')") == [(1,)]
+
+
+def test_values_backfilled_by_add_column(conn: psycopg.Connection) -> None:
+    conn.execute("CREATE TABLE h_fill (id int PRIMARY KEY, v text)")
+    conn.execute("INSERT INTO h_fill VALUES (1, 'a'), (2, 'b')")
+    conn.execute("ALTER TABLE h_fill ADD COLUMN w int DEFAULT 5")
+    moment = _now(conn)
+    conn.execute("UPDATE h_fill SET v = 'c' WHERE id = 1")
+    conn.execute("INSERT INTO h_fill VALUES (3, 'x')")
+    rows = _history(
+        conn, "SELECT id, v, w, operation FROM kuzugres.history('h_fill') ORDER BY valid_from, id"
+    )
+    assert rows == [
+        # versions valid when the column was added show the value it was given
+        (1, "a", 5, "INSERT"),
+        (2, "b", 5, "INSERT"),
+        (1, "c", 5, "UPDATE"),  # the backfilled value, which no event holds
+        (3, "x", 5, "INSERT"),
+    ]
+    # reverting keeps the backfilled value
+    assert conn.execute("SELECT kuzugres.revert_to(%s, ARRAY['h_fill'])", (moment,)).fetchone() == (
+        2,
+    )
+    assert conn.execute("SELECT id, v, w FROM h_fill ORDER BY id").fetchall() == [
+        (1, "a", 5),
+        (2, "b", 5),
+    ]
+
+
+def test_versions_before_add_column_stay_null(conn: psycopg.Connection) -> None:
+    conn.execute("CREATE TABLE h_old (id int PRIMARY KEY, v text)")
+    conn.execute("INSERT INTO h_old VALUES (1, 'a')")
+    conn.execute("UPDATE h_old SET v = 'b'")
+    conn.execute("ALTER TABLE h_old ADD COLUMN w int DEFAULT 5")
+    rows = _history(conn, "SELECT v, w FROM kuzugres.history('h_old') ORDER BY valid_from")
+    assert rows == [("a", None), ("b", 5)]
