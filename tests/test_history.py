@@ -316,3 +316,31 @@ def test_versions_before_add_column_stay_null(conn: psycopg.Connection) -> None:
     conn.execute("ALTER TABLE h_old ADD COLUMN w int DEFAULT 5")
     rows = _history(conn, "SELECT v, w FROM kuzugres.history('h_old') ORDER BY valid_from")
     assert rows == [("a", None), ("b", 5)]
+
+
+def test_index_reads_the_tail_and_skips_aborted_frames(tmp_path: Path) -> None:
+    from kuzugres.history import HistoryIndex
+    from kuzugres.sync.events import Abort, Op, RowChange, Transaction
+    from kuzugres.sync.log import FileLog
+
+    def tx(seq: int, key: int) -> Transaction:
+        change = RowChange(7, Op.INSERT, key, {1: key})
+        return Transaction("n", seq, seq << 16, seq, "u", None, 1, (change,))
+
+    log = FileLog(tmp_path / "events", segment_bytes=200)  # a few frames per segment
+    index = HistoryIndex(log)
+    assert index.versions(7) == []
+    log.append(tx(1, 1))
+    assert [v.key for v in index.versions(7)] == [1]  # the last frame: tentative, shown
+    log.append(Abort(1))
+    assert index.versions(7) == []  # its commit failed
+    for seq in range(2, 12):
+        log.append(tx(seq, seq))
+    assert [v.key for v in index.versions(7)] == list(range(2, 12))
+    assert len(list((tmp_path / "events").iterdir())) > 1
+    # a frame being written is read once whole
+    segment = sorted((tmp_path / "events").iterdir())[-1]
+    with segment.open("ab") as f:
+        f.write(b"\x10\x00")
+    assert [v.key for v in index.versions(7)] == list(range(2, 12))
+    log.close()
