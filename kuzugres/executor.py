@@ -1813,7 +1813,7 @@ class _EvalContext:
     ) -> list[tuple[Any, ...]]:
         """kuzugres.history(table): every version of every row (kuzugres.history);
         `current` is the table's scanned rows."""
-        return history_rows(self._ex.history_index(), table, current)
+        return history_rows(self._ex.history_index(), table, current, self)
 
     def schema_history_rows(self) -> list[tuple[Any, ...]]:
         """kuzugres.schema_history(): every DDL statement (kuzugres.history)."""

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pglast import ast
+from pglast import ast, parse_sql
 
 from kuzugres.errors import make_error
 from kuzugres.eventcodec import from_wire, key_from_wire, to_wire
@@ -35,8 +35,8 @@ from kuzugres.proxy import types as T
 from kuzugres.sync.events import Abort, Ddl, Frame, Op, RowChange, Transaction, decode
 from kuzugres.sync.hlc import from_datetime, to_datetime
 from kuzugres.sync.log import _HEADER, _SUFFIX, EventLog, FileLog
-from kuzugres.translator.catalog import CATALOG_TABLE, Catalog, TableDef
-from kuzugres.translator.expr import Column
+from kuzugres.translator.catalog import CATALOG_TABLE, Catalog, ColumnDef, TableDef
+from kuzugres.translator.expr import Column, ParamTypes, compile_expr
 
 #: The columns history() adds after the table's own.
 VERSION_COLUMNS = (
@@ -90,8 +90,9 @@ class Version:
 class _Changes:
     events: dict[int, list[tuple[Header, RowChange]]] = field(default_factory=dict)
     ddl: list[tuple[Header, Ddl]] = field(default_factory=list)
-    # table OID -> attnum -> when the column appeared (the DDL's clock timestamp)
-    added: dict[int, dict[int, int]] = field(default_factory=dict)
+    # table OID -> attnum -> (when the column appeared: the DDL's clock timestamp, its
+    # DEFAULT then)
+    added: dict[int, dict[int, tuple[int, str | None]]] = field(default_factory=dict)
 
     def add(self, tx: Transaction) -> None:
         header = Header.of(tx)
@@ -111,7 +112,7 @@ class _Changes:
             for table in Catalog.from_json(doc).tables.values():
                 known = self.added.setdefault(table.oid, {})
                 for c in table.columns:
-                    known.setdefault(c.attnum, hlc)
+                    known.setdefault(c.attnum, (hlc, c.default))
 
 
 class _SegmentTail:
@@ -190,13 +191,14 @@ class HistoryIndex:
             kept = list(self._final.events.get(table_oid, ()))
         return kept + tail.events.get(table_oid, [])
 
-    def added(self, table_oid: int) -> dict[int, int]:
-        """attnum -> the clock timestamp of the DDL that added the column."""
+    def added(self, table_oid: int) -> dict[int, tuple[int, str | None]]:
+        """attnum -> (the clock timestamp of the DDL that added the column, the column's
+        DEFAULT then)."""
         tail = self._refresh()
         with self._lock:
             kept = dict(self._final.added.get(table_oid, {}))
-        for attnum, hlc in tail.added.get(table_oid, {}).items():
-            kept.setdefault(attnum, hlc)
+        for attnum, added in tail.added.get(table_oid, {}).items():
+            kept.setdefault(attnum, added)
         return kept
 
     def ddl(self) -> list[tuple[Header, Ddl]]:
@@ -241,11 +243,31 @@ def _decode(table: TableDef, values: dict[int, Any]) -> list[Any]:
     return [from_wire(c, values.get(c.attnum)) for c in table.columns]
 
 
+def _constant(col: ColumnDef, default: str | None, ctx: Any) -> tuple[bool, Any]:
+    """(True, value) when a DEFAULT is a constant (a literal, maybe cast), else False."""
+    if default is None:
+        return True, None
+    try:
+        sql = f"SELECT {default}"
+        stmt: Any = parse_sql(sql)[0].stmt
+        node = stmt.targetList[0].val
+        literal = node.arg if isinstance(node, ast.TypeCast) else node
+        if not isinstance(literal, ast.A_Const):
+            return False, None
+        expr = compile_expr(
+            node, sql, ParamTypes([]), None, expected_oid=col.type_oid, expected_typmod=col.typmod
+        )
+        return True, expr.evaluate((), (), ctx)
+    except Exception:  # noqa: BLE001 - an unreadable default is an unknown value
+        return False, None
+
+
 class _Backfills:
     """Values a DDL data step wrote (ADD COLUMN ... DEFAULT): they are in no row event
-    (decision 0016), so they are taken from the row as it is now, for a row whose life
-    began before the column was added and no event of which has set the column since.
-    Before the column was added its value is NULL."""
+    (decision 0016). For a row inserted before the column was added, and while no event
+    has set the column since, the value is the row's value now if that row still lives,
+    else the column's DEFAULT at ADD COLUMN if that is a constant, else NULL. Before the
+    column was added its value is NULL."""
 
     def __init__(
         self,
@@ -253,9 +275,17 @@ class _Backfills:
         table: TableDef,
         versions: list[Version],
         current: Iterable[tuple[Any, ...]],
+        ctx: Any,
     ) -> None:
         self.table = table
-        self.added = index.added(table.oid)
+        added = index.added(table.oid)
+        self.added = {a: hlc for a, (hlc, _) in added.items()}
+        by_attnum = {c.attnum: c for c in table.columns}
+        self.defaults = {
+            a: _constant(by_attnum[a], default, ctx)
+            for a, (_, default) in added.items()
+            if a in by_attnum
+        }
         self.current = {r[-1]: r[:-1] for r in current}
         # the latest version of each key: only its life can still be the row of today
         self.latest: dict[Any, Version] = {}
@@ -278,16 +308,21 @@ class _Backfills:
                 continue
             if same_life and now is not None and c.attnum not in latest.values:  # type: ignore[union-attr]
                 row[j] = now[j]
+            else:
+                known, value = self.defaults.get(c.attnum, (False, None))
+                if known:
+                    row[j] = value
         return row
 
 
 def history_rows(
-    index: HistoryIndex, table: TableDef, current: Iterable[tuple[Any, ...]] = ()
+    index: HistoryIndex, table: TableDef, current: Iterable[tuple[Any, ...]], ctx: Any
 ) -> list[tuple[Any, ...]]:
     """history(table)'s rows: each version's columns, then VERSION_COLUMNS. `current`:
-    the table's rows now (values, then key), for values backfilled by DDL."""
+    the table's rows now (values, then key), for values backfilled by DDL; `ctx`: the
+    session's EvalContext."""
     versions = index.versions(table.oid)
-    backfills = _Backfills(index, table, versions, current)
+    backfills = _Backfills(index, table, versions, current, ctx)
     valid_to: list[int | None] = [None] * len(versions)
     last: dict[Any, int] = {}
     for i, v in enumerate(versions):
@@ -315,7 +350,11 @@ def schema_rows(index: HistoryIndex) -> list[tuple[Any, ...]]:
 
 
 def state_at(
-    index: HistoryIndex, table: TableDef, moment: dt.datetime, current: list[tuple[Any, ...]]
+    index: HistoryIndex,
+    table: TableDef,
+    moment: dt.datetime,
+    current: list[tuple[Any, ...]],
+    ctx: Any,
 ) -> RowsAt:
     """The table's rows at `moment` as the log tells them (keys in Kuzu form); `current`
     is the table now (values, then key), for values backfilled by DDL."""
@@ -324,7 +363,7 @@ def state_at(
     absent: set[Any] = set()
     seen: set[Any] = set()
     versions = index.versions(table.oid)
-    backfills = _Backfills(index, table, versions, current)
+    backfills = _Backfills(index, table, versions, current, ctx)
     for v in versions:
         key = key_from_wire(table, v.key)
         if v.tx.hlc > cutoff:
@@ -502,7 +541,7 @@ async def revert(
     plans = []
     for table in tables:
         current = await scan(table)
-        target = state_at(index, table, moment, current)
+        target = state_at(index, table, moment, current, eval_ctx)
         plans.append((table, changed(table, current, target)))
     total = 0
     # parents' rows come back before their children's, and go after them
