@@ -464,22 +464,42 @@ def split_name(text: str, position: int | None = None) -> tuple[str | None, str]
 REVERT_COLUMNS = (Column("revert_to", T.INT8),)
 
 
+def _is_revert(call: Any) -> bool:
+    return [n.sval for n in call.funcname or ()] == ["kuzugres", "revert_to"]
+
+
+def _walk(node: Any) -> Iterable[Any]:
+    if isinstance(node, tuple | list):
+        for n in node:
+            yield from _walk(n)
+    elif isinstance(node, ast.Node):
+        yield node
+        for name in node:
+            yield from _walk(getattr(node, name))
+
+
 def revert_plan(node: Any, sql: str, params: Any) -> Any:
     """The plan of `SELECT kuzugres.revert_to(moment, tables)` (nothing else in the
     statement), None for any other SELECT."""
-    if (
-        node.fromClause
-        or node.whereClause is not None
-        or node.targetList is None
-        or len(node.targetList) != 1
-        or node.op != 0
-    ):
+    if "revert_to" not in sql.lower():
         return None
-    call = node.targetList[0].val
-    if not isinstance(call, ast.FuncCall):
-        return None
-    names = [n.sval for n in call.funcname or ()]
-    if names != ["kuzugres", "revert_to"]:
+    alone = (
+        not node.fromClause
+        and node.whereClause is None
+        and node.targetList is not None
+        and len(node.targetList) == 1
+        and node.op == 0
+    )
+    call = node.targetList[0].val if alone else None
+    if not (isinstance(call, ast.FuncCall) and _is_revert(call)):
+        for n in _walk(node):
+            if isinstance(n, ast.FuncCall) and _is_revert(n):
+                raise make_error(
+                    "0A000",
+                    "kuzugres.revert_to() must be called alone: "
+                    "SELECT kuzugres.revert_to(moment, tables)",
+                    position=(n.location or 0) + 1,
+                )
         return None
     from kuzugres.translator import expr
     from kuzugres.translator.plans import RevertPlan

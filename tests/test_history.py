@@ -385,3 +385,10 @@ def test_reverts_replay_from_the_log(tmp_path: Path) -> None:
         timeout=300,
     )
     assert verify.returncode == 0, verify.stderr + verify.stdout
+
+
+def test_revert_to_must_be_called_alone(conn: psycopg.Connection) -> None:
+    with pytest.raises(psycopg.errors.FeatureNotSupported):
+        conn.execute("SELECT kuzugres.revert_to(now(), ARRAY['h_err']) + 1")
+    with pytest.raises(psycopg.errors.FeatureNotSupported):
+        conn.execute("SELECT 1 FROM h_err WHERE kuzugres.revert_to(now(), ARRAY['h_err']) > 0")
