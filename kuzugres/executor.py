@@ -49,7 +49,6 @@ from kuzugres.errcodes import (
 from kuzugres.errors import PgError
 from kuzugres.eventcodec import RowEvents
 from kuzugres.history import (
-    REVERT_COLUMNS,
     HistoryIndex,
     history_index,
     history_rows,
@@ -72,6 +71,7 @@ from kuzugres.sync.events import Change, Ddl
 from kuzugres.sync.events import Statement as LoggedStatement
 from kuzugres.tables import TableWriter, from_kuzu, link_edges, rows_from_kuzu, to_kuzu
 from kuzugres.translator import pgcatalog
+from kuzugres.translator.audit import REVERT_COLUMNS
 from kuzugres.translator.catalog import (
     ROWID,
     Catalog,

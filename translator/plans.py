@@ -153,7 +153,7 @@ class CypherPlan:
 
 @dataclass(frozen=True)
 class RevertPlan:
-    """SELECT kuzugres.revert_to(moment, tables) (kuzugres.history): `args` evaluates to
+    """SELECT kuzugres.revert_to(moment, tables) (translator.audit): `args` evaluates to
     (timestamptz, text[]); the executor writes the compensating changes."""
 
     args: ConstantSelect

@@ -2569,7 +2569,7 @@ def _audit_function(
 ) -> tuple[Callable[[list[Any], _Run], Rows], list[Column]] | None:
     """kuzugres.history('table') and kuzugres.schema_history() (kuzugres.history): the
     rows come from the event log at run time, through the session's EvalContext."""
-    from kuzugres import history
+    from kuzugres.translator import audit
 
     names = [n.sval for n in call.funcname]
     if len(names) != 2 or names[0] != "kuzugres" or names[1] not in ("history", "schema_history"):
@@ -2579,7 +2579,7 @@ def _audit_function(
             raise make_error(
                 "42883", "function kuzugres.schema_history() takes no arguments", position=position
             )
-        return (lambda vals, run: run.ctx.schema_history_rows()), list(history.SCHEMA_COLUMNS)
+        return (lambda vals, run: run.ctx.schema_history_rows()), list(audit.SCHEMA_COLUMNS)
     arg = call.args[0] if len(args) == 1 else None
     if isinstance(arg, ast.TypeCast):
         arg = arg.arg  # 'orders'::regclass, 'orders'::text
@@ -2590,7 +2590,7 @@ def _audit_function(
             "function kuzugres.history() takes one table name, as a string literal",
             position=position,
         )
-    schema, relname = history.split_name(literal, position)
+    schema, relname = audit.split_name(literal, position)
     table = catalog.lookup(relname, schema, position=position)
     cols = [Column(c.name, c.type_oid, c.typmod) for c in table.columns]
     current = whole_scan(table)  # the rows now: values DDL backfilled are in no event
@@ -2598,7 +2598,7 @@ def _audit_function(
     def versions(vals: list[Any], run: _Run) -> Rows:
         return run.ctx.history_rows(table, run.scanned[current])  # type: ignore[attr-defined,no-any-return]
 
-    return versions, cols + list(history.VERSION_COLUMNS)
+    return versions, cols + list(audit.VERSION_COLUMNS)
 
 
 def _table_function(

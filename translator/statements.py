@@ -26,10 +26,10 @@ from kuzugres.errcodes import (
     UndefinedColumn,
 )
 from kuzugres.errors import PgError
-from kuzugres.history import REVERT_COLUMNS, revert_plan
 from kuzugres.proxy.types import type_by_parsed_name
 from kuzugres.registry import registrar
 from kuzugres.translator import ddl, ddl_alter, ddl_objects, dml, expr, pushdown, query
+from kuzugres.translator.audit import REVERT_COLUMNS, revert_plan
 from kuzugres.translator.catalog import Catalog
 from kuzugres.translator.expr import Column, ParamTypes
 from kuzugres.translator.plans import (
