@@ -90,7 +90,11 @@ class _Changes:
             doc = s.params.get("doc")
             if CATALOG_TABLE not in s.cypher or not isinstance(doc, str):
                 continue
-            for table in Catalog.from_json(doc).tables.values():
+            try:
+                catalog = Catalog.from_json(doc)
+            except (ValueError, KeyError, TypeError):
+                continue  # a document this code cannot read: no backfill for its columns
+            for table in catalog.tables.values():
                 known = self.added.setdefault(table.oid, {})
                 for c in table.columns:
                     known.setdefault(c.attnum, (hlc, c.default))

@@ -392,3 +392,13 @@ def test_revert_to_must_be_called_alone(conn: psycopg.Connection) -> None:
         conn.execute("SELECT kuzugres.revert_to(now(), ARRAY['h_err']) + 1")
     with pytest.raises(psycopg.errors.FeatureNotSupported):
         conn.execute("SELECT 1 FROM h_err WHERE kuzugres.revert_to(now(), ARRAY['h_err']) > 0")
+
+
+def test_dropped_column_leaves_history(conn: psycopg.Connection) -> None:
+    conn.execute("CREATE TABLE h_drop (id int PRIMARY KEY, a text, b text)")
+    conn.execute("INSERT INTO h_drop VALUES (1, 'a', 'b')")
+    conn.execute("ALTER TABLE h_drop DROP COLUMN a")
+    conn.execute("UPDATE h_drop SET b = 'c'")
+    cur = conn.execute("SELECT * FROM kuzugres.history('h_drop') ORDER BY valid_from")
+    assert [d.name for d in cur.description or ()][:3] == ["id", "b", "valid_from"]
+    assert [r[:2] for r in cur.fetchall()] == [(1, "b"), (1, "c")]
