@@ -48,6 +48,13 @@ from kuzugres.errcodes import (
 )
 from kuzugres.errors import PgError
 from kuzugres.eventcodec import RowEvents
+from kuzugres.history import (
+    HistoryIndex,
+    history_index,
+    history_rows,
+    revert,
+    schema_rows,
+)
 from kuzugres.journal import Journal, watermark_statement
 from kuzugres.proxy.copyformat import CopyFormat, CopyParser, encode_header, encode_row
 from kuzugres.proxy.types import (
@@ -64,6 +71,7 @@ from kuzugres.sync.events import Change, Ddl
 from kuzugres.sync.events import Statement as LoggedStatement
 from kuzugres.tables import TableWriter, from_kuzu, link_edges, rows_from_kuzu, to_kuzu
 from kuzugres.translator import pgcatalog
+from kuzugres.translator.audit import REVERT_COLUMNS
 from kuzugres.translator.catalog import (
     ROWID,
     Catalog,
@@ -103,6 +111,7 @@ from kuzugres.translator.plans import (
     FetchPlan,
     Plan,
     ResetAllPlan,
+    RevertPlan,
     SetPlan,
     SetTransactionPlan,
     ShowPlan,
@@ -346,6 +355,8 @@ class SessionExecutor:
             return ResultSet(plan.select.columns, rows, f"SELECT {len(rows)}")
         if isinstance(plan, CypherPlan):
             return await self._cypher(plan, params)
+        if isinstance(plan, RevertPlan):
+            return await self._revert(plan, params)
         if isinstance(plan, TransactionPlan):
             return await self._transaction(plan)
         if isinstance(plan, SetPlan):
@@ -736,6 +747,30 @@ class SessionExecutor:
                 await self.on_error()
                 self._finish_block(commit=False)
             raise
+
+    def history_index(self) -> HistoryIndex:
+        """The node's index of its event log (kuzugres.history)."""
+        if self.journal is None:
+            raise FeatureNotSupported("history needs the event log, which this node has not")
+        return history_index(self.journal.log)
+
+    async def _revert(self, plan: RevertPlan, params: Sequence[Any]) -> ResultSet:
+        """SELECT kuzugres.revert_to(moment, tables): compensating writes, in one
+        transaction (the block's, or one of its own)."""
+        ctx = _EvalContext(self)
+        ((moment, names),) = plan.args.rows(params, ctx)
+        if moment is None or names is None:
+            return ResultSet(REVERT_COLUMNS, [(None,)], "SELECT 1")
+        index = self.history_index()
+
+        async def scan(table: TableDef) -> list[tuple[Any, ...]]:
+            return await self._scan(TableScan(table, table.name), ())
+
+        async def work() -> int:
+            return await revert(self.catalog(), index, moment, names, self._writer, scan, ctx)
+
+        changed = await self.write_atomically(work, "kuzugres.revert_to()")
+        return ResultSet(REVERT_COLUMNS, [(changed,)], "SELECT 1")
 
     async def _ddl(self, plan: DdlPlan, sql: str) -> ResultSet:
         async def work() -> DdlResult:
@@ -1772,6 +1807,17 @@ class _EvalContext:
     def catalog(self) -> Catalog:
         """The schema snapshot the session's statements are translated against."""
         return self._ex.translation_catalog()
+
+    def history_rows(
+        self, table: TableDef, current: list[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """kuzugres.history(table): every version of every row (kuzugres.history);
+        `current` is the table's scanned rows."""
+        return history_rows(self._ex.history_index(), table, current, self)
+
+    def schema_history_rows(self) -> list[tuple[Any, ...]]:
+        """kuzugres.schema_history(): every DDL statement (kuzugres.history)."""
+        return schema_rows(self._ex.history_index())
 
     def version(self) -> str:
         return (

@@ -152,6 +152,14 @@ class CypherPlan:
 
 
 @dataclass(frozen=True)
+class RevertPlan:
+    """SELECT kuzugres.revert_to(moment, tables) (translator.audit): `args` evaluates to
+    (timestamptz, text[]); the executor writes the compensating changes."""
+
+    args: ConstantSelect
+
+
+@dataclass(frozen=True)
 class CopyOptions:
     """COPY's WITH options (text and csv formats)."""
 
@@ -213,6 +221,7 @@ Plan: TypeAlias = (
     | DiscardPlan
     | ConstantPlan
     | CypherPlan
+    | RevertPlan
     | CopyPlan
     | EmptyPlan
     | ErrorPlan

@@ -1303,7 +1303,12 @@ class _Builder:
             compile_expr(a, self.sql, self.params, scope, subquery=self.subquery)
             for a in call.args or ()
         ]
-        gen, cols = _table_function(name, args, self.pos(call))
+        audit = _audit_function(call, args, self.catalog, self.pos(call), self.whole_scan)
+        if audit is not None:
+            gen_run, cols = audit
+        else:
+            gen, cols = _table_function(name, args, self.pos(call))
+            gen_run = lambda vals, run: gen(vals)  # noqa: E731
         alias = node.alias.aliasname if node.alias else name
         colnames = (
             [c.sval for c in node.alias.colnames] if node.alias and node.alias.colnames else []
@@ -1327,12 +1332,18 @@ class _Builder:
 
         def rows(run: _Run, outer_row: Outer) -> Rows:
             vals = [a.evaluate(outer_row, run.params, run.ctx) for a in args]
-            produced = gen(vals)
+            produced = gen_run(vals, run)
             if ordinality:
                 return [r + (i + 1,) for i, r in enumerate(produced)]
             return produced
 
         return _Src(scols, rows, lateral=left is not None)
+
+    def whole_scan(self, table: TableDef) -> int:
+        """Scan every row of `table` for a table function (kuzugres.history); returns
+        the scan's index in what the executor scans."""
+        self.scans.append(TableScan(table, table.name))
+        return len(self.scans) - 1
 
     def locking(self, node: Any) -> None:
         """Check FOR UPDATE/SHARE as PostgreSQL's CheckSelectLocking does; note the lock."""
@@ -2547,6 +2558,47 @@ def _flatten(v: Any) -> list[Any]:
             out.extend(_flatten(x))
         return out
     return [v]
+
+
+def _audit_function(
+    call: Any,
+    args: list[RowExpr],
+    catalog: Catalog,
+    position: int | None,
+    whole_scan: Callable[[TableDef], int],
+) -> tuple[Callable[[list[Any], _Run], Rows], list[Column]] | None:
+    """kuzugres.history('table') and kuzugres.schema_history() (kuzugres.history): the
+    rows come from the event log at run time, through the session's EvalContext."""
+    from kuzugres.translator import audit
+
+    names = [n.sval for n in call.funcname]
+    if len(names) != 2 or names[0] != "kuzugres" or names[1] not in ("history", "schema_history"):
+        return None
+    if names[1] == "schema_history":
+        if args:
+            raise make_error(
+                "42883", "function kuzugres.schema_history() takes no arguments", position=position
+            )
+        return (lambda vals, run: run.ctx.schema_history_rows()), list(audit.SCHEMA_COLUMNS)
+    arg = call.args[0] if len(args) == 1 else None
+    if isinstance(arg, ast.TypeCast):
+        arg = arg.arg  # 'orders'::regclass, 'orders'::text
+    literal = getattr(arg.val, "sval", None) if isinstance(arg, ast.A_Const) else None
+    if literal is None:
+        raise make_error(
+            "42883",
+            "function kuzugres.history() takes one table name, as a string literal",
+            position=position,
+        )
+    schema, relname = audit.split_name(literal, position)
+    table = catalog.lookup(relname, schema, position=position)
+    cols = [Column(c.name, c.type_oid, c.typmod) for c in table.columns]
+    current = whole_scan(table)  # the rows now: values DDL backfilled are in no event
+
+    def versions(vals: list[Any], run: _Run) -> Rows:
+        return run.ctx.history_rows(table, run.scanned[current])  # type: ignore[attr-defined,no-any-return]
+
+    return versions, cols + list(audit.VERSION_COLUMNS)
 
 
 def _table_function(

@@ -29,6 +29,7 @@ from kuzugres.errors import PgError
 from kuzugres.proxy.types import type_by_parsed_name
 from kuzugres.registry import registrar
 from kuzugres.translator import ddl, ddl_alter, ddl_objects, dml, expr, pushdown, query
+from kuzugres.translator.audit import REVERT_COLUMNS, revert_plan
 from kuzugres.translator.catalog import Catalog
 from kuzugres.translator.expr import Column, ParamTypes
 from kuzugres.translator.plans import (
@@ -48,6 +49,7 @@ from kuzugres.translator.plans import (
     FetchPlan,
     Plan,
     ResetAllPlan,
+    RevertPlan,
     SetPlan,
     SetTransactionPlan,
     ShowPlan,
@@ -189,6 +191,8 @@ def _plan_columns(plan: Plan) -> tuple[Column, ...] | None:
         if plan.projection is None:
             return plan.columns
         return tuple(plan.columns[i] for i in plan.projection)
+    if isinstance(plan, RevertPlan):
+        return REVERT_COLUMNS
     if isinstance(plan, ExplainPlan):
         return (Column("QUERY PLAN", 25),)
     if isinstance(plan, ShowPlan):
@@ -561,6 +565,9 @@ def _select(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     rf = _cypher_call(node)
     if rf is not None:
         return _cypher(node, rf, src, offset, p)
+    revert = revert_plan(node, src.sql, p)
+    if revert is not None:
+        return revert
     if node.fromClause or query.needs_query(node):
         return dml.SelectPlan(
             query.compile_query(node, src.sql, p, src.catalog), src.catalog.version
