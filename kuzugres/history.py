@@ -21,19 +21,17 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pglast import ast, parse_sql
 
 from kuzugres.errors import make_error
 from kuzugres.eventcodec import from_wire, key_from_wire, to_wire
-from kuzugres.sync.events import Abort, Ddl, Frame, Op, RowChange, Transaction, decode
+from kuzugres.sync.events import Abort, Ddl, Op, RowChange, Transaction
 from kuzugres.sync.hlc import from_datetime, to_datetime
-from kuzugres.sync.log import _HEADER, _SUFFIX, EventLog, FileLog
+from kuzugres.sync.log import EventLog, FileLog, LogTail
 from kuzugres.translator.audit import split_name
 from kuzugres.translator.catalog import CATALOG_TABLE, Catalog, ColumnDef, TableDef
 from kuzugres.translator.expr import ParamTypes, compile_expr
@@ -100,40 +98,6 @@ class _Changes:
                     known.setdefault(c.attnum, (hlc, c.default))
 
 
-class _SegmentTail:
-    """Reads the frames appended to a `FileLog`'s segment files since the last read,
-    from the byte offset it stopped at (the log's own reader decodes a whole segment).
-    A frame still being written (cut short, or its checksum failing) is read next time.
-    """
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.path: Path | None = None
-        self.offset = 0
-
-    def read(self) -> list[Frame]:
-        segments = sorted(p for p in self.directory.iterdir() if p.name.endswith(_SUFFIX))
-        if self.path in segments:
-            segments = segments[segments.index(self.path) :]
-        out: list[Frame] = []
-        for path in segments:
-            if path != self.path:
-                self.path, self.offset = path, 0
-            with path.open("rb") as f:
-                f.seek(self.offset)
-                data = f.read()
-            pos = 0
-            while pos + _HEADER.size <= len(data):
-                length, crc = _HEADER.unpack_from(data, pos)
-                payload = data[pos + _HEADER.size : pos + _HEADER.size + length]
-                if len(payload) < length or zlib.crc32(payload) != crc:
-                    break
-                out.append(decode(payload))
-                pos += _HEADER.size + length
-            self.offset += pos
-        return out
-
-
 class HistoryIndex:
     """The log's row events per table, kept up to date from the log's tail."""
 
@@ -143,7 +107,7 @@ class HistoryIndex:
         self._after = 0  # the last seq of the last transaction in `_final`
         # the last transaction read: an Abort may still follow it
         self._pending: Transaction | None = None
-        self._tail = _SegmentTail(log.directory) if isinstance(log, FileLog) else None
+        self._tail = LogTail(log.directory) if isinstance(log, FileLog) else None
         self._lock = threading.Lock()  # queries may run in worker threads
 
     def _refresh(self) -> _Changes:

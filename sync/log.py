@@ -58,10 +58,9 @@ def _segment_name(first_seq: int) -> str:
     return f"{first_seq:020d}{_SUFFIX}"
 
 
-def _read_frames(path: Path) -> tuple[list[tuple[Frame, int]], int, bool]:
-    """(frames with their end offsets, end of the last whole frame, whether bytes follow
-    it that are not a whole frame)."""
-    data = path.read_bytes()
+def parse_frames(data: bytes) -> tuple[list[tuple[Frame, int]], int]:
+    """The whole frames at the start of `data` with their end offsets, and the offset
+    where they end (a frame cut short or failing its checksum ends the scan)."""
     out: list[tuple[Frame, int]] = []
     pos = 0
     while pos + _HEADER.size <= len(data):
@@ -72,7 +71,47 @@ def _read_frames(path: Path) -> tuple[list[tuple[Frame, int]], int, bool]:
             break
         pos = start + length
         out.append((decode(payload), pos))
-    return out, pos, pos < len(data)
+    return out, pos
+
+
+def _read_frames(path: Path) -> tuple[list[tuple[Frame, int]], int, bool]:
+    """(frames with their end offsets, end of the last whole frame, whether bytes follow
+    it that are not a whole frame)."""
+    data = path.read_bytes()
+    frames, end = parse_frames(data)
+    return frames, end, end < len(data)
+
+
+def segment_paths(directory: Path) -> list[Path]:
+    """A log directory's segment files, oldest first."""
+    return sorted(p for p in directory.iterdir() if p.name.endswith(_SUFFIX))
+
+
+class LogTail:
+    """Reads the frames appended to a log directory since the last read, from the byte
+    offset it stopped at. A frame still being written (cut short, or failing its
+    checksum) is read next time."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.path: Path | None = None
+        self.offset = 0
+
+    def read(self) -> list[Frame]:
+        segments = segment_paths(self.directory)
+        if self.path in segments:
+            segments = segments[segments.index(self.path) :]
+        out: list[Frame] = []
+        for path in segments:
+            if path != self.path:
+                self.path, self.offset = path, 0
+            with path.open("rb") as f:
+                f.seek(self.offset)
+                data = f.read()
+            frames, end = parse_frames(data)
+            out += [frame for frame, _ in frames]
+            self.offset += end
+        return out
 
 
 class FileLog:
@@ -110,7 +149,7 @@ class FileLog:
         return self._last_hlc
 
     def _segments(self) -> list[Path]:
-        return sorted(p for p in self.directory.iterdir() if p.name.endswith(_SUFFIX))
+        return segment_paths(self.directory)
 
     def _recover(self, segments: list[Path]) -> None:
         """Find the last seq and drop a torn tail of the last segment."""
