@@ -124,6 +124,21 @@ def _asyncpg(port: int, mark: Mark) -> None:
     asyncio.run(main())
 
 
+def _django(port: int, mark: Mark) -> None:
+    """Django 5 (psycopg 3): the introspection of `inspectdb` and `showmigrations`."""
+    manage = ROOT / "compat_tests" / "django_app" / "manage.py"
+    env = dict(os.environ, DJANGO_DB_PORT=str(port), DJANGO_DB_USER="tester")
+    for command in (["inspectdb"], ["showmigrations"]):
+        subprocess.run(
+            [sys.executable, str(manage), *command],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        mark(command[0])
+
+
 def _java(program: str, *args: str) -> Callable[[int, Mark], None]:
     """A Java program of compat_tests/java run with pgjdbc: `java <Program> <port> args...`,
     or with `args` as given when one of them holds a `{port}` placeholder."""
@@ -166,6 +181,7 @@ CLIENTS: dict[str, Client] = {
     "sqlalchemy": Client("clients_setup.sql", _sqlalchemy, "SQLAlchemy 2 on psycopg 3"),
     "asyncpg": Client("clients_setup.sql", _asyncpg, "asyncpg's type introspection"),
     "pgjdbc": Client("clients_setup.sql", _java("KuzugresJdbc.java", "jdbc_capture"), "pgjdbc"),
+    "django": Client("clients_setup.sql", _django, "Django 5's inspectdb and showmigrations"),
     "pgjdbc_meta": Client(
         "clients_setup.sql",
         _java("KuzugresJdbcMeta.java", "127.0.0.1", "{port}", "kuzugres", "postgres"),

@@ -465,6 +465,17 @@ def builtin_type(type_oid: int) -> Row | None:
     return builtin_types().get(type_oid)
 
 
+#: The system columns every table has (attnum < 0), as PostgreSQL 15 lists them.
+_SYSTEM_COLUMNS = (
+    (-1, "ctid", 27),  # tid
+    (-2, "xmin", 28),  # xid
+    (-3, "cmin", 29),  # cid
+    (-4, "xmax", 28),
+    (-5, "cmax", 29),
+    (-6, "tableoid", T.OID),
+)
+
+
 @builds("pg_catalog.pg_attribute")
 def _attributes(env: Env) -> Iterator[Row]:
     cat = env.catalog
@@ -497,6 +508,8 @@ def _attributes(env: Env) -> Iterator[Row]:
         for i, (name, oid, typmod) in enumerate(shape.columns, start=1):
             yield column(shape.oid, i, name, oid, typmod)
     for table in cat.tables.values():
+        for num, name, oid in _SYSTEM_COLUMNS:
+            yield column(table.oid, num, name, oid, -1, attstattarget=0, attnotnull=True)
         for col in table.columns:
             yield column(
                 table.oid,
