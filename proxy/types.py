@@ -47,7 +47,7 @@ import math
 import re
 import struct
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -2565,3 +2565,59 @@ def _map_nested(convert: Callable[[Any], Any], value: Any) -> Any:
     if isinstance(value, list):
         return [None if item is None else _map_nested(convert, item) for item in value]
     return convert(value)
+
+
+# --------------------------------------------------------------------------------------
+# User-defined enum types
+# --------------------------------------------------------------------------------------
+
+#: enum type OID -> its labels in sort order, and its name as format_type shows it.
+ENUM_LABELS: dict[int, tuple[str, ...]] = {}
+
+
+def register_enum(schema: str, name: str, oid: int, array_oid: int, labels: Sequence[str]) -> None:
+    """Make an enum type (and its array type) known to the codecs and the type table.
+
+    Enum OIDs are stable_oid()s of the type's qualified name, so entries never collide
+    with another type's; the catalog snapshot re-registers its enums when it changes.
+    """
+    shown = name if schema == "public" else f"{schema}.{name}"
+    scalar = PgType(shown, oid, array_oid, -1, "E")
+    array = PgType("_" + name, array_oid, 0, -1, "A", elem_oid=oid)
+    TYPES_BY_OID[oid] = scalar
+    TYPES_BY_OID[array_oid] = array
+    _TYPES_BY_NAME[f"{schema}.{name}"] = scalar
+    if schema == "public" or name not in _TYPES_BY_NAME:
+        _TYPES_BY_NAME[name] = scalar
+    ENUM_LABELS[oid] = tuple(labels)
+    _TEXT_ENCODERS[oid] = _out_str
+    _TEXT_DECODERS[oid] = _make_in_enum(oid)
+    _BINARY_CODECS[oid] = (
+        lambda value: str(value).encode("utf-8"),
+        lambda data: _TEXT_DECODERS[oid](_text(data), _DEFAULT_CTX),
+    )
+    _KUZU_FOR_PG[oid] = "STRING"
+
+
+def is_enum(oid: int) -> bool:
+    """Whether `oid` is a user-defined enum type."""
+    return oid in ENUM_LABELS
+
+
+def enum_sort_key(oid: int, label: str) -> int:
+    """The position of `label` in the enum's sort order (comparisons and ORDER BY)."""
+    try:
+        return ENUM_LABELS[oid].index(label)
+    except ValueError:
+        return len(ENUM_LABELS[oid])
+
+
+def _make_in_enum(oid: int) -> TextDecoder:
+    def decode(text: str, ctx: FormatContext) -> str:
+        if text not in ENUM_LABELS.get(oid, ()):
+            raise InvalidTextRepresentation(
+                f'invalid input value for enum {TYPES_BY_OID[oid].name}: "{text}"'
+            )
+        return text
+
+    return decode

@@ -218,6 +218,36 @@ class IndexDef:
         return f"{self.schema}.{self.name}"
 
 
+@dataclass(frozen=True)
+class EnumDef:
+    """A user-defined enum type (CREATE TYPE ... AS ENUM): its labels in declared order.
+
+    `sort_orders` are pg_enum.enumsortorder, parallel to `labels`: 1, 2, 3 ... for the
+    declared labels, midpoints for ALTER TYPE ... ADD VALUE BEFORE/AFTER, as in PostgreSQL.
+    """
+
+    schema: str
+    name: str
+    labels: tuple[str, ...]
+    sort_orders: tuple[float, ...] = ()
+    oid: int = 0
+    array_oid: int = 0
+    comment: str | None = None
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    def ordered(self) -> tuple[str, ...]:
+        """The labels by sort order (the order comparisons use)."""
+        return tuple(lab for _, lab in sorted(zip(self.sort_orders, self.labels, strict=True)))
+
+
+def enum_oids(schema: str, name: str) -> tuple[int, int]:
+    """(type OID, array type OID) of the enum `schema.name`: stable, like every user OID."""
+    return stable_oid("type", f"{schema}.{name}"), stable_oid("type[]", f"{schema}.{name}")
+
+
 Relation = TableDef | ViewDef | SequenceDef | IndexDef
 
 RELATION_KIND = {TableDef: "table", ViewDef: "view", SequenceDef: "sequence", IndexDef: "index"}
@@ -244,6 +274,7 @@ class Catalog:
     views: dict[str, ViewDef] = field(default_factory=dict)
     indexes: dict[str, IndexDef] = field(default_factory=dict)
     schema_comments: dict[str, str] = field(default_factory=dict)
+    enums: dict[str, EnumDef] = field(default_factory=dict)  # key: "schema.name"
     search_path: tuple[str, ...] = field(default=("public",), compare=False)
 
     # -- name resolution
@@ -320,7 +351,35 @@ class Catalog:
             out.extend(r for k, r in space.items() if k.startswith(prefix))  # type: ignore[attr-defined]
         return out
 
+    def enum_type(self, name: str, schema: str | None = None) -> EnumDef | None:
+        """The enum type `name` (in `schema`, else the first in search_path)."""
+        if schema is not None:
+            return self.enums.get(f"{schema}.{name}")
+        for s in ("pg_catalog", *self.path_schemas()):
+            e = self.enums.get(f"{s}.{name}")
+            if e is not None:
+                return e
+        return None
+
+    def enum_by_oid(self, oid: int) -> EnumDef | None:
+        """The enum type whose type OID is `oid`."""
+        for e in self.enums.values():
+            if e.oid == oid:
+                return e
+        return None
+
     # -- changes (each returns the next version)
+    def with_enum(self, enum: EnumDef) -> Catalog:
+        enums = dict(self.enums)
+        enums[enum.qualified] = enum
+        register_enum_types(enums.values())
+        return self._next(enums=enums)
+
+    def without_enum(self, qualified: str) -> Catalog:
+        enums = dict(self.enums)
+        enums.pop(qualified, None)
+        return self._next(enums=enums)
+
     def _next(self, **changes: Any) -> Catalog:
         return replace(self, version=_next_version(self.version), **changes)
 
@@ -400,6 +459,7 @@ class Catalog:
                 "views": [asdict(v) for v in self.views.values()],
                 "indexes": [asdict(i) for i in self.indexes.values()],
                 "schema_comments": self.schema_comments,
+                "enums": [asdict(e) for e in self.enums.values()],
             },
             sort_keys=True,
         )
@@ -441,6 +501,13 @@ class Catalog:
         for i in doc.get("indexes", []):
             idx = IndexDef(**{**i, "columns": tuple(i["columns"])})
             indexes[idx.qualified] = idx
+        enums = {}
+        for e in doc.get("enums", []):
+            ed = EnumDef(
+                **{**e, "labels": tuple(e["labels"]), "sort_orders": tuple(e["sort_orders"])}
+            )
+            enums[ed.qualified] = ed
+        register_enum_types(enums.values())
         return Catalog(
             doc["version"],
             tables,
@@ -449,7 +516,18 @@ class Catalog:
             views,
             indexes,
             dict(doc.get("schema_comments", {})),
+            enums,
         )
+
+
+def register_enum_types(enums: Any) -> None:
+    """Make the wire codecs and the translator's type table know these enum types.
+
+    Their OIDs are stable (a name gives one OID everywhere), so a process-wide table is
+    safe to keep after a type is dropped; labels come from the snapshot at run time.
+    """
+    for e in enums:
+        T.register_enum(e.schema, e.name, e.oid, e.array_oid, e.ordered())
 
 
 #: The highest catalog version this process has handed out. A new snapshot's version is

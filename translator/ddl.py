@@ -188,7 +188,7 @@ _SERIALS = {
 def _type_of(tn: Any) -> tuple[int, int, bool]:
     """(type oid, typmod, is_serial) of a TypeName."""
     names = [n.sval for n in tn.names]
-    base = names[-1]
+    base = names[-1] if len(names) == 1 or names[0] == "pg_catalog" else ".".join(names[-2:])
     serial = base in _SERIALS and len(names) == 1
     if serial:
         base = _SERIALS[base]

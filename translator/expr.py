@@ -1231,7 +1231,7 @@ def _resolve_type_name(tn: ast.TypeName, sql: str) -> tuple[int, int]:
     name = names[-1].lower() if names else ""
     try:
         if len(names) > 1 and names[0] != "pg_catalog":
-            raise UndefinedObject("only pg_catalog types exist")
+            name = ".".join(names[-2:])  # a user-defined (enum) type
         oid = type_by_parsed_name(name).oid
     except UndefinedObject:
         shown = ".".join(names)
