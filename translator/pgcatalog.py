@@ -35,8 +35,8 @@ from kuzugres.errcodes import (
 from kuzugres.proxy import types as T
 from kuzugres.translator.catalog import (
     Catalog,
-    EnumDef,
     ConstraintDef,
+    EnumDef,
     IndexDef,
     SequenceDef,
     TableDef,

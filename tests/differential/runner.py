@@ -309,8 +309,7 @@ def execute(conn: psycopg.Connection[Any], sql: str) -> Outcome:
         # User-defined types (enums) get their OIDs by allocation in PostgreSQL and by
         # stable_oid() in kuzugres: compare "a user type", not the number.
         columns = tuple(
-            (d.name, d.type_code if d.type_code < 16384 else "user type")
-            for d in cur.description
+            (d.name, d.type_code if d.type_code < 16384 else "user type") for d in cur.description
         )
         rows = tuple(
             tuple(res.get_value(r, c) for c in range(res.nfields)) for r in range(res.ntuples)
