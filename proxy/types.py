@@ -2584,11 +2584,14 @@ def register_enum(schema: str, name: str, oid: int, array_oid: int, labels: Sequ
     shown = name if schema == "public" else f"{schema}.{name}"
     scalar = PgType(shown, oid, array_oid, -1, "E")
     array = PgType("_" + name, array_oid, 0, -1, "A", elem_oid=oid)
+    unregister_enum_names(oid)  # a renamed type loses its old name
     TYPES_BY_OID[oid] = scalar
     TYPES_BY_OID[array_oid] = array
     _TYPES_BY_NAME[f"{schema}.{name}"] = scalar
+    _TYPES_BY_NAME[f"{schema}._{name}"] = array
     if schema == "public" or name not in _TYPES_BY_NAME:
         _TYPES_BY_NAME[name] = scalar
+        _TYPES_BY_NAME["_" + name] = array
     ENUM_LABELS[oid] = tuple(labels)
     _TEXT_ENCODERS[oid] = _out_str
     _TEXT_DECODERS[oid] = _make_in_enum(oid)
@@ -2597,6 +2600,17 @@ def register_enum(schema: str, name: str, oid: int, array_oid: int, labels: Sequ
         lambda data: _TEXT_DECODERS[oid](_text(data), _DEFAULT_CTX),
     )
     _KUZU_FOR_PG[oid] = "STRING"
+
+
+def unregister_enum_names(oid: int) -> None:
+    """Forget the names of enum type `oid` (dropped or renamed); its codecs stay, keyed by
+    an OID no other type can have."""
+    scalar = TYPES_BY_OID.get(oid)
+    if scalar is None:
+        return
+    for key, t in list(_TYPES_BY_NAME.items()):
+        if t.oid in (oid, scalar.array_oid):
+            del _TYPES_BY_NAME[key]
 
 
 def is_enum(oid: int) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from kuzugres.errcodes import FeatureNotSupported, UndefinedTable
+from kuzugres.errcodes import FeatureNotSupported, UndefinedObject, UndefinedTable
 from kuzugres.errors import PgError
 from kuzugres.proxy import types as T
 
@@ -377,7 +377,9 @@ class Catalog:
 
     def without_enum(self, qualified: str) -> Catalog:
         enums = dict(self.enums)
-        enums.pop(qualified, None)
+        gone = enums.pop(qualified, None)
+        if gone is not None:
+            T.unregister_enum_names(gone.oid)
         return self._next(enums=enums)
 
     def _next(self, **changes: Any) -> Catalog:
@@ -387,6 +389,7 @@ class Catalog:
         return self._next(schema_comments=comments)
 
     def with_table(self, table: TableDef) -> Catalog:
+        self._check_types(table.columns)
         tables = dict(self.tables)
         tables[table.qualified] = table
         return self._next(tables=tables)
@@ -401,6 +404,14 @@ class Catalog:
         }
         indexes = {k: i for k, i in self.indexes.items() if i.table != qualified}
         return self._next(tables=tables, sequences=sequences, indexes=indexes)
+
+    def _check_types(self, columns: Sequence[ColumnDef]) -> None:
+        """42704 for a column of an enum type this snapshot does not have (type names
+        resolve process-wide, see proxy.types.register_enum)."""
+        known = {oid for e in self.enums.values() for oid in (e.oid, e.array_oid)}
+        for col in columns:
+            if col.type_oid >= 16384 and col.type_oid not in known:
+                raise UndefinedObject(f"type with OID {col.type_oid} does not exist")
 
     def with_sequence(self, seq: SequenceDef) -> Catalog:
         sequences = dict(self.sequences)

@@ -138,6 +138,43 @@ SELECT typname FROM pg_type WHERE typname IN ('tmp_t', 'tmp_u');
 COMMENT ON TYPE mood IS 'how one feels';
 SELECT obj_description('mood'::regtype, 'pg_type');
 
+-- case: table_named_like_type
+-- category: ddl
+CREATE TABLE mood (id integer);
+
+-- case: array_type_name
+-- category: queries
+SELECT '_mood'::regtype::text, 'mood[]'::regtype::text, format_type('mood'::regtype, NULL);
+
+-- case: enum_compared_to_text_fails
+-- category: queries
+SELECT id FROM person WHERE current_mood = 'sad'::text;
+
+-- case: enum_in_list_and_between
+-- category: queries
+SELECT id FROM person WHERE current_mood IN ('sad', 'ok') OR current_mood BETWEEN 'happy' AND 'happy' ORDER BY id;
+
+-- case: enum_greatest_least
+-- category: queries
+SELECT greatest('sad'::mood, 'happy'::mood)::text, least('sad'::mood, 'happy'::mood)::text;
+
+-- case: enum_group_by_order
+-- category: aggregates
+SELECT current_mood::text, count(*) FROM person GROUP BY current_mood ORDER BY current_mood;
+
+-- case: enum_cast_to_int_fails
+-- category: queries
+SELECT current_mood::integer FROM person;
+
+-- case: text_to_enum_cast
+-- category: queries
+SELECT 'ok'::text::mood::text, 'ok'::varchar::mood::text;
+
+-- case: update_enum_column
+-- category: dml
+UPDATE person SET current_mood = 'ok' WHERE id = 4;
+SELECT id, current_mood::text FROM person ORDER BY current_mood DESC, id;
+
 -- case: drop_type_in_use
 -- category: ddl
 DROP TYPE mood;
