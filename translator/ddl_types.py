@@ -7,6 +7,7 @@ schema except DROP TYPE ... CASCADE, which drops the columns that use the type.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +30,8 @@ from kuzugres.translator.ddl import (
 
 Path = tuple[str, ...]
 _NAMEDATALEN = 64
+#: A label that array text neither quotes nor escapes, and no regular expression reads.
+_PLAIN_LABEL = re.compile(r"[A-Za-z0-9_]+")
 
 
 def _names(type_name: Any) -> tuple[str | None, str]:
@@ -118,7 +121,10 @@ def alter_enum(node: Any, position: int, path: Path) -> DdlPlan:
                 raise PgError(f'enum label "{new}" already exists', sqlstate="42710")
             _check_label(new)
             labels[labels.index(old)] = new
-            return DdlResult(catalog.with_enum(replace(enum, labels=tuple(labels))))
+            return DdlResult(
+                catalog.with_enum(replace(enum, labels=tuple(labels))),
+                cypher=_relabel(catalog, enum, old, new),
+            )
         new = node.newVal
         if new in labels:
             if node.skipIfNewValExists:
@@ -150,6 +156,39 @@ def alter_enum(node: Any, position: int, path: Path) -> DdlPlan:
         )
 
     return DdlPlan("ALTER TYPE", scoped(path, inner))
+
+
+def _cypher_string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _relabel(catalog: Catalog, enum: EnumDef, old: str, new: str) -> tuple[str, ...]:
+    """The Kuzu statements renaming a label in the rows (they store labels, not OIDs)."""
+    out = []
+    for t in catalog.tables.values():
+        for c in t.columns:
+            if c.type_oid == enum.array_oid:  # stored as array text: '{sad,ok}'
+                if not (_PLAIN_LABEL.fullmatch(old) and _PLAIN_LABEL.fullmatch(new)):
+                    raise FeatureNotSupported(
+                        f'RENAME VALUE of type {enum.name} used by array column "{c.name}" '
+                        f'of table "{t.name}" is supported for plain labels only'
+                    )
+                col = f"n.{quote(c.name)}"
+                # twice: a match takes the delimiter after it, which the next one needs
+                pattern = _cypher_string(f"([{{,]){old}([,}}])")
+                replacement = _cypher_string("\\1" + new + "\\2")
+                for _ in range(2):
+                    out.append(
+                        f"MATCH (n:{quote(t.kuzu_name)}) WHERE {col} IS NOT NULL SET {col} = "
+                        f"regexp_replace({col}, {pattern}, {replacement}, 'g')"
+                    )
+            if c.type_oid == enum.oid:
+                col = f"n.{quote(c.name)}"
+                out.append(
+                    f"MATCH (n:{quote(t.kuzu_name)}) WHERE {col} = {_cypher_string(old)} "
+                    f"SET {col} = {_cypher_string(new)}"
+                )
+    return tuple(out)
 
 
 def rename_type(node: Any, position: int, path: Path) -> DdlPlan:

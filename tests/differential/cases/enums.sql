@@ -111,6 +111,18 @@ ALTER TYPE mood ADD VALUE 'zz' BEFORE 'nope';
 ALTER TYPE mood RENAME VALUE 'fine' TO 'alright';
 SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'mood' ORDER BY enumsortorder;
 
+-- case: rename_value_in_use
+-- category: ddl
+INSERT INTO person VALUES (7, 'Gil', 'sad', '{sad,ok,sad,sad,happy}');
+ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';
+SELECT id, current_mood, moods, current_mood < 'ok' FROM person ORDER BY id;
+
+-- case: rename_value_back
+-- category: ddl
+ALTER TYPE mood RENAME VALUE 'blue' TO 'sad';
+DELETE FROM person WHERE id = 7;
+SELECT id, current_mood, moods FROM person ORDER BY id;
+
 -- case: rename_missing_value
 -- category: ddl
 ALTER TYPE mood RENAME VALUE 'nope' TO 'x';
