@@ -226,33 +226,42 @@ def drop_types(node: Any, position: int, path: Path) -> DdlPlan:
                 if _builtin_type(name):
                     raise FeatureNotSupported(f"cannot drop built-in type {name}")
                 raise UndefinedObject(f'type "{_shown(schema, name)}" does not exist')
-            users = [
-                (t, c)
-                for t in catalog.tables.values()
-                for c in t.columns
-                if c.type_oid in (enum.oid, enum.array_oid)
-            ]
-            what = [f"column {c.name} of table {t.name}" for t, c in users]
-            if users and not cascade:
-                raise dependents_exist(
-                    f"type {enum.name}", [f"{w} depends on type {enum.name}" for w in what]
-                )
-            notices.extend(cascade_notices(what))
-            for t, c in users:
-                if c.name == t.key:
-                    raise FeatureNotSupported(
-                        f'cannot drop column "{c.name}": it is the Kuzu primary key of '
-                        f'table "{t.name}"'
-                    )
-                t = catalog.tables[t.qualified]
-                cols = tuple(x for x in t.columns if x.name != c.name)
-                cons = tuple(k for k in t.constraints if c.name not in k.columns)
-                catalog = catalog.with_table(replace(t, columns=cols, constraints=cons))
-                cypher.append(f"ALTER TABLE {quote(t.kuzu_name)} DROP {quote(c.name)}")
-            catalog = catalog.without_enum(enum.qualified)
+            catalog, more, dropped = drop_enum_from(catalog, enum, cascade)
+            notices.extend(cascade_notices(dropped))
+            cypher.extend(more)
         return DdlResult(catalog, cypher=tuple(cypher), notices=tuple(notices))
 
     return DdlPlan("DROP TYPE", scoped(path, inner))
+
+
+def drop_enum_from(
+    catalog: Catalog, enum: EnumDef, cascade: bool
+) -> tuple[Catalog, list[str], list[str]]:
+    """`catalog` without `enum`, the Kuzu statements dropping the columns that use it
+    (2BP01 unless `cascade`), and what was dropped with it, as CASCADE notices say."""
+    users = [
+        (t, c)
+        for t in catalog.tables.values()
+        for c in t.columns
+        if c.type_oid in (enum.oid, enum.array_oid)
+    ]
+    what = [f"column {c.name} of table {t.name}" for t, c in users]
+    if users and not cascade:
+        raise dependents_exist(
+            f"type {enum.name}", [f"{w} depends on type {enum.name}" for w in what]
+        )
+    cypher = []
+    for t, c in users:
+        if c.name == t.key:
+            raise FeatureNotSupported(
+                f'cannot drop column "{c.name}": it is the Kuzu primary key of table "{t.name}"'
+            )
+        t = catalog.tables[t.qualified]
+        cols = tuple(x for x in t.columns if x.name != c.name)
+        cons = tuple(k for k in t.constraints if c.name not in k.columns)
+        catalog = catalog.with_table(replace(t, columns=cols, constraints=cons))
+        cypher.append(f"ALTER TABLE {quote(t.kuzu_name)} DROP {quote(c.name)}")
+    return catalog.without_enum(enum.qualified), cypher, what
 
 
 def comment_on_type(node: Any, path: Path) -> DdlPlan:

@@ -214,3 +214,15 @@ SELECT * FROM s.paint;
 CREATE TYPE gone AS ENUM ();
 DROP TYPE gone RESTRICT;
 SELECT count(*) FROM pg_enum;
+
+-- case: drop_schema_with_type
+-- category: ddl
+CREATE SCHEMA s2;
+CREATE TYPE s2.shade AS ENUM ('light', 'dark');
+DROP SCHEMA s2;
+
+-- case: drop_schema_cascade_with_type
+-- category: ddl
+CREATE TABLE uses_shade (id integer PRIMARY KEY, sh s2.shade);
+DROP SCHEMA s2 CASCADE;
+SELECT count(*) FROM pg_type WHERE typname IN ('shade', '_shade');
