@@ -427,6 +427,9 @@ class FormatContext:
     oid_name: Callable[[int, int], str | None] | None = field(default=None, compare=False)
     #: the reverse, for text input: (type OID, name) -> OID; raises PostgreSQL's error.
     oid_of: Callable[[int, str], int] | None = field(default=None, compare=False)
+    #: enum type OID -> its labels in the session's catalog snapshot (None: not there);
+    #: without it, input checks against the labels last registered (register_enum).
+    enum_labels: Callable[[int], Sequence[str] | None] | None = field(default=None, compare=False)
 
 
 _DEFAULT_CTX = FormatContext()
@@ -2628,7 +2631,8 @@ def enum_sort_key(oid: int, label: str) -> int:
 
 def _make_in_enum(oid: int) -> TextDecoder:
     def decode(text: str, ctx: FormatContext) -> str:
-        if text not in ENUM_LABELS.get(oid, ()):
+        labels = ctx.enum_labels(oid) if ctx.enum_labels is not None else None
+        if text not in (ENUM_LABELS.get(oid, ()) if labels is None else labels):
             raise InvalidTextRepresentation(
                 f'invalid input value for enum {TYPES_BY_OID[oid].name}: "{text}"'
             )

@@ -1097,6 +1097,9 @@ class _Compiler:
             _is_array(target) and _elem(target) in (TIMESTAMPTZ, TIMETZ)
         ):
             return Expr(target, lambda env: _from_text(target, text, env.fmt), e.location)
+        if is_enum(target) or (_is_array(target) and is_enum(_elem(target))):
+            # checked again against the labels of the session's snapshot (env.fmt)
+            return Expr(target, lambda env: _from_text(target, text, env.fmt), e.location)
         return Expr(target, lambda env: value, e.location)
 
     def param_expr(self, n: int, location: int | None) -> Expr:
@@ -2727,7 +2730,13 @@ def _ctx_call(f: Callable[[EvalContext], Any]) -> Impl:
 
 
 def _enum_labels(call: _Call) -> tuple[str, ...]:
-    return ENUM_LABELS[call.arg_types[0]]
+    """The labels in sort order: the session snapshot's where they differ from the
+    process-wide table's (a label added by a transaction that rolled back)."""
+    oid = call.arg_types[0]
+    labels = ENUM_LABELS[oid]
+    known = call.env.fmt.enum_labels
+    mine = known(oid) if known is not None else None
+    return labels if mine is None else tuple(x for x in labels if x in mine)
 
 
 def _enum_range(call: _Call, first: str | None, last: str | None = None) -> list[str]:

@@ -895,7 +895,14 @@ def format_context(catalog: Catalog, timezone: str, extra_float_digits: int) -> 
         extra_float_digits,
         oid_name=functools.partial(oid_name, catalog),
         oid_of=functools.partial(oid_of, catalog),
+        enum_labels=functools.partial(enum_labels, catalog) if catalog.enums else None,
     )
+
+
+def enum_labels(catalog: Catalog, oid: int) -> tuple[str, ...] | None:
+    """The labels of enum type `oid` in `catalog` (None if it has no such type)."""
+    enum = catalog.enum_by_oid(oid)
+    return enum.labels if enum is not None else None
 
 
 # -- constraints, indexes, defaults
