@@ -134,3 +134,42 @@ def test_definitions_quote_identifiers(fresh: NodeProcess) -> None:
         assert [r[0] for r in keys] == ['"Id"', '"select"']
 
     run(fresh, body)
+
+
+def test_enum_type_introspection(fresh: NodeProcess) -> None:
+    """A user-defined enum: asyncpg introspects its OID (typtype 'e'), then sends and
+    receives labels as text, in binary, and in arrays; comparisons use the declared order."""
+
+    async def body(conn: asyncpg.Connection) -> None:
+        await conn.execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')")
+        await conn.execute("CREATE TABLE feelings (id int PRIMARY KEY, m mood, ms mood[])")
+        await conn.execute("INSERT INTO feelings VALUES ($1, $2, $3)", 1, "happy", ["sad", "happy"])
+        await conn.executemany(
+            "INSERT INTO feelings (id, m) VALUES ($1, $2)", [(2, "sad"), (3, "ok")]
+        )
+        row = await conn.fetchrow("SELECT m, ms FROM feelings WHERE id = 1")
+        assert row is not None
+        assert (row["m"], row["ms"]) == ("happy", ["sad", "happy"])
+        assert await conn.fetchval("SELECT 'ok'::mood") == "ok"
+        assert [r["id"] for r in await conn.fetch("SELECT id FROM feelings ORDER BY m")] == [
+            2,
+            3,
+            1,
+        ]
+        ids = await conn.fetch("SELECT id FROM feelings WHERE m > $1 ORDER BY id", "sad")
+        assert [r["id"] for r in ids] == [1, 3]
+        ids = await conn.fetch(
+            "SELECT id FROM feelings WHERE m = ANY($1) ORDER BY id", ["ok", "sad"]
+        )
+        assert [r["id"] for r in ids] == [2, 3]
+        assert await conn.fetchval("SELECT enum_range(NULL::mood)") == ["sad", "ok", "happy"]
+        with pytest.raises(asyncpg.InvalidTextRepresentationError, match='enum mood: "meh"'):
+            await conn.execute("INSERT INTO feelings (id, m) VALUES ($1, $2)", 9, "meh")
+        kind = await conn.fetchrow(
+            "SELECT t.typtype, t.typcategory, e.typname AS arr FROM pg_type t"
+            " JOIN pg_type e ON e.oid = t.typarray WHERE t.typname = 'mood'"
+        )
+        assert kind is not None
+        assert tuple(kind) == (b"e", b"E", "_mood")  # "char" decodes to bytes
+
+    run(fresh, body)

@@ -376,3 +376,32 @@ def test_discard_all(conn: psycopg.Connection[Any]) -> None:
     conn.execute("SET application_name = 'before_discard'")
     conn.execute("DISCARD ALL")
     assert conn.execute("SHOW application_name").fetchone() == ("",)
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_enum_info_and_adapter(conn: psycopg.Connection[Any], binary: bool) -> None:
+    """psycopg's EnumInfo reads pg_type/pg_enum; labels then travel as Python enum members
+    in text and binary formats, scalars and arrays."""
+    import enum
+
+    from psycopg.types.enum import EnumInfo, register_enum
+
+    name = f"mood_{uuid.uuid4().hex[:8]}"
+    conn.execute(f"CREATE TYPE {name} AS ENUM ('sad', 'ok', 'happy')")
+    conn.execute(f"CREATE TABLE t_{name} (id int PRIMARY KEY, m {name}, ms {name}[])")
+    info = EnumInfo.fetch(conn, name)
+    assert info is not None
+    assert info.labels == ["sad", "ok", "happy"]
+
+    class Mood(enum.Enum):
+        sad = "sad"
+        ok = "ok"
+        happy = "happy"
+
+    register_enum(info, conn, Mood)
+    cur = conn.cursor(binary=binary)
+    cur.execute(f"INSERT INTO t_{name} VALUES (%s, %s, %s)", [1, Mood.happy, [Mood.sad, Mood.ok]])
+    assert cur.execute(f"SELECT m, ms FROM t_{name}").fetchall() == [
+        (Mood.happy, [Mood.sad, Mood.ok])
+    ]
+    assert cur.execute(f"SELECT id FROM t_{name} WHERE m > %s", [Mood.ok]).fetchall() == [(1,)]

@@ -29,6 +29,7 @@ from alembic.operations.ops import OpContainer  # noqa: E402
 from sqlalchemy import (  # noqa: E402
     Column,
     Connection,
+    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -227,6 +228,44 @@ def test_metadata_reflect(driver_node: tuple[str, NodeProcess]) -> None:
     assert [c.name for c in addresses.c] == ["id", "email", "user_id"]
     assert [fk.target_fullname for fk in addresses.foreign_keys] == ["users.id"]
     assert {i.name for i in addresses.indexes} == {"ix_addresses_email"}
+
+
+def test_enum_round_trip_and_reflection(driver_node: tuple[str, NodeProcess]) -> None:
+    """sqlalchemy.Enum: CREATE TYPE on create_all, labels both ways, the declared order in
+    ORDER BY, and reflection of the enum (SQLAlchemy reads pg_enum), DROP TYPE on drop_all."""
+    driver, node = driver_node
+    md = MetaData()
+    mood = Enum("sad", "ok", "happy", name=f"mood_{driver}")
+    Table(
+        f"feel_{driver}",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("m", mood),
+    )
+
+    def work(conn: Connection) -> tuple[list[Any], Any, list[Any]]:
+        md.create_all(conn)
+        table = md.tables[f"feel_{driver}"]
+        conn.execute(table.insert(), [{"id": 1, "m": "happy"}, {"id": 2, "m": "sad"}])
+        rows = conn.execute(select(table.c.id, table.c.m).order_by(table.c.m)).all()
+        column = inspect(conn).get_columns(f"feel_{driver}")[1]["type"]
+        enums = inspect(conn).get_enums()  # type: ignore[attr-defined]
+        return [tuple(r) for r in rows], column, enums
+
+    rows, column, enums = with_connection(driver, node, work)
+    # (separately: Kuzu cannot commit a node table created and dropped in one transaction)
+    with_connection(driver, node, md.drop_all)
+    assert with_connection(driver, node, lambda c: inspect(c).get_enums()) == []  # type: ignore[attr-defined]
+    assert rows == [(2, "sad"), (1, "happy")]
+    assert isinstance(column, Enum)
+    assert (column.name, column.enums) == (f"mood_{driver}", ["sad", "ok", "happy"])
+    found = next(e for e in enums if e["name"] == f"mood_{driver}")
+    assert {k: found[k] for k in ("name", "schema", "visible", "labels")} == {
+        "name": f"mood_{driver}",
+        "schema": "public",
+        "visible": True,
+        "labels": ["sad", "ok", "happy"],
+    }
 
 
 # -- Alembic: autogenerate against the live schema, then apply the operations

@@ -47,7 +47,7 @@ import math
 import re
 import struct
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -427,6 +427,9 @@ class FormatContext:
     oid_name: Callable[[int, int], str | None] | None = field(default=None, compare=False)
     #: the reverse, for text input: (type OID, name) -> OID; raises PostgreSQL's error.
     oid_of: Callable[[int, str], int] | None = field(default=None, compare=False)
+    #: enum type OID -> its labels in the session's catalog snapshot (None: not there);
+    #: without it, input checks against the labels last registered (register_enum).
+    enum_labels: Callable[[int], Sequence[str] | None] | None = field(default=None, compare=False)
 
 
 _DEFAULT_CTX = FormatContext()
@@ -2565,3 +2568,74 @@ def _map_nested(convert: Callable[[Any], Any], value: Any) -> Any:
     if isinstance(value, list):
         return [None if item is None else _map_nested(convert, item) for item in value]
     return convert(value)
+
+
+# --------------------------------------------------------------------------------------
+# User-defined enum types
+# --------------------------------------------------------------------------------------
+
+#: enum type OID -> its labels in sort order, and its name as format_type shows it.
+ENUM_LABELS: dict[int, tuple[str, ...]] = {}
+
+
+def register_enum(schema: str, name: str, oid: int, array_oid: int, labels: Sequence[str]) -> None:
+    """Make an enum type (and its array type) known to the codecs and the type table.
+
+    Enum OIDs are stable_oid()s of the type's qualified name, so entries never collide
+    with another type's; the catalog snapshot re-registers its enums when it changes.
+    """
+    shown = name if schema == "public" else f"{schema}.{name}"
+    scalar = PgType(shown, oid, array_oid, -1, "E")
+    array = PgType("_" + name, array_oid, 0, -1, "A", elem_oid=oid)
+    unregister_enum_names(oid)  # a renamed type loses its old name
+    TYPES_BY_OID[oid] = scalar
+    TYPES_BY_OID[array_oid] = array
+    _TYPES_BY_NAME[f"{schema}.{name}"] = scalar
+    _TYPES_BY_NAME[f"{schema}._{name}"] = array
+    if schema == "public" or name not in _TYPES_BY_NAME:
+        _TYPES_BY_NAME[name] = scalar
+        _TYPES_BY_NAME["_" + name] = array
+    ENUM_LABELS[oid] = tuple(labels)
+    _TEXT_ENCODERS[oid] = _out_str
+    _TEXT_DECODERS[oid] = _make_in_enum(oid)
+    _BINARY_CODECS[oid] = (
+        lambda value: str(value).encode("utf-8"),
+        lambda data: _TEXT_DECODERS[oid](_text(data), _DEFAULT_CTX),
+    )
+    _KUZU_FOR_PG[oid] = "STRING"
+
+
+def unregister_enum_names(oid: int) -> None:
+    """Forget the names of enum type `oid` (dropped or renamed); its codecs stay, keyed by
+    an OID no other type can have."""
+    scalar = TYPES_BY_OID.get(oid)
+    if scalar is None:
+        return
+    for key, t in list(_TYPES_BY_NAME.items()):
+        if t.oid in (oid, scalar.array_oid):
+            del _TYPES_BY_NAME[key]
+
+
+def is_enum(oid: int) -> bool:
+    """Whether `oid` is a user-defined enum type."""
+    return oid in ENUM_LABELS
+
+
+def enum_sort_key(oid: int, label: str) -> int:
+    """The position of `label` in the enum's sort order (comparisons and ORDER BY)."""
+    try:
+        return ENUM_LABELS[oid].index(label)
+    except ValueError:
+        return len(ENUM_LABELS[oid])
+
+
+def _make_in_enum(oid: int) -> TextDecoder:
+    def decode(text: str, ctx: FormatContext) -> str:
+        labels = ctx.enum_labels(oid) if ctx.enum_labels is not None else None
+        if text not in (ENUM_LABELS.get(oid, ()) if labels is None else labels):
+            raise InvalidTextRepresentation(
+                f'invalid input value for enum {TYPES_BY_OID[oid].name}: "{text}"'
+            )
+        return text
+
+    return decode

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from kuzugres.errcodes import FeatureNotSupported, UndefinedTable
+from kuzugres.errcodes import FeatureNotSupported, UndefinedObject, UndefinedTable
 from kuzugres.errors import PgError
 from kuzugres.proxy import types as T
 
@@ -218,6 +218,36 @@ class IndexDef:
         return f"{self.schema}.{self.name}"
 
 
+@dataclass(frozen=True)
+class EnumDef:
+    """A user-defined enum type (CREATE TYPE ... AS ENUM): its labels in declared order.
+
+    `sort_orders` are pg_enum.enumsortorder, parallel to `labels`: 1, 2, 3 ... for the
+    declared labels, midpoints for ALTER TYPE ... ADD VALUE BEFORE/AFTER, as in PostgreSQL.
+    """
+
+    schema: str
+    name: str
+    labels: tuple[str, ...]
+    sort_orders: tuple[float, ...] = ()
+    oid: int = 0
+    array_oid: int = 0
+    comment: str | None = None
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    def ordered(self) -> tuple[str, ...]:
+        """The labels by sort order (the order comparisons use)."""
+        return tuple(lab for _, lab in sorted(zip(self.sort_orders, self.labels, strict=True)))
+
+
+def enum_oids(schema: str, name: str) -> tuple[int, int]:
+    """(type OID, array type OID) of the enum `schema.name`: stable, like every user OID."""
+    return stable_oid("type", f"{schema}.{name}"), stable_oid("type[]", f"{schema}.{name}")
+
+
 Relation = TableDef | ViewDef | SequenceDef | IndexDef
 
 RELATION_KIND = {TableDef: "table", ViewDef: "view", SequenceDef: "sequence", IndexDef: "index"}
@@ -244,6 +274,7 @@ class Catalog:
     views: dict[str, ViewDef] = field(default_factory=dict)
     indexes: dict[str, IndexDef] = field(default_factory=dict)
     schema_comments: dict[str, str] = field(default_factory=dict)
+    enums: dict[str, EnumDef] = field(default_factory=dict)  # key: "schema.name"
     search_path: tuple[str, ...] = field(default=("public",), compare=False)
 
     # -- name resolution
@@ -320,7 +351,37 @@ class Catalog:
             out.extend(r for k, r in space.items() if k.startswith(prefix))  # type: ignore[attr-defined]
         return out
 
+    def enum_type(self, name: str, schema: str | None = None) -> EnumDef | None:
+        """The enum type `name` (in `schema`, else the first in search_path)."""
+        if schema is not None:
+            return self.enums.get(f"{schema}.{name}")
+        for s in ("pg_catalog", *self.path_schemas()):
+            e = self.enums.get(f"{s}.{name}")
+            if e is not None:
+                return e
+        return None
+
+    def enum_by_oid(self, oid: int) -> EnumDef | None:
+        """The enum type whose type OID is `oid`."""
+        for e in self.enums.values():
+            if e.oid == oid:
+                return e
+        return None
+
     # -- changes (each returns the next version)
+    def with_enum(self, enum: EnumDef) -> Catalog:
+        enums = dict(self.enums)
+        enums[enum.qualified] = enum
+        register_enum_types(enums.values())
+        return self._next(enums=enums)
+
+    def without_enum(self, qualified: str) -> Catalog:
+        enums = dict(self.enums)
+        gone = enums.pop(qualified, None)
+        if gone is not None:
+            T.unregister_enum_names(gone.oid)
+        return self._next(enums=enums)
+
     def _next(self, **changes: Any) -> Catalog:
         return replace(self, version=_next_version(self.version), **changes)
 
@@ -328,6 +389,7 @@ class Catalog:
         return self._next(schema_comments=comments)
 
     def with_table(self, table: TableDef) -> Catalog:
+        self._check_types(table.columns)
         tables = dict(self.tables)
         tables[table.qualified] = table
         return self._next(tables=tables)
@@ -342,6 +404,14 @@ class Catalog:
         }
         indexes = {k: i for k, i in self.indexes.items() if i.table != qualified}
         return self._next(tables=tables, sequences=sequences, indexes=indexes)
+
+    def _check_types(self, columns: Sequence[ColumnDef]) -> None:
+        """42704 for a column of an enum type this snapshot does not have (type names
+        resolve process-wide, see proxy.types.register_enum)."""
+        known = {oid for e in self.enums.values() for oid in (e.oid, e.array_oid)}
+        for col in columns:
+            if col.type_oid >= 16384 and col.type_oid not in known:
+                raise UndefinedObject(f"type with OID {col.type_oid} does not exist")
 
     def with_sequence(self, seq: SequenceDef) -> Catalog:
         sequences = dict(self.sequences)
@@ -400,6 +470,7 @@ class Catalog:
                 "views": [asdict(v) for v in self.views.values()],
                 "indexes": [asdict(i) for i in self.indexes.values()],
                 "schema_comments": self.schema_comments,
+                "enums": [asdict(e) for e in self.enums.values()],
             },
             sort_keys=True,
         )
@@ -441,6 +512,13 @@ class Catalog:
         for i in doc.get("indexes", []):
             idx = IndexDef(**{**i, "columns": tuple(i["columns"])})
             indexes[idx.qualified] = idx
+        enums = {}
+        for e in doc.get("enums", []):
+            ed = EnumDef(
+                **{**e, "labels": tuple(e["labels"]), "sort_orders": tuple(e["sort_orders"])}
+            )
+            enums[ed.qualified] = ed
+        register_enum_types(enums.values())
         return Catalog(
             doc["version"],
             tables,
@@ -449,7 +527,18 @@ class Catalog:
             views,
             indexes,
             dict(doc.get("schema_comments", {})),
+            enums,
         )
+
+
+def register_enum_types(enums: Any) -> None:
+    """Make the wire codecs and the translator's type table know these enum types.
+
+    Their OIDs are stable (a name gives one OID everywhere), so a process-wide table is
+    safe to keep after a type is dropped; labels come from the snapshot at run time.
+    """
+    for e in enums:
+        T.register_enum(e.schema, e.name, e.oid, e.array_oid, e.ordered())
 
 
 #: The highest catalog version this process has handed out. A new snapshot's version is

@@ -188,7 +188,7 @@ _SERIALS = {
 def _type_of(tn: Any) -> tuple[int, int, bool]:
     """(type oid, typmod, is_serial) of a TypeName."""
     names = [n.sval for n in tn.names]
-    base = names[-1]
+    base = names[-1] if len(names) == 1 or names[0] == "pg_catalog" else ".".join(names[-2:])
     serial = base in _SERIALS and len(names) == 1
     if serial:
         base = _SERIALS[base]
@@ -252,6 +252,13 @@ def create_table(node: Any, position: int, path: tuple[str, ...] = ("public",)) 
         qualified = f"{schema}.{name}"
         if relation_taken(catalog, schema, name):
             return skip_existing(catalog, name, node.if_not_exists)
+        if qualified in catalog.enums:  # a table's row type would take the type's name
+            raise PgError(
+                f'type "{name}" already exists',
+                sqlstate="42710",
+                hint="A relation has an associated type of the same name, so you must use a "
+                "name that doesn't conflict with any existing type.",
+            )
         columns, constraints, sequences, attnum = _build_columns(elts, schema, name, position)
         # foreign keys must point at a unique key of an existing table (or this one)
         resolved = [

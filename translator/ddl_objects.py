@@ -58,6 +58,7 @@ from kuzugres.translator.ddl import (
     walk_ast,
     wrong_kind,
 )
+from kuzugres.translator.ddl_types import drop_enum_from
 
 Path = tuple[str, ...]
 
@@ -116,7 +117,9 @@ def drop_schema(node: Any, position: int) -> DdlPlan:
                 if not (isinstance(r, IndexDef) and r.table.startswith(name + "."))
             ]
             shown = [f"{relation_kind(r)} {r.qualified}" for r in members]
-            if members and not cascade:
+            types = [e for e in cat.enums.values() if e.schema == name]
+            shown += [f"type {e.qualified}" for e in types]
+            if shown and not cascade:
                 raise dependents_exist(
                     f"schema {name}", [f"{w} depends on schema {name}" for w in shown]
                 )
@@ -133,6 +136,9 @@ def drop_schema(node: Any, position: int) -> DdlPlan:
                     cat = cat.without_sequence(rel.qualified)
                 elif isinstance(rel, IndexDef):
                     cat = _without_index(cat, rel)
+            for enum in types:  # after the tables: columns elsewhere that use it go too
+                cat, more, _ = drop_enum_from(cat, enum, True)
+                cypher.extend(more)
             cat = cat.with_schemas(tuple(s for s in cat.schemas if s != name))
             comments = dict(cat.schema_comments)
             comments.pop(name, None)

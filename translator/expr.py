@@ -81,6 +81,7 @@ from kuzugres.proxy.types import (
     BYTEA,
     DATE,
     DOMAIN_BASE,
+    ENUM_LABELS,
     FLOAT4,
     FLOAT8,
     INT2,
@@ -109,7 +110,9 @@ from kuzugres.proxy.types import (
     decode_text,
     dump_jsonb,
     encode_text,
+    enum_sort_key,
     format_type,
+    is_enum,
     normalize_jsonb,
     parse_json,
     round_float4,
@@ -744,7 +747,10 @@ def _simple(f: Callable[..., Any]) -> Impl:
     return lambda call, *values: f(*values)
 
 
-_POLY = (ANY, ANYELEMENT, ANYARRAY, ANYNONARRAY)
+#: PostgreSQL's anyenum: any user-defined enum type (comparisons, min/max, enum_range).
+ANYENUM = 3500
+_POLY = (ANY, ANYELEMENT, ANYARRAY, ANYNONARRAY, ANYENUM)
+_ELEMENT_LIKE = (ANYELEMENT, ANYNONARRAY, ANYENUM)
 
 
 def _expand(ov: Overload, n: int) -> tuple[int, ...] | None:
@@ -762,7 +768,7 @@ def _poly_element(declared: Sequence[int], actual: Sequence[int]) -> int | None:
         if a == UNKNOWN:
             continue
         cand = 0
-        if d in (ANYELEMENT, ANYNONARRAY):
+        if d in _ELEMENT_LIKE:
             cand = a
         elif d == ANYARRAY:
             cand = _elem(a)
@@ -785,6 +791,8 @@ def _accepts(declared: int, actual: int) -> bool:
         return True
     if declared == ANYNONARRAY:
         return not _is_array(actual)
+    if declared == ANYENUM:
+        return is_enum(actual)
     if declared == ANYARRAY:
         return _is_array(actual)
     return _can_implicit(actual, declared)
@@ -844,11 +852,13 @@ def _select_overload(
                     continue
             if elem and any(d == ANYNONARRAY for d in declared) and _is_array(elem):
                 continue
+            if ANYENUM in declared and not is_enum(elem):
+                continue
             if elem and ANYARRAY in declared and _is_array(elem):
                 continue
             concrete = []
             for d, a in zip(declared, actual, strict=True):
-                if d in (ANYELEMENT, ANYNONARRAY):
+                if d in _ELEMENT_LIKE:
                     concrete.append(elem or (TEXT if a == UNKNOWN else a))
                 elif d == ANYARRAY:
                     concrete.append(_array_of(elem))
@@ -1087,6 +1097,9 @@ class _Compiler:
             _is_array(target) and _elem(target) in (TIMESTAMPTZ, TIMETZ)
         ):
             return Expr(target, lambda env: _from_text(target, text, env.fmt), e.location)
+        if is_enum(target) or (_is_array(target) and is_enum(_elem(target))):
+            # checked again against the labels of the session's snapshot (env.fmt)
+            return Expr(target, lambda env: _from_text(target, text, env.fmt), e.location)
         return Expr(target, lambda env: value, e.location)
 
     def param_expr(self, n: int, location: int | None) -> Expr:
@@ -1194,18 +1207,18 @@ class _Compiler:
 
 
 def _result_type(ov: Overload, types: tuple[int, ...]) -> int:
-    if ov.result not in (ANYELEMENT, ANYARRAY):
+    if ov.result not in (ANYELEMENT, ANYARRAY, ANYENUM):
         return ov.result
     declared = _expand(ov, len(types)) or ov.args
     elem = 0
     for d, t in zip(declared, types, strict=True):
-        if d in (ANYELEMENT, ANYNONARRAY):
+        if d in _ELEMENT_LIKE:
             elem = t
         elif d == ANYARRAY:
             elem = _elem(t)
         if elem:
             break
-    return elem if ov.result == ANYELEMENT else _array_of(elem)
+    return elem if ov.result in (ANYELEMENT, ANYENUM) else _array_of(elem)
 
 
 def _location(node: ast.Node) -> int | None:
@@ -1231,7 +1244,7 @@ def _resolve_type_name(tn: ast.TypeName, sql: str) -> tuple[int, int]:
     name = names[-1].lower() if names else ""
     try:
         if len(names) > 1 and names[0] != "pg_catalog":
-            raise UndefinedObject("only pg_catalog types exist")
+            name = ".".join(names[-2:])  # a user-defined (enum) type
         oid = type_by_parsed_name(name).oid
     except UndefinedObject:
         shown = ".".join(names)
@@ -2402,6 +2415,8 @@ def _jsonb_key(v: Any, top: bool = False) -> Any:
 
 
 def _cmp_key(oid: int) -> Callable[[Any], Any]:
+    if is_enum(oid):  # the declared order (pg_enum.enumsortorder), not the labels' text
+        return lambda v: enum_sort_key(oid, v)
     if oid == BPCHAR:
         return lambda v: v.rstrip(" ")
     if oid == INTERVAL:
@@ -2490,6 +2505,7 @@ def _array_compare(op: str) -> Impl:
 
 for _op in (*_COMPARE, "!="):
     _operator(_op, (ANYARRAY, ANYARRAY), BOOL, _array_compare(_op))
+    _operator(_op, (ANYENUM, ANYENUM), BOOL, _array_compare(_op))
 
 
 # --- strings: ||, LIKE, regular expressions
@@ -2711,6 +2727,42 @@ def _function(
 
 def _ctx_call(f: Callable[[EvalContext], Any]) -> Impl:
     return lambda call: f(call.env.ctx)
+
+
+def _enum_labels(call: _Call) -> tuple[str, ...]:
+    """The labels in sort order: the session snapshot's where they differ from the
+    process-wide table's (a label added by a transaction that rolled back)."""
+    oid = call.arg_types[0]
+    labels = ENUM_LABELS[oid]
+    known = call.env.fmt.enum_labels
+    mine = known(oid) if known is not None else None
+    return labels if mine is None else tuple(x for x in labels if x in mine)
+
+
+def _enum_range(call: _Call, first: str | None, last: str | None = None) -> list[str]:
+    labels = _enum_labels(call)
+    lo = 0 if first is None else labels.index(first)
+    hi = len(labels) - 1 if last is None else labels.index(last)
+    return list(labels[lo : hi + 1])
+
+
+# enum_first(NULL::mood) is the usual call: the type is the argument, not its value.
+_function(
+    "enum_first",
+    (ANYENUM,),
+    ANYENUM,
+    lambda call, v: (_enum_labels(call) or (None,))[0],
+    strict=False,
+)
+_function(
+    "enum_last",
+    (ANYENUM,),
+    ANYENUM,
+    lambda call, v: (_enum_labels(call) or (None,))[-1],
+    strict=False,
+)
+_function("enum_range", (ANYENUM,), ANYARRAY, lambda call, v: _enum_range(call, None), strict=False)
+_function("enum_range", (ANYENUM, ANYENUM), ANYARRAY, _enum_range, strict=False)
 
 
 _function("version", (), TEXT, _ctx_call(lambda ctx: ctx.version()))
@@ -4143,6 +4195,7 @@ for _t in (
     TIMESTAMPTZ,
     INTERVAL,
     ANYARRAY,
+    ANYENUM,
 ):
     _aggregate("min", (_t,), _t, _agg_minmax("<"))
     _aggregate("max", (_t,), _t, _agg_minmax(">"))

@@ -144,6 +144,7 @@ def _description(call: _Call, objoid: int, catalog_name: str | None = None) -> s
         "pg_class": pgcatalog.PG_CLASS_OID,
         "pg_namespace": pgcatalog.PG_NAMESPACE_OID,
         "pg_constraint": pgcatalog.PG_CONSTRAINT_OID,
+        "pg_type": pgcatalog.PG_TYPE_OID,
     }
     env = pgcatalog.Env(_catalog(call), call.env.ctx.user, call.env.ctx.database)
     for row in pgcatalog.descriptions(env):

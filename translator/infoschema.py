@@ -70,6 +70,8 @@ def data_type(type_oid: int) -> str:
     pg_type = T.TYPES_BY_OID.get(type_oid)
     if pg_type is not None and pg_type.is_array:
         return "ARRAY"
+    if T.is_enum(type_oid):
+        return "USER-DEFINED"
     return _DATA_TYPE.get(type_oid) or T.format_type(type_oid)
 
 
@@ -105,6 +107,13 @@ def _columns(env: Env) -> Iterator[Row]:
         for position, col in enumerate(columns, start=1):
             pg_type = T.TYPES_BY_OID.get(col.type_oid)
             udt = pg_type.name if pg_type is not None else str(col.type_oid)
+            udt_schema = "pg_catalog"
+            enum = cat.enum_by_oid(
+                pg_type.elem_oid if pg_type and pg_type.is_array else col.type_oid
+            )
+            if enum is not None:  # a user-defined type: its own schema and name
+                udt_schema = enum.schema
+                udt = enum.name if enum.oid == col.type_oid else "_" + enum.name
             default = None
             if table is not None and col.default is not None and col.identity is None:
                 default = default_text(cat, table, col.default, col.type_oid)
@@ -120,7 +129,7 @@ def _columns(env: Env) -> Iterator[Row]:
                 **type_facts(col),
                 "collation_name": None,
                 "udt_catalog": env.database,
-                "udt_schema": "pg_catalog",
+                "udt_schema": udt_schema,
                 "udt_name": udt,
                 "dtd_identifier": str(position),
                 "is_self_referencing": "NO",

@@ -36,6 +36,7 @@ from kuzugres.proxy import types as T
 from kuzugres.translator.catalog import (
     Catalog,
     ConstraintDef,
+    EnumDef,
     IndexDef,
     SequenceDef,
     TableDef,
@@ -57,6 +58,7 @@ PG_CLASS_OID = 1259
 PG_CONSTRAINT_OID = 2606
 PG_NAMESPACE_OID = 2615
 PG_DATABASE_OID = 1262
+PG_TYPE_OID = 1247
 
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema")
 
@@ -557,6 +559,83 @@ def _types(env: Env) -> Iterator[Row]:
     cat = env.catalog
     for rel in (*cat.tables.values(), *cat.views.values()):
         yield from _row_type_rows(rel)
+    for enum in cat.enums.values():
+        yield from _enum_type_rows(enum)
+
+
+def _enum_type_rows(enum: EnumDef) -> Iterator[Row]:
+    """An enum type's pg_type row (typtype 'e', category 'E') and its array type's."""
+    procs = builtin_proc_oids()
+    common = {
+        "typnamespace": schema_oid(enum.schema),
+        "typowner": BOOTSTRAP_ROLE_OID,
+        "typlen": -1,
+        "typbyval": False,
+        "typispreferred": False,
+        "typisdefined": True,
+        "typdelim": ",",
+        "typrelid": 0,
+        "typmodin": 0,
+        "typmodout": 0,
+        "typstorage": "x",
+        "typnotnull": False,
+        "typbasetype": 0,
+        "typtypmod": -1,
+        "typndims": 0,
+        "typcollation": 0,
+    }
+    yield {
+        **common,
+        "oid": enum.oid,
+        "typname": enum.name,
+        "typlen": 4,
+        "typbyval": True,
+        "typtype": "e",
+        "typcategory": "E",
+        "typalign": "i",
+        "typstorage": "p",
+        "typsubscript": 0,
+        "typelem": 0,
+        "typarray": enum.array_oid,
+        "typinput": procs["enum_in"],
+        "typoutput": procs["enum_out"],
+        "typreceive": procs["enum_recv"],
+        "typsend": procs["enum_send"],
+        "typanalyze": 0,
+    }
+    yield {
+        **common,
+        "oid": enum.array_oid,
+        "typname": "_" + enum.name,
+        "typtype": "b",
+        "typcategory": "A",
+        "typalign": "i",
+        "typsubscript": procs["array_subscript_handler"],
+        "typelem": enum.oid,
+        "typarray": 0,
+        "typinput": procs["array_in"],
+        "typoutput": procs["array_out"],
+        "typreceive": procs["array_recv"],
+        "typsend": procs["array_send"],
+        "typanalyze": procs["array_typanalyze"],
+    }
+
+
+def enum_label_oid(enum: EnumDef, label: str) -> int:
+    """pg_enum.oid of one label (stable: the type and the label name it)."""
+    return stable_oid("enum label", f"{enum.qualified}.{label}")
+
+
+@builds("pg_catalog.pg_enum")
+def _enum_labels(env: Env) -> Iterator[Row]:
+    for enum in env.catalog.enums.values():
+        for label, order in zip(enum.labels, enum.sort_orders, strict=True):
+            yield {
+                "oid": enum_label_oid(enum, label),
+                "enumtypid": enum.oid,
+                "enumsortorder": order,
+                "enumlabel": label,
+            }
 
 
 def row_type_oid(rel: TableDef | ViewDef) -> int:
@@ -699,6 +778,9 @@ def descriptions(env: Env) -> Iterator[Row]:
             yield _comment(rel.oid, PG_CLASS_OID, 0, rel.comment)
     for schema, text in cat.schema_comments.items():
         yield _comment(schema_oid(schema), PG_NAMESPACE_OID, 0, text)
+    for enum in cat.enums.values():
+        if enum.comment is not None:
+            yield _comment(enum.oid, PG_TYPE_OID, 0, enum.comment)
     for schema, text in BUILTIN_SCHEMA_COMMENTS.items():
         if schema not in cat.schema_comments and (
             schema in SYSTEM_SCHEMAS or schema in cat.schemas
@@ -826,7 +908,14 @@ def format_context(catalog: Catalog, timezone: str, extra_float_digits: int) -> 
         extra_float_digits,
         oid_name=functools.partial(oid_name, catalog),
         oid_of=functools.partial(oid_of, catalog),
+        enum_labels=functools.partial(enum_labels, catalog) if catalog.enums else None,
     )
+
+
+def enum_labels(catalog: Catalog, oid: int) -> tuple[str, ...] | None:
+    """The labels of enum type `oid` in `catalog` (None if it has no such type)."""
+    enum = catalog.enum_by_oid(oid)
+    return enum.labels if enum is not None else None
 
 
 # -- constraints, indexes, defaults

@@ -28,7 +28,7 @@ from kuzugres.errcodes import (
 from kuzugres.errors import PgError
 from kuzugres.proxy.types import type_by_parsed_name
 from kuzugres.registry import registrar
-from kuzugres.translator import ddl, ddl_alter, ddl_objects, dml, expr, pushdown, query
+from kuzugres.translator import ddl, ddl_alter, ddl_objects, ddl_types, dml, expr, pushdown, query
 from kuzugres.translator.audit import REVERT_COLUMNS, revert_plan
 from kuzugres.translator.catalog import Catalog
 from kuzugres.translator.expr import Column, ParamTypes
@@ -467,6 +467,8 @@ def _drop(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
         return ddl.drop_table(node, src.position(offset), path)
     if kind == enums.ObjectType.OBJECT_SCHEMA:
         return ddl_objects.drop_schema(node, src.position(offset))
+    if kind == enums.ObjectType.OBJECT_TYPE:
+        return ddl_types.drop_types(node, src.position(offset), path)
     if kind in _DROP_KINDS:
         return ddl_objects.drop_objects(node, src.position(offset), path, _DROP_KINDS[kind])
     raise FeatureNotSupported(
@@ -487,12 +489,24 @@ def _alter_table(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
 
 @handles(ast.RenameStmt)
 def _rename(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    if node.renameType == enums.ObjectType.OBJECT_TYPE:
+        return ddl_types.rename_type(node, src.position(offset), src.catalog.search_path)
     return ddl_alter.rename(node, src.position(offset), src.catalog.search_path)
 
 
 @handles(ast.CreateSchemaStmt)
 def _create_schema(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     return ddl_objects.create_schema(node, src.position(offset))
+
+
+@handles(ast.CreateEnumStmt)
+def _create_enum(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl_types.create_enum(node, src.position(offset), src.catalog.search_path)
+
+
+@handles(ast.AlterEnumStmt)
+def _alter_enum(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    return ddl_types.alter_enum(node, src.position(offset), src.catalog.search_path)
 
 
 @handles(ast.CreateSeqStmt)
@@ -512,6 +526,8 @@ def _create_index(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
 
 @handles(ast.CommentStmt)
 def _comment(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    if node.objtype == enums.ObjectType.OBJECT_TYPE:
+        return ddl_types.comment_on_type(node, src.catalog.search_path)
     return ddl_objects.comment_on(node, src.position(offset), src.catalog.search_path)
 
 
@@ -724,7 +740,7 @@ def _cypher_arg(node: Any, src: Source, p: ParamTypes) -> CypherArg:
 
 def _type_oid(tn: Any) -> int:
     names = [n.sval for n in tn.names]
-    name = names[-1]
+    name = names[-1] if len(names) == 1 or names[0] == "pg_catalog" else ".".join(names[-2:])
     if tn.arrayBounds:
         name += "[]"
     return type_by_parsed_name(name).oid

@@ -306,7 +306,11 @@ def execute(conn: psycopg.Connection[Any], sql: str) -> Outcome:
     columns: tuple[tuple[str, int], ...] = ()
     rows: tuple[tuple[bytes | None, ...], ...] = ()
     if res is not None and cur.description is not None:
-        columns = tuple((d.name, d.type_code) for d in cur.description)
+        # User-defined types (enums) get their OIDs by allocation in PostgreSQL and by
+        # stable_oid() in kuzugres: compare "a user type", not the number.
+        columns = tuple(
+            (d.name, d.type_code if d.type_code < 16384 else "user type") for d in cur.description
+        )
         rows = tuple(
             tuple(res.get_value(r, c) for c in range(res.nfields)) for r in range(res.ntuples)
         )
