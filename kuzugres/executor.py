@@ -1443,9 +1443,10 @@ class SessionExecutor:
                 ):
                     raise UndefinedObject(f'constraint "{name}" does not exist')
                 for table, con in found:
-                    if not con.deferrable:
+                    if con.deferrable:
+                        named.append((table.schema, con.name))
+                    elif plan.deferred:
                         raise WrongObjectType(f'constraint "{name}" is not deferrable')
-                    named.append((table.schema, con.name))
             for key in named:
                 state.modes[key] = plan.deferred
         if self.in_block and not plan.deferred and state.pending:

@@ -228,3 +228,12 @@ WHERE conname = 'codes_code_key';
 -- category: ddl
 CREATE TABLE bad (id integer, CONSTRAINT bad_fk FOREIGN KEY (id) REFERENCES authors (id)
     NOT DEFERRABLE INITIALLY DEFERRED);
+
+-- case: set_constraints_immediate_not_deferrable
+-- category: constraints
+BEGIN;
+SET CONSTRAINTS notes_author_id_fkey IMMEDIATE;
+
+-- case: set_constraints_immediate_not_deferrable_rollback
+-- category: constraints
+ROLLBACK;
