@@ -116,6 +116,7 @@ from kuzugres.translator.plans import (
     SetTransactionPlan,
     ShowPlan,
     Statement,
+    TableAsPlan,
     TransactionPlan,
 )
 from kuzugres.translator.pushdown import (
@@ -390,6 +391,8 @@ class SessionExecutor:
             raise plan.error
         if isinstance(plan, DdlPlan):
             return await self._ddl(plan, stmt.sql)
+        if isinstance(plan, TableAsPlan):
+            return await self._table_as(plan)
         if isinstance(plan, ExplainPlan):
             return await self._explain(plan, stmt, params)
         if isinstance(plan, SelectPlan | InsertPlan | UpdatePlan | DeletePlan):
@@ -774,6 +777,25 @@ class SessionExecutor:
                 await self.on_error()
                 self._finish_block(commit=False)
             raise
+
+    async def _table_as(self, plan: TableAsPlan) -> ResultSet:
+        """CREATE TABLE AS / SELECT INTO: the CREATE TABLE, then the rows through the
+        normal INSERT path, in one transaction (the log keeps both, as they ran)."""
+
+        async def work() -> ResultSet:
+            before = self.catalog()
+            [create] = self.translator.translate(plan.create_sql, (), self.translation_catalog())
+            await self._dispatch(create.plan, create, ())
+            if self.catalog() is before:  # IF NOT EXISTS, and it exists
+                return ResultSet(None, [], "CREATE TABLE AS")
+            if plan.insert_sql is None:
+                return ResultSet(None, [], "CREATE TABLE AS")
+            [insert] = self.translator.translate(plan.insert_sql, (), self.translation_catalog())
+            done = await self._dispatch(insert.plan, insert, ())
+            assert isinstance(done, ResultSet)
+            return ResultSet(None, [], f"SELECT {done.tag.split()[-1]}")
+
+        return await self.write_atomically(work, "CREATE TABLE AS")
 
     async def _ddl(self, plan: DdlPlan, sql: str) -> ResultSet:
         async def work() -> DdlResult:
