@@ -186,6 +186,8 @@ class DeferredChecks:
         child_side: bool,
     ) -> None:
         """Keep `keys` (values of `con`'s columns) to check later."""
+        if not keys:
+            return
         kept = self.pending.setdefault((child.qualified, con.name), {})
         for k in keys:
             kept.setdefault(k, child_side)
@@ -569,7 +571,11 @@ class TableWriter:
             changed.discard(tuple(None for _ in idx))
             if not changed:
                 continue
-            if self.deferred is not None and self.deferred.is_deferred(child, con):
+            if (
+                con.on_update == "a"
+                and self.deferred is not None
+                and self.deferred.is_deferred(child, con)
+            ):
                 self.deferred.add(child, con, list(changed), child_side=False)
                 continue
             children = await self._children(child, con, changed)

@@ -182,6 +182,12 @@ def test_deferred_foreign_key_links_at_commit(node: NodeProcess) -> None:
         c.execute("INSERT INTO df_author VALUES (2)")
         c.execute("COMMIT")
         assert edges(c, rel) == [(10, 1), (11, 2)]
+        # a parent's key changes, then its children follow: linked to the new key
+        c.execute("BEGIN")
+        c.execute("UPDATE df_author SET id = 5 WHERE id = 2")
+        c.execute("UPDATE df_book SET author = 5 WHERE author = 2")
+        c.execute("COMMIT")
+        assert edges(c, rel) == [(10, 1), (11, 5)]
         c.execute("BEGIN")
         c.execute("INSERT INTO df_book VALUES (12, 3)")
         try:
@@ -190,5 +196,5 @@ def test_deferred_foreign_key_links_at_commit(node: NodeProcess) -> None:
         except psycopg.errors.ForeignKeyViolation as exc:
             assert 'violates foreign key constraint "df_fk"' in str(exc)
         assert c.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-        assert edges(c, rel) == [(10, 1), (11, 2)]
+        assert edges(c, rel) == [(10, 1), (11, 5)]
         assert c.execute("SELECT count(*) FROM df_book").fetchone() == (2,)

@@ -237,3 +237,72 @@ SET CONSTRAINTS notes_author_id_fkey IMMEDIATE;
 -- case: set_constraints_immediate_not_deferrable_rollback
 -- category: constraints
 ROLLBACK;
+
+-- case: deferred_parent_key_update_then_child
+-- category: constraints
+BEGIN;
+UPDATE authors SET id = 3 WHERE id = 1;
+UPDATE books SET author_id = 3 WHERE author_id = 1;
+COMMIT;
+
+-- case: deferred_parent_key_update_joined
+-- category: constraints
+SELECT b.id, b.title, a.name FROM books b JOIN authors a ON a.id = b.author_id ORDER BY b.id;
+
+-- case: deferred_parent_key_update_violation
+-- category: constraints
+BEGIN;
+UPDATE authors SET id = 4 WHERE id = 3;
+COMMIT;
+
+-- case: restrict_is_never_deferred
+-- category: constraints
+CREATE TABLE shelves (id integer PRIMARY KEY);
+CREATE TABLE slots (id integer PRIMARY KEY, shelf integer REFERENCES shelves ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO shelves VALUES (1);
+INSERT INTO slots VALUES (1, 1);
+BEGIN;
+DELETE FROM shelves WHERE id = 1;
+
+-- case: restrict_is_never_deferred_rollback
+-- category: constraints
+ROLLBACK;
+
+-- case: cascade_deferrable_cascades_at_once
+-- category: constraints
+CREATE TABLE boxes (id integer PRIMARY KEY);
+CREATE TABLE items (id integer PRIMARY KEY, box integer REFERENCES boxes ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO boxes VALUES (1), (2);
+INSERT INTO items VALUES (1, 1), (2, 2);
+BEGIN;
+DELETE FROM boxes WHERE id = 1;
+SELECT id FROM items ORDER BY id;
+
+-- case: cascade_deferrable_commit
+-- category: constraints
+COMMIT;
+
+-- case: deferred_insert_then_delete_child
+-- category: constraints
+BEGIN;
+INSERT INTO books VALUES (40, 'Ghost', 404);
+DELETE FROM books WHERE id = 40;
+COMMIT;
+
+-- case: deferred_many_orphans_first_reported
+-- category: constraints
+BEGIN;
+INSERT INTO books VALUES (41, 'A', 501), (42, 'B', 502);
+INSERT INTO authors VALUES (501, 'Only one');
+COMMIT;
+
+-- case: deferred_composite_key
+-- category: constraints
+CREATE TABLE pk2 (a integer, b text, PRIMARY KEY (a, b));
+CREATE TABLE fk2 (id integer PRIMARY KEY, a integer, b text,
+    FOREIGN KEY (a, b) REFERENCES pk2 (a, b) DEFERRABLE INITIALLY DEFERRED);
+BEGIN;
+INSERT INTO fk2 VALUES (1, 1, 'x');
+INSERT INTO pk2 VALUES (1, 'x');
+INSERT INTO fk2 VALUES (2, 2, 'y');
+COMMIT;
