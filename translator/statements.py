@@ -467,6 +467,11 @@ def _table_as(select: Any, into: Any, if_not_exists: bool, src: Source, offset: 
     first = translate(select_sql, (), src.catalog)[0]
     if isinstance(first.plan, ErrorPlan):
         raise first.plan.error
+    if first.param_types:
+        raise FeatureNotSupported(
+            "CREATE TABLE AS with parameters is not supported yet",
+            position=src.position(offset),
+        )
     columns = list(first.columns or ())
     names = [s.sval for s in into.colNames or ()]
     if len(names) > len(columns):
