@@ -195,6 +195,73 @@ def test_dumpdata_flush_loaddata(kuzu: Target, migrated: str, tmp_path: Path) ->
     assert top is not None and new == (top[0] + 1,)
 
 
+FORWARD_FIXTURE = [
+    {
+        "model": "shop.book",
+        "pk": 900,
+        "fields": {"title": "Forward", "author": 901, "pages": 1, "price": "1.00"},
+    },
+    {"model": "shop.author", "pk": 901, "fields": {"name": "Later Author"}},
+]
+
+
+def load_fixture(target: Target, path: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(
+        os.environ,
+        DJANGO_DB_PORT=str(target.port),
+        DJANGO_DB_USER=target.user,
+        DJANGO_DB_NAME=target.name,
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "loaddata", str(path)],
+        cwd=APP,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_loaddata_forward_references(
+    kuzu: Target, migrated: str, pg15: Target, tmp_path: Path
+) -> None:
+    """Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: a fixture may name a
+    parent that comes later in it (checked at the end: SET CONSTRAINTS ALL IMMEDIATE);
+    one whose parent never comes fails as in PostgreSQL."""
+    good = tmp_path / "forward.json"
+    good.write_text(json.dumps(FORWARD_FIXTURE))
+    bad = tmp_path / "orphan.json"
+    bad.write_text(
+        json.dumps([{**FORWARD_FIXTURE[0], "pk": 902, "fields": {"title": "X", "author": 999}}])
+    )
+    loaded, expected = both(kuzu, pg15, lambda t: load_fixture(t, good))
+    assert loaded.returncode == 0, loaded.stderr[-3000:]
+    assert expected.returncode == 0, expected.stderr[-3000:]
+    assert "Installed 2 object(s)" in loaded.stdout
+    failed, pg_failed = both(kuzu, pg15, lambda t: load_fixture(t, bad))
+    assert pg_failed.returncode != 0
+    assert failed.returncode != 0
+    for proc in (failed, pg_failed):
+        assert 'violates foreign key constraint "shop_book_author_id_' in proc.stderr
+        assert 'Key (author_id)=(999) is not present in table "shop_author".' in proc.stderr
+    with psycopg.connect(kuzu.dsn, autocommit=True) as conn:
+        joined = conn.execute(
+            "SELECT b.title, a.name FROM shop_book b JOIN shop_author a ON a.id = b.author_id "
+            "WHERE b.id >= 900 ORDER BY b.id"
+        ).fetchall()
+        edges = conn.execute(
+            "SELECT * FROM cypher($$ MATCH (b:shop_book)-[]->(a:shop_author) "
+            "WHERE b.id >= 900 RETURN b.id, a.id $$) AS (book int8, author int8)"
+        ).fetchall()
+        deferrable = conn.execute(
+            "SELECT condeferrable, condeferred FROM pg_constraint "
+            "WHERE conrelid = 'shop_book'::regclass AND contype = 'f'"
+        ).fetchall()
+    assert joined == [("Forward", "Later Author")]
+    assert edges == [(900, 901)]
+    assert deferrable == [(True, True)]
+
+
 def test_migrate_back_to_zero(kuzu: Target, migrated: str) -> None:
     out = kuzu.manage("migrate", "shop", "0001", "--no-input")
     assert "Unapplying shop.0002_isbn_body_title_index... OK" in out

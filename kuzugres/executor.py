@@ -69,12 +69,21 @@ from kuzugres.sequences import SessionSequences, currval, lastval, resolve_seque
 from kuzugres.settings import SETTINGS, SessionSettings, parse_duration_ms
 from kuzugres.sync.events import Change, Ddl
 from kuzugres.sync.events import Statement as LoggedStatement
-from kuzugres.tables import TableWriter, from_kuzu, link_edges, rows_from_kuzu, to_kuzu
+from kuzugres.tables import (
+    DeferredChecks,
+    TableWriter,
+    check_deferred,
+    from_kuzu,
+    link_edges,
+    rows_from_kuzu,
+    to_kuzu,
+)
 from kuzugres.translator import pgcatalog
 from kuzugres.translator.audit import REVERT_COLUMNS
 from kuzugres.translator.catalog import (
     ROWID,
     Catalog,
+    ConstraintDef,
     TableDef,
     fk_rel_tables,
     key_type,
@@ -116,6 +125,7 @@ from kuzugres.translator.plans import (
     SetTransactionPlan,
     ShowPlan,
     Statement,
+    TableAsPlan,
     TransactionPlan,
 )
 from kuzugres.translator.pushdown import (
@@ -246,6 +256,7 @@ class SessionExecutor:
         # written by then); `_wrote` says the block wrote, after which ROLLBACK TO can be
         # honoured only in the cases `_savepoint` lists (Kuzu has no savepoints).
         self._savepoints: list[tuple[str, Any, bool]] = []
+        self._deferred = DeferredChecks()  # the block's deferred foreign-key checks
         self.cursors: dict[str, Cursor] = {}  # DECLAREd cursors by name
         self._wrote = False
         self._tx_start: dt.datetime | None = None
@@ -277,8 +288,10 @@ class SessionExecutor:
         self.implicit = False
         try:
             await self._end_kuzu_tx(commit=commit)
-        finally:
-            self._finish_block(commit=commit)
+        except BaseException:
+            self._finish_block(commit=False)
+            raise
+        self._finish_block(commit=commit)
 
     def format_context(self) -> FormatContext:
         """How values render for this session (TimeZone, extra_float_digits)."""
@@ -369,7 +382,7 @@ class SessionExecutor:
         if isinstance(plan, SetTransactionPlan):
             return self._set_transaction(plan)
         if isinstance(plan, ConstraintsSetPlan):
-            return self._set_constraints(plan)
+            return await self._set_constraints(plan)
         if isinstance(plan, DeclareCursorPlan):
             return await self._declare(plan, stmt, params)
         if isinstance(plan, FetchPlan):
@@ -389,6 +402,8 @@ class SessionExecutor:
             raise plan.error
         if isinstance(plan, DdlPlan):
             return await self._ddl(plan, stmt.sql)
+        if isinstance(plan, TableAsPlan):
+            return await self._table_as(plan)
         if isinstance(plan, ExplainPlan):
             return await self._explain(plan, stmt, params)
         if isinstance(plan, SelectPlan | InsertPlan | UpdatePlan | DeletePlan):
@@ -423,8 +438,7 @@ class SessionExecutor:
             self._warn(NoActiveSqlTransaction("there is no transaction in progress"))
             commit = action == "commit" and not self.failed
             self.implicit = False
-            await self._end_kuzu_tx(commit=commit)
-            self._finish_block(commit=commit)
+            await self._end_block(commit=commit)
             return ResultSet(None, [], "COMMIT" if commit else "ROLLBACK")
         if action == "begin":
             if self.in_block:
@@ -437,8 +451,7 @@ class SessionExecutor:
                 self._warn(NoActiveSqlTransaction("there is no transaction in progress"))
                 return ResultSet(None, [], action.upper())
             commit = action == "commit" and not self.failed
-            await self._end_kuzu_tx(commit=commit)
-            self._finish_block(commit=commit)
+            await self._end_block(commit=commit)
             if plan.chain:
                 await self._transaction(TransactionPlan("begin", None, None))
             return ResultSet(None, [], "COMMIT" if commit else "ROLLBACK")
@@ -452,6 +465,16 @@ class SessionExecutor:
                 f"{action.replace('_', ' ').upper()} can only be used in transaction blocks"
             )
         return self._savepoint(action, plan.savepoint or "")
+
+    async def _end_block(self, *, commit: bool) -> None:
+        """COMMIT or ROLLBACK of the block; a COMMIT that fails (a deferred foreign key)
+        rolls the block back and raises."""
+        try:
+            await self._end_kuzu_tx(commit=commit)
+        except BaseException:
+            self._finish_block(commit=False)
+            raise
+        self._finish_block(commit=commit)
 
     def _savepoint(self, action: str, name: str) -> ResultSet:
         """SAVEPOINT, RELEASE and ROLLBACK TO within what can be honoured exactly.
@@ -510,6 +533,7 @@ class SessionExecutor:
         self.in_block = True
         self.failed = False
         self._savepoints = []
+        self._deferred = DeferredChecks()
         self._wrote = False
         self._tx_start = self._stmt_start
         self.settings.begin()
@@ -573,6 +597,12 @@ class SessionExecutor:
         if conn is None or self._kuzu_tx is None:
             self._release()
             return
+        if commit and self._kuzu_tx == "write" and self._deferred.pending:
+            try:  # before the events are logged: the checks may fail, and link rows
+                await self._check_deferred()
+            except BaseException:
+                await self.on_error()
+                raise
         position = None
         try:
             if commit and self._kuzu_tx == "write" and self._changes and self.journal:
@@ -587,6 +617,17 @@ class SessionExecutor:
             self._release()
         if position is not None and self.settings.get("synchronous_commit") != "off":
             await self.journal.sync(position)  # type: ignore[union-attr]
+
+    async def _check_deferred(
+        self, only: Callable[[TableDef, ConstraintDef], bool] | None = None
+    ) -> None:
+        """Run the block's deferred foreign-key checks (kuzugres.tables.check_deferred);
+        the edges they make are logged as statements, so replay makes them too."""
+
+        async def run(cypher: str, kparams: dict[str, Any]) -> KuzuResult:
+            return await self.run_cypher(cypher, kparams, write=True)
+
+        await check_deferred(self._deferred, self.catalog(), run, self.format_context(), only)
 
     async def _commit_logged(self, conn: EngineConnection, journal: Journal) -> int:
         """COMMIT a write transaction with its events (kuzugres.journal): the watermark in
@@ -772,6 +813,25 @@ class SessionExecutor:
         changed = await self.write_atomically(work, "kuzugres.revert_to()")
         return ResultSet(REVERT_COLUMNS, [(changed,)], "SELECT 1")
 
+    async def _table_as(self, plan: TableAsPlan) -> ResultSet:
+        """CREATE TABLE AS / SELECT INTO: the CREATE TABLE, then the rows through the
+        normal INSERT path, in one transaction (the log keeps both, as they ran)."""
+
+        async def work() -> ResultSet:
+            before = self.catalog()
+            [create] = self.translator.translate(plan.create_sql, (), self.translation_catalog())
+            await self._dispatch(create.plan, create, ())
+            if self.catalog() is before:  # IF NOT EXISTS, and it exists
+                return ResultSet(None, [], "CREATE TABLE AS")
+            if plan.insert_sql is None:
+                return ResultSet(None, [], "CREATE TABLE AS")
+            [insert] = self.translator.translate(plan.insert_sql, (), self.translation_catalog())
+            done = await self._dispatch(insert.plan, insert, ())
+            assert isinstance(done, ResultSet)
+            return ResultSet(None, [], f"SELECT {done.tag.split()[-1]}")
+
+        return await self.write_atomically(work, "CREATE TABLE AS")
+
     async def _ddl(self, plan: DdlPlan, sql: str) -> ResultSet:
         async def work() -> DdlResult:
             self._ddl_statements = []
@@ -950,6 +1010,7 @@ class SessionExecutor:
             self.format_context(),
             events=RowEvents(self._changes),
             rowids=self._rowids,
+            deferred=self._deferred,
         )
 
     async def _rowids(self, table: TableDef, count: int) -> list[int]:
@@ -1410,24 +1471,43 @@ class SessionExecutor:
         for c in self.cursors.values():
             c.in_tx = False
 
-    def _set_constraints(self, plan: ConstraintsSetPlan) -> ResultSet:
-        """SET CONSTRAINTS: every kuzugres constraint is checked immediately (none is
-        deferrable), so nothing changes; names are checked as PostgreSQL checks them."""
+    async def _set_constraints(self, plan: ConstraintsSetPlan) -> ResultSet:
+        """SET CONSTRAINTS: the mode of deferrable constraints for the rest of the block;
+        those made IMMEDIATE have their pending checks run now, as in PostgreSQL."""
         if not self.in_block:
             self._warn(
                 NoActiveSqlTransaction("SET CONSTRAINTS can only be used in transaction blocks")
             )
         catalog = self.translation_catalog()
-        for schema, name in plan.names or ():
-            schemas = (schema,) if schema is not None else catalog.path_schemas()
-            found = any(
-                table.schema in schemas and table.constraint_name_taken(name)
-                for table in catalog.tables.values()
-            )
-            if not found:
-                raise UndefinedObject(f'constraint "{name}" does not exist')
-            if plan.deferred:
-                raise WrongObjectType(f'constraint "{name}" is not deferrable')
+        state = self._deferred
+        if plan.names is None:
+            state.all_deferred = plan.deferred
+            state.modes.clear()
+        else:
+            named: list[tuple[str, str]] = []
+            for schema, name in plan.names:
+                schemas = (schema,) if schema is not None else catalog.path_schemas()
+                found = [
+                    (table, con)
+                    for table in catalog.tables.values()
+                    if table.schema in schemas
+                    for con in table.constraints
+                    if con.name == name and not con.index_only
+                ]
+                if not found and not any(
+                    t.schema in schemas and t.constraint_name_taken(name)
+                    for t in catalog.tables.values()
+                ):
+                    raise UndefinedObject(f'constraint "{name}" does not exist')
+                for table, con in found:
+                    if con.deferrable:
+                        named.append((table.schema, con.name))
+                    elif plan.deferred:
+                        raise WrongObjectType(f'constraint "{name}" is not deferrable')
+            for key in named:
+                state.modes[key] = plan.deferred
+        if self.in_block and not plan.deferred and state.pending:
+            await self._check_deferred(lambda t, c: not state.is_deferred(t, c))
         return ResultSet(None, [], "SET CONSTRAINTS")
 
     def _set_transaction(self, plan: SetTransactionPlan) -> ResultSet:

@@ -9,7 +9,7 @@ changed rows (what the events issue turns into events).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -150,6 +150,50 @@ def _key_text(
 
 
 @dataclass
+class DeferredChecks:
+    """The deferred FOREIGN KEY checks of one transaction (SET CONSTRAINTS, COMMIT).
+
+    A deferrable foreign key whose mode is DEFERRED is not checked by the statement;
+    the keys it could not vouch for are kept here, by (child table, constraint), and
+    `TableWriter.check_deferred` checks them at COMMIT (or SET CONSTRAINTS ... IMMEDIATE)
+    against the data as it is then. Keys are kept in the order they were written, so
+    the error names the first, as PostgreSQL's queue of trigger events does.
+    """
+
+    #: SET CONSTRAINTS ALL: the mode of every deferrable constraint (None: as declared)
+    all_deferred: bool | None = None
+    #: SET CONSTRAINTS name: the mode of the named ones, by (schema, name)
+    modes: dict[tuple[str, str], bool] = field(default_factory=dict)
+    #: (child qualified name, constraint name) -> {key: True if a child row was written
+    #: (reported as "insert or update"), False if a parent row went (as "update or delete")}
+    pending: dict[tuple[str, str], dict[tuple[Any, ...], bool]] = field(default_factory=dict)
+
+    def is_deferred(self, child: TableDef, con: ConstraintDef) -> bool:
+        """Whether `con` (a constraint of `child`) is checked at COMMIT now."""
+        if not con.deferrable:
+            return False
+        mode = self.modes.get((child.schema, con.name))
+        if mode is not None:
+            return mode
+        return con.initially_deferred if self.all_deferred is None else self.all_deferred
+
+    def add(
+        self,
+        child: TableDef,
+        con: ConstraintDef,
+        keys: Sequence[tuple[Any, ...]],
+        *,
+        child_side: bool,
+    ) -> None:
+        """Keep `keys` (values of `con`'s columns) to check later."""
+        if not keys:
+            return
+        kept = self.pending.setdefault((child.qualified, con.name), {})
+        for k in keys:
+            kept.setdefault(k, child_side)
+
+
+@dataclass
 class TableWriter:
     """Applies checked writes to one table inside the caller's Kuzu write transaction."""
 
@@ -163,6 +207,8 @@ class TableWriter:
     #: Hands out hidden row ids (tables without a usable key), so that every row's key
     #: is chosen here and written explicitly, and replaying the log writes the same keys.
     rowids: Callable[[TableDef, int], Awaitable[list[int]]] | None = None
+    #: The transaction's deferred foreign-key checks; None: every check is immediate.
+    deferred: DeferredChecks | None = None
 
     def for_table(self, table: TableDef) -> TableWriter:
         """A writer of another table in the same transaction (cascades, parents)."""
@@ -275,6 +321,9 @@ class TableWriter:
                 con.ref_columns, list(keys)
             )
             present |= {k for k, _ in found}
+            if self.deferred is not None and self.deferred.is_deferred(t, con):
+                self.deferred.add(t, con, [k for k in keys if k not in present], child_side=True)
+                continue
             for k in keys:
                 if k not in present:
                     raise ForeignKeyViolation(
@@ -522,6 +571,13 @@ class TableWriter:
             changed.discard(tuple(None for _ in idx))
             if not changed:
                 continue
+            if (
+                con.on_update == "a"
+                and self.deferred is not None
+                and self.deferred.is_deferred(child, con)
+            ):
+                self.deferred.add(child, con, list(changed), child_side=False)
+                continue
             children = await self._children(child, con, changed)
             if children:
                 key = next(iter(changed))
@@ -567,6 +623,16 @@ class TableWriter:
             if not children:
                 continue
             writer = self.for_table(child)
+            if (
+                con.on_delete == "a"
+                and self.deferred is not None
+                and self.deferred.is_deferred(child, con)
+            ):
+                cidx = [writer._index(c) for c in con.columns]
+                self.deferred.add(
+                    child, con, [tuple(ch[i] for i in cidx) for ch in children], child_side=False
+                )
+                continue
             if con.on_delete == "c":
                 await writer.delete_rows(children)
             elif con.on_delete in ("n", "d"):
@@ -591,3 +657,67 @@ class TableWriter:
                     f'referenced from table "{child.name}".',
                 )
         await self.delete([r[-1] for r in rows])
+
+
+async def check_deferred(
+    state: DeferredChecks,
+    catalog: Catalog,
+    run: RunCypher,
+    ctx: FormatContext,
+    only: Callable[[TableDef, ConstraintDef], bool] | None = None,
+) -> None:
+    """Check the deferred foreign keys `state` holds (those `only` accepts) as
+    the data is now, and link the child rows whose parent arrived after them (their REL
+    edges could not be made when they were written). Raises ForeignKeyViolation (23503)
+    with PostgreSQL's message for the first key that still has no parent.
+
+    `run` should log what it runs, so that replaying the log makes the same edges.
+    """
+    for (qualified, name), keys in list(state.pending.items()):
+        schema, _, tname = qualified.partition(".")
+        child = catalog.find(tname, schema)
+        con = (
+            None
+            if child is None
+            else next((c for c in child.constraints if c.name == name and c.kind == "f"), None)
+        )
+        if child is None or con is None or con.ref_table is None:
+            del state.pending[(qualified, name)]  # dropped since
+            continue
+        if only is not None and not only(child, con):
+            continue
+        del state.pending[(qualified, name)]
+        pschema, _, pname = con.ref_table.partition(".")
+        parent = catalog.find(pname, pschema)
+        if parent is None:
+            continue
+        writer = TableWriter(catalog, parent, run, ctx)
+        values = [k for k in keys if None not in k]
+        if not values:
+            continue
+        parents = writer.for_table(parent)
+        found = {k for k, _ in await parents._existing(con.ref_columns, values)}
+        missing = {k for k in values if k not in found}
+        if missing:
+            orphans = await parents._children(child, con, missing)
+            cidx = [writer.for_table(child)._index(c) for c in con.columns]
+            orphaned = {tuple(r[i] for i in cidx) for r in orphans}
+            first = next((k for k in values if k in orphaned), None)
+            if first is not None:
+                if keys[first]:
+                    raise ForeignKeyViolation(
+                        f'insert or update on table "{child.name}" violates foreign key '
+                        f'constraint "{con.name}"',
+                        detail=f"Key {_key_text(con.columns, first, child, writer.ctx)} is not "
+                        f'present in table "{parent.name}".',
+                    )
+                raise ForeignKeyViolation(
+                    f'update or delete on table "{parent.name}" violates foreign key '
+                    f'constraint "{con.name}" on table "{child.name}"',
+                    detail=f"Key {_key_text(con.ref_columns, first, parent, writer.ctx)} is "
+                    f'still referenced from table "{child.name}".',
+                )
+        present = {k for k in values if k in found}
+        if present and con.rel_table is not None:
+            rows = await parents._children(child, con, present)
+            await writer.for_table(child).link([(r[-1], list(r[:-1])) for r in rows], relink=True)

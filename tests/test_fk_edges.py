@@ -160,3 +160,41 @@ def test_recursive_cte_walks_the_link_table_with_bound_parameters(node: NodeProc
         assert c.execute(sql, (3, 3)).fetchall() == [(3, 0), (1, 1), (4, 1), (5, 2)]
         c.execute("ROLLBACK")
         assert c.execute(sql, (3, 3)).fetchall() == [(3, 0), (1, 1), (4, 1), (2, 2), (3, 3)]
+
+
+def test_deferred_foreign_key_links_at_commit(node: NodeProcess) -> None:
+    """A child written before its parent (DEFERRABLE INITIALLY DEFERRED) gets its edge at
+    COMMIT; a parent deleted and re-inserted in the block is linked again."""
+    with psycopg.connect(node.dsn, autocommit=True) as c:
+        c.execute("CREATE TABLE df_author (id int PRIMARY KEY)")
+        c.execute(
+            "CREATE TABLE df_book (id int PRIMARY KEY, author int, CONSTRAINT df_fk "
+            "FOREIGN KEY (author) REFERENCES df_author(id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+        rel = "_fk_df_book_df_fk"
+        c.execute("BEGIN")
+        c.execute("INSERT INTO df_book VALUES (10, 1), (11, 2)")
+        c.execute("INSERT INTO df_author VALUES (1), (2)")
+        c.execute("COMMIT")
+        assert edges(c, rel) == [(10, 1), (11, 2)]
+        c.execute("BEGIN")
+        c.execute("DELETE FROM df_author WHERE id = 2")
+        c.execute("INSERT INTO df_author VALUES (2)")
+        c.execute("COMMIT")
+        assert edges(c, rel) == [(10, 1), (11, 2)]
+        # a parent's key changes, then its children follow: linked to the new key
+        c.execute("BEGIN")
+        c.execute("UPDATE df_author SET id = 5 WHERE id = 2")
+        c.execute("UPDATE df_book SET author = 5 WHERE author = 2")
+        c.execute("COMMIT")
+        assert edges(c, rel) == [(10, 1), (11, 5)]
+        c.execute("BEGIN")
+        c.execute("INSERT INTO df_book VALUES (12, 3)")
+        try:
+            c.execute("COMMIT")
+            raise AssertionError("COMMIT should fail")
+        except psycopg.errors.ForeignKeyViolation as exc:
+            assert 'violates foreign key constraint "df_fk"' in str(exc)
+        assert c.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        assert edges(c, rel) == [(10, 1), (11, 5)]
+        assert c.execute("SELECT count(*) FROM df_book").fetchone() == (2,)

@@ -119,6 +119,10 @@ class ConstraintDef:
     #: FOREIGN KEY: the Kuzu REL TABLE (child -> parent) kept in step with every write.
     rel_table: str | None = None
     comment: str | None = None  # COMMENT ON CONSTRAINT
+    #: DEFERRABLE / INITIALLY DEFERRED (pg_constraint.condeferrable/condeferred). Only
+    #: a FOREIGN KEY's check is postponed (to COMMIT or SET CONSTRAINTS ... IMMEDIATE).
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True)

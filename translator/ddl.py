@@ -533,6 +533,8 @@ def _fk(
         ref_columns=tuple(s.sval for s in con.pk_attrs or ()),
         on_delete=_FK_ACTIONS.get(con.fk_del_action, "a"),
         on_update=_FK_ACTIONS.get(con.fk_upd_action, "a"),
+        deferrable=bool(con.deferrable),
+        initially_deferred=bool(con.initdeferred),
     )
 
 
@@ -542,6 +544,45 @@ def _unique_name(constraints: Sequence[ConstraintDef], base: str) -> str:
         n += 1
         name = f"{base}{n}"
     return name
+
+
+_ATTRS = frozenset(
+    (
+        enums.ConstrType.CONSTR_ATTR_DEFERRABLE,
+        enums.ConstrType.CONSTR_ATTR_NOT_DEFERRABLE,
+        enums.ConstrType.CONSTR_ATTR_DEFERRED,
+        enums.ConstrType.CONSTR_ATTR_IMMEDIATE,
+    )
+)
+
+
+def _constraint_attribute(con: Any, constraints: list[ConstraintDef]) -> None:
+    """A column constraint's [NOT] DEFERRABLE / INITIALLY {DEFERRED | IMMEDIATE}: applies
+    to the constraint before it, as PostgreSQL's transformConstraintAttrs does."""
+    K = enums.ConstrType
+    word = {
+        K.CONSTR_ATTR_DEFERRABLE: "DEFERRABLE",
+        K.CONSTR_ATTR_NOT_DEFERRABLE: "NOT DEFERRABLE",
+        K.CONSTR_ATTR_DEFERRED: "INITIALLY DEFERRED",
+        K.CONSTR_ATTR_IMMEDIATE: "INITIALLY IMMEDIATE",
+    }[con.contype]
+    if not constraints or constraints[-1].kind not in ("p", "u", "f"):
+        raise PgError(f"misplaced {word} clause", sqlstate="42601")
+    last = constraints[-1]
+    if con.contype == K.CONSTR_ATTR_DEFERRABLE:
+        last = replace(last, deferrable=True)
+    elif con.contype == K.CONSTR_ATTR_NOT_DEFERRABLE:
+        if last.initially_deferred:
+            raise PgError(
+                "constraint declared INITIALLY DEFERRED must be DEFERRABLE", sqlstate="42601"
+            )
+        last = replace(last, deferrable=False)
+    elif con.contype == K.CONSTR_ATTR_DEFERRED:
+        # INITIALLY DEFERRED implies DEFERRABLE unless NOT DEFERRABLE was said
+        last = replace(last, deferrable=True, initially_deferred=True)
+    else:
+        last = replace(last, initially_deferred=False)
+    constraints[-1] = last
 
 
 def _column_constraint(
@@ -559,15 +600,34 @@ def _column_constraint(
         return replace(col, not_null=True)
     if kind == K.CONSTR_NULL:
         return col
+    if kind in _ATTRS:
+        _constraint_attribute(con, constraints)
+        return col
     if kind == K.CONSTR_DEFAULT:
         return replace(col, default=deparse(con.raw_expr))
     if kind == K.CONSTR_PRIMARY:
         pending_pk.append((col.name,))
-        constraints.append(ConstraintDef(con.conname or f"{table}_pkey", "p", (col.name,)))
+        constraints.append(
+            ConstraintDef(
+                con.conname or f"{table}_pkey",
+                "p",
+                (col.name,),
+                deferrable=bool(con.deferrable),
+                initially_deferred=bool(con.initdeferred),
+            )
+        )
         return replace(col, not_null=True)
     if kind == K.CONSTR_UNIQUE:
         name = con.conname or _unique_name(constraints, f"{table}_{col.name}_key")
-        constraints.append(ConstraintDef(name, "u", (col.name,)))
+        constraints.append(
+            ConstraintDef(
+                name,
+                "u",
+                (col.name,),
+                deferrable=bool(con.deferrable),
+                initially_deferred=bool(con.initdeferred),
+            )
+        )
         return col
     if kind == K.CONSTR_CHECK:
         name = con.conname or _unique_name(constraints, f"{table}_{col.name}_check")
@@ -597,10 +657,26 @@ def _table_constraint(
     keys = tuple(s.sval for s in con.keys or ())
     if kind == K.CONSTR_PRIMARY:
         pending_pk.append(keys)
-        constraints.append(ConstraintDef(con.conname or f"{table}_pkey", "p", keys))
+        constraints.append(
+            ConstraintDef(
+                con.conname or f"{table}_pkey",
+                "p",
+                keys,
+                deferrable=bool(con.deferrable),
+                initially_deferred=bool(con.initdeferred),
+            )
+        )
     elif kind == K.CONSTR_UNIQUE:
         name = con.conname or _unique_name(constraints, f"{table}_{'_'.join(keys)}_key")
-        constraints.append(ConstraintDef(name, "u", keys))
+        constraints.append(
+            ConstraintDef(
+                name,
+                "u",
+                keys,
+                deferrable=bool(con.deferrable),
+                initially_deferred=bool(con.initdeferred),
+            )
+        )
     elif kind == K.CONSTR_CHECK:
         name = con.conname or _unique_name(constraints, f"{table}_check")
         constraints.append(ConstraintDef(name, "c", (), check=deparse(con.raw_expr)))

@@ -184,8 +184,8 @@ def _table_constraints(env: Env) -> Iterator[Row]:
                 **_constraint_owner(env, table, con.name),
                 **_table_ref(env, table),
                 "constraint_type": _CONSTRAINT_TYPES[con.kind],
-                "is_deferrable": "NO",
-                "initially_deferred": "NO",
+                "is_deferrable": "YES" if con.deferrable else "NO",
+                "initially_deferred": "YES" if con.initially_deferred else "NO",
                 "enforced": "YES",
                 "nulls_distinct": "YES" if con.kind == "u" else None,
             }

@@ -973,6 +973,8 @@ def _constraints(env: Env) -> Iterator[Row]:
                 "convalidated": True,
                 "conrelid": table.oid,
                 "conislocal": True,
+                "condeferrable": con.deferrable,
+                "condeferred": con.initially_deferred,
                 "conkey": _attnums(table, con.columns),
             }
             if con.kind in ("p", "u"):
@@ -1000,9 +1002,9 @@ def constraint_definition(cat: Catalog, oid: int) -> str | None:
                 continue
             cols = ", ".join(quote_ident(c) for c in con.columns)
             if con.kind == "p":
-                return f"PRIMARY KEY ({cols})"
+                return f"PRIMARY KEY ({cols}){_deferral(con)}"
             if con.kind == "u":
-                return f"UNIQUE ({cols})"
+                return f"UNIQUE ({cols}){_deferral(con)}"
             if con.kind == "c":
                 return f"CHECK ({check_definition(table, con.check)})"
             parent = _referenced(cat, con)
@@ -1017,8 +1019,15 @@ def constraint_definition(cat: Catalog, oid: int) -> str | None:
                 text += f" ON UPDATE {_FK_ACTIONS[con.on_update]}"
             if con.on_delete != "a":
                 text += f" ON DELETE {_FK_ACTIONS[con.on_delete]}"
-            return text
+            return text + _deferral(con)
     return None
+
+
+def _deferral(con: ConstraintDef) -> str:
+    """pg_get_constraintdef's DEFERRABLE [INITIALLY DEFERRED] suffix."""
+    if not con.deferrable:
+        return ""
+    return " DEFERRABLE INITIALLY DEFERRED" if con.initially_deferred else " DEFERRABLE"
 
 
 def _index_entries(

@@ -48,13 +48,19 @@ class SetTransactionPlan:
 
 
 @dataclass(frozen=True)
-class ConstraintsSetPlan:
-    """SET CONSTRAINTS {ALL | name [, ...]} {DEFERRED | IMMEDIATE}.
+class TableAsPlan:
+    """CREATE TABLE ... AS query [WITH [NO] DATA] and SELECT ... INTO: a CREATE TABLE with
+    the query's columns, then (with data) an INSERT ... query, in one transaction; the
+    INSERT is translated once the table exists (kuzugres.executor)."""
 
-    kuzugres checks every constraint immediately (none is deferrable), so the statement
-    changes nothing; naming a constraint that exists answers 42809 as PostgreSQL does
-    for a constraint that is not deferrable.
-    """
+    create_sql: str
+    insert_sql: str | None  # None: WITH NO DATA
+
+
+@dataclass(frozen=True)
+class ConstraintsSetPlan:
+    """SET CONSTRAINTS {ALL | name [, ...]} {DEFERRED | IMMEDIATE}: the mode of
+    deferrable constraints for the rest of the transaction block."""
 
     names: tuple[tuple[str | None, str], ...] | None  # (schema, name); None: ALL
     deferred: bool

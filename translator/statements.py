@@ -26,7 +26,7 @@ from kuzugres.errcodes import (
     UndefinedColumn,
 )
 from kuzugres.errors import PgError
-from kuzugres.proxy.types import type_by_parsed_name
+from kuzugres.proxy.types import format_type, type_by_parsed_name
 from kuzugres.registry import registrar
 from kuzugres.translator import ddl, ddl_alter, ddl_objects, ddl_types, dml, expr, pushdown, query
 from kuzugres.translator.audit import REVERT_COLUMNS, revert_plan
@@ -54,6 +54,7 @@ from kuzugres.translator.plans import (
     SetTransactionPlan,
     ShowPlan,
     Statement,
+    TableAsPlan,
     TransactionPlan,
 )
 
@@ -447,6 +448,56 @@ def _delete(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     return dml.compile_delete(node, src.sql, p, src.catalog)
 
 
+@handles(ast.CreateTableAsStmt)
+def _create_table_as(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    if node.objtype != enums.ObjectType.OBJECT_TABLE or not isinstance(node.query, ast.SelectStmt):
+        raise _unsupported(node, src, offset)
+    return _table_as(node.query, node.into, bool(node.if_not_exists), src, offset)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _table_as(select: Any, into: Any, if_not_exists: bool, src: Source, offset: int) -> Plan:
+    """CREATE TABLE AS / SELECT INTO: the table's columns are the query's (PostgreSQL's
+    rules: names as the result's, or the given ones; types with their typmods; an
+    unknown-typed literal becomes text)."""
+    if into.rel.relpersistence == "t":
+        raise FeatureNotSupported(
+            "temporary tables are not supported yet", position=src.position(offset)
+        )
+    select_sql = ddl.deparse(select)
+    first = translate(select_sql, (), src.catalog)[0]
+    if isinstance(first.plan, ErrorPlan):
+        raise first.plan.error
+    if first.param_types:
+        raise FeatureNotSupported(
+            "CREATE TABLE AS with parameters is not supported yet",
+            position=src.position(offset),
+        )
+    columns = list(first.columns or ())
+    names = [s.sval for s in into.colNames or ()]
+    if len(names) > len(columns):
+        raise PgError(
+            "too many column names were specified",
+            sqlstate="42601",
+            position=src.position(offset),
+        )
+    names += [c.name for c in columns[len(names) :]]
+    rel = into.rel
+    table = ".".join(_quoted(n) for n in (rel.schemaname, rel.relname) if n)
+    defs = ", ".join(
+        f"{_quoted(name)} {format_type(25 if c.type_oid == 705 else c.type_oid, c.typmod)}"
+        for name, c in zip(names, columns, strict=True)
+    )
+    create = f"CREATE TABLE {'IF NOT EXISTS ' if if_not_exists else ''}{table} ({defs})"
+    if into.skipData:
+        return TableAsPlan(create, None)
+    cols = ", ".join(_quoted(n) for n in names)
+    return TableAsPlan(create, f"INSERT INTO {table} ({cols}) {select_sql}")
+
+
 @handles(ast.CreateStmt)
 def _create_table(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
     return ddl.create_table(node, src.position(offset), src.catalog.search_path)
@@ -578,6 +629,10 @@ def _cypher_call(node: Any) -> Any:
 
 @handles(ast.SelectStmt)
 def _select(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
+    if node.intoClause is not None:  # SELECT ... INTO new_table
+        into = node.intoClause
+        node.intoClause = None
+        return _table_as(node, into, False, src, offset)
     rf = _cypher_call(node)
     if rf is not None:
         return _cypher(node, rf, src, offset, p)
