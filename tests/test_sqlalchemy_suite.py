@@ -30,8 +30,7 @@ def _runner() -> ModuleType:
 
 
 def test_blocklist_is_well_formed() -> None:
-    blocklist = _runner().Blocklist.load()
-    assert blocklist.reasons, "the blocklist lists no test"
+    blocklist = _runner().Blocklist.load()  # may be empty: every test passes
     assert all(blocklist.groups.values()), "a [reason] with no test under it"
 
 
