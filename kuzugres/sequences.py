@@ -49,7 +49,9 @@ class SequenceState:
         for _ in range(count):
             candidate = value + seq.increment if called else value
             value = self.in_lane(seq, candidate)
-            if value > seq.max_value or value < seq.min_value:
+            # An unused value was checked when it was set (PostgreSQL's rule).
+            moved = called or value != candidate
+            if moved and not seq.min_value <= value <= seq.max_value:
                 if not seq.cycle:
                     bound, word = (
                         (seq.max_value, "maximum")
