@@ -154,16 +154,22 @@ def main() -> None:
                 ).fetchone()
                 assert same is not None and same[0], "h and f differ"
                 results = compare(conn, args.rows, args.n)
+                print("before the restart:", results, flush=True)
                 one_update = event_size(conn, data)
+                print("event size:", one_update, flush=True)
         finally:
-            node.stop()
+            t0 = time.perf_counter()
+            node.stop(timeout=900)
+            stop_s = time.perf_counter() - t0
         # A clean stop checkpoints Kuzu: its update versions are folded into the tables.
-        node = start_node(data)
+        t0 = time.perf_counter()
+        node = start_node(data, timeout=900)
+        start_s = time.perf_counter() - t0
         try:
             with psycopg.connect(node.dsn, autocommit=True) as conn:
                 restarted = compare(conn, args.rows, args.n)
         finally:
-            node.stop()
+            node.stop(timeout=900)
     lines = [
         f"- {args.updates} row updates in {-(-args.updates // args.batch)} UPDATE statements "
         f"of {args.batch} rows: {seconds:.1f} s ({args.updates / seconds:.0f} rows/s); "
@@ -180,6 +186,7 @@ def main() -> None:
         )
     lines += [
         "",
+        f"- the restart: clean stop {stop_s:.1f} s, start {start_s:.1f} s",
         f"- event size: one one-column UPDATE of a 20-column row grows DATA/events by "
         f"**{one_update} bytes** (goal ≤ 100, frame header and CRC included, uncompressed)",
     ]
