@@ -31,6 +31,10 @@ class Config:
     pool_size: int = 16
     shutdown_timeout: float = 10.0
     settings: dict[str, str] = field(default_factory=dict)
+    #: Cluster-unique generated keys (decision 0019): N nodes, this one's slot 0..N-1.
+    #: Sequences hand out values p * increment past start with p % N == slot.
+    cluster_slots: int = 1
+    node_slot: int = 0
 
     @property
     def loopback(self) -> bool:
@@ -67,6 +71,13 @@ def load(path: Path | None, overrides: dict[str, Any]) -> Config:
         raise ConfigError(f"unknown auth method {cfg.auth!r}")
     if (cfg.tls_cert is None) != (cfg.tls_key is None):
         raise ConfigError("TLS needs both tls_cert and tls_key")
+    if cfg.cluster_slots < 1:
+        raise ConfigError(f"cluster_slots must be at least 1, not {cfg.cluster_slots}")
+    if not 0 <= cfg.node_slot < cfg.cluster_slots:
+        raise ConfigError(
+            f"node_slot must be in 0..{cfg.cluster_slots - 1} (cluster_slots = "
+            f"{cfg.cluster_slots}), not {cfg.node_slot}"
+        )
     if not 1 <= cfg.port <= 65535:
         raise ConfigError(f"invalid port {cfg.port}")
     return cfg

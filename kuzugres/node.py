@@ -27,16 +27,28 @@ from kuzugres.users import UserStore
 log = logging.getLogger("kuzugres")
 
 
-def node_id_for(data: Path, wanted: str | None) -> str:
-    """The node's id, stored in the data dir on first start (a new UUID unless given)."""
+def node_id_for(data: Path, wanted: str | None, slots: tuple[int, int] = (1, 0)) -> str:
+    """The node's id, stored in the data dir on first start (a new UUID unless given),
+    with its (cluster_slots, node_slot), which cannot change afterwards (decision 0019)."""
     path = data / "node.json"
     if path.exists():
-        stored = json.loads(path.read_text())["node_id"]
+        stored_json = json.loads(path.read_text())
+        stored = stored_json["node_id"]
         if wanted is not None and wanted != stored:
             raise ConfigError(f"data directory {data} belongs to node {stored!r}, not {wanted!r}")
+        # Files from before decision 0019 were standalone nodes.
+        had = (int(stored_json.get("cluster_slots", 1)), int(stored_json.get("node_slot", 0)))
+        if had != slots:
+            raise ConfigError(
+                f"data directory {data} was created with cluster_slots = {had[0]}, "
+                f"node_slot = {had[1]}, not {slots[0]}, {slots[1]}: changing them could hand "
+                "out keys another node already used (decision 0019); start a new data "
+                "directory and load a dump into it"
+            )
         return str(stored)
     node_id = wanted or uuid.uuid4().hex[:12]
-    path.write_text(json.dumps({"node_id": node_id}) + "\n")
+    record = {"node_id": node_id, "cluster_slots": slots[0], "node_slot": slots[1]}
+    path.write_text(json.dumps(record) + "\n")
     return node_id
 
 
@@ -71,7 +83,7 @@ class Node:
         self.cfg = cfg
         self.engine = Engine(cfg.data, pool_size=cfg.pool_size)
         try:
-            self.node_id = node_id_for(cfg.data, cfg.node_id)
+            self.node_id = node_id_for(cfg.data, cfg.node_id, (cfg.cluster_slots, cfg.node_slot))
             self.users = UserStore(cfg.data / "users.json")
             self.auth = choose_auth(cfg, self.users)
         except BaseException:
@@ -79,6 +91,8 @@ class Node:
             raise
         self.translator = Translator()
         self.catalog = CatalogStore(self.engine)
+        self.catalog.sequences.slots = cfg.cluster_slots
+        self.catalog.sequences.slot = cfg.node_slot
         self.journal = Journal(FileLog(cfg.data / "events"), self.node_id)
         ssl_ctx = None
         binding = None

@@ -7,6 +7,11 @@ synchronous, so allocation is race-free) and remembers which ones changed; the
 executor stores their high-water marks in the `_kuzugres_sequence` node table from a
 write transaction at the end of the statement (`CatalogStore.sequence_save_statements`).
 What a session saw (currval, lastval) is per session: `SessionSequences`.
+
+In a cluster (`cluster_slots` N > 1) every node hands out only the values of its own
+lane: value = start + p * increment with p = node_slot (mod N), so nodes never collide
+without talking to each other (docs/decisions/0019-cluster-unique-keys.md). With the
+default N = 1 the lane is every value and behaviour is PostgreSQL's.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ class SequenceState:
 
     #: qualified name -> (value, is_called), PostgreSQL's last_value and is_called.
     values: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    #: This node's lane: values p * increment past start with p % slots == slot.
+    slot: int = 0
+    slots: int = 1
     _dirty: set[str] = field(default_factory=set)
 
     def load(self, rows: list[tuple[str, int, bool]]) -> None:
@@ -39,27 +47,40 @@ class SequenceState:
         value, called = self.current(seq)
         out: list[int] = []
         for _ in range(count):
-            if called:
-                value += seq.increment
-                if value > seq.max_value or value < seq.min_value:
-                    if not seq.cycle:
-                        bound, word = (
-                            (seq.max_value, "maximum")
-                            if seq.increment > 0
-                            else (seq.min_value, "minimum")
-                        )
-                        if out:  # keep what was handed out before failing
-                            self._set(seq, out[-1], True)
-                        raise PgError(
-                            f'nextval: reached {word} value of sequence "{seq.name}" ({bound})',
-                            sqlstate="2200H",
-                        )
-                    value = seq.min_value if seq.increment > 0 else seq.max_value
+            candidate = value + seq.increment if called else value
+            value = self.in_lane(seq, candidate)
+            # An unused value was checked when it was set (PostgreSQL's rule).
+            moved = called or value != candidate
+            if moved and not seq.min_value <= value <= seq.max_value:
+                if not seq.cycle:
+                    bound, word = (
+                        (seq.max_value, "maximum")
+                        if seq.increment > 0
+                        else (seq.min_value, "minimum")
+                    )
+                    if out:  # keep what was handed out before failing
+                        self._set(seq, out[-1], True)
+                    raise PgError(
+                        f'nextval: reached {word} value of sequence "{seq.name}" ({bound})',
+                        sqlstate="2200H",
+                    )
+                wrapped = seq.min_value if seq.increment > 0 else seq.max_value
+                value = self.in_lane(seq, wrapped)
             called = True
             out.append(value)
         if out:
             self._set(seq, out[-1], True)
         return out
+
+    def in_lane(self, seq: SequenceDef, candidate: int) -> int:
+        """The first value of this node's lane at or past `candidate` (in the sequence's
+        direction); `candidate` itself when the node is standalone."""
+        if self.slots == 1:
+            return candidate
+        # p: steps of `increment` from start, rounded up in the sequence's direction.
+        p = -((seq.start - candidate) // seq.increment)
+        p += (self.slot - p) % self.slots
+        return seq.start + p * seq.increment
 
     def setval(self, seq: SequenceDef, value: int, is_called: bool) -> int:
         if not seq.min_value <= value <= seq.max_value:
