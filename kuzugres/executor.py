@@ -63,6 +63,7 @@ from kuzugres.settings import SETTINGS, SessionSettings, parse_duration_ms
 from kuzugres.sync.events import Change, Ddl
 from kuzugres.sync.events import Statement as LoggedStatement
 from kuzugres.tables import TableWriter, from_kuzu, link_edges, rows_from_kuzu, to_kuzu
+from kuzugres.timetravel import Snapshot, SnapshotCache, format_as_of, parse_as_of
 from kuzugres.translator import pgcatalog
 from kuzugres.translator.catalog import (
     ROWID,
@@ -209,9 +210,15 @@ class SessionExecutor:
         settings: SessionSettings,
         store: CatalogStore | None = None,
         journal: Journal | None = None,
+        snapshots: SnapshotCache | None = None,
     ) -> None:
         self.engine = engine
         self.journal = journal
+        # Time travel: the snapshot `kuzugres.as_of` names replaces engine and store
+        # while it is set (kuzugres.timetravel); the live ones are kept here.
+        self.snapshots = snapshots
+        self._as_of: tuple[str, Snapshot] | None = None
+        self._live_engine = engine
         # The open write transaction's changes, in order (they become its events), and
         # while DDL runs, the Kuzu statements it makes (one Ddl event).
         self._changes: list[Change] = []
@@ -220,6 +227,7 @@ class SessionExecutor:
         self.info = info
         self.settings = settings
         self.store = store if store is not None else CatalogStore(engine)
+        self._live_store = self.store
         self._tx_catalog: Catalog | None = None  # DDL of the open transaction, unpublished
         self._translation_key: tuple[Catalog, str] | None = None
         self._translation_catalog = Catalog()
@@ -315,6 +323,8 @@ class SessionExecutor:
 
     def prepare(self, sql: str, param_types: Sequence[int] = ()) -> list[Statement]:
         """Translate `sql` against the current catalog (cached per catalog version)."""
+        if self._as_of is not None and self._conn is None and not self._as_of_value():
+            self._leave_as_of()  # SET LOCAL ended with its transaction
         return self.translator.translate(sql, param_types, self.translation_catalog())
 
     def statement_timeout_ms(self) -> int:
@@ -336,9 +346,54 @@ class SessionExecutor:
             )
         if self._tx_start is None or not self.in_block:
             self._tx_start = self._stmt_start
+        if (
+            self.snapshots is not None
+            and self._as_of_value() != (self._as_of[0] if self._as_of else "")
+            and not isinstance(plan, SetPlan | ResetAllPlan | TransactionPlan | DiscardPlan)
+        ):
+            await self._follow_as_of()  # changed by ROLLBACK, set_config() ...
         outcome = await self._dispatch(plan, stmt, params)
         await self._save_sequences()
+        if self.snapshots is not None:
+            await self._follow_as_of()
         return outcome
+
+    # ------------------------------------------------------------------ time travel
+    def _as_of_value(self) -> str:
+        return self.settings.get("kuzugres.as_of") or ""
+
+    async def _follow_as_of(self) -> None:
+        """Read from the snapshot `kuzugres.as_of` names, or the live state when empty.
+
+        Never while a Kuzu transaction holds a connection of the current engine (SET
+        refuses that; a value restored by ROLLBACK TO is followed after the block).
+        """
+        value = self._as_of_value()
+        if value == (self._as_of[0] if self._as_of else "") or self._conn is not None:
+            return
+        snap = None
+        if value:
+            if self.snapshots is None:
+                raise FeatureNotSupported("kuzugres.as_of needs the node's event log")
+            snap = await self.snapshots.acquire(parse_as_of(value))
+        self._leave_as_of()
+        if snap is not None:
+            self._as_of = (value, snap)
+            self.engine, self.store = snap.engine, snap.store
+
+    def _leave_as_of(self) -> None:
+        if self._as_of is not None and self.snapshots is not None:
+            self.snapshots.release(self._as_of[1])
+        self._as_of = None
+        self.engine, self.store = self._live_engine, self._live_store
+
+    def _refuse_write_as_of(self, command: str) -> None:
+        if self._as_of is not None:
+            raise ReadOnlySqlTransaction(
+                f"cannot execute {command} while kuzugres.as_of is set",
+                detail=f"The session reads the database as it was at {self._as_of[0]}.",
+                hint="RESET kuzugres.as_of to write to the present state.",
+            )
 
     async def _dispatch(self, plan: Plan, stmt: Statement, params: Sequence[Any]) -> Outcome:
         if isinstance(plan, ConstantPlan):
@@ -551,6 +606,7 @@ class SessionExecutor:
         Both are given back by `_release`, also when this raises half-way.
         """
         if write:
+            self._refuse_write_as_of("a write")
             await self.engine.lock_writer(self.lock_timeout_ms())
             self._holds_writer = True
         conn = await self.engine.acquire()
@@ -631,6 +687,7 @@ class SessionExecutor:
         self._release()
         if self.in_block:
             self._finish_block(commit=False)
+        self._leave_as_of()
 
     # ------------------------------------------------------------------ running Cypher
     async def run_cypher(
@@ -719,6 +776,8 @@ class SessionExecutor:
         """
         if self.in_block and self.tx_read_only:
             raise ReadOnlySqlTransaction(f"cannot execute {command} in a read-only transaction")
+        if self._as_of is not None:
+            self._refuse_write_as_of(command)
         own = not self.in_block
         if own:
             self._open_block(None, None)
@@ -1273,8 +1332,25 @@ class SessionExecutor:
             self._warn(
                 NoActiveSqlTransaction("SET LOCAL can only be used in transaction blocks"),
             )
-        self.settings.set(plan.name, plan.value, local=plan.local, in_tx=self.in_block)
+        value = plan.value
+        if name == "kuzugres.as_of":
+            value = self._check_as_of(value)
+        self.settings.set(plan.name, value, local=plan.local, in_tx=self.in_block)
         return ResultSet(None, [], plan.tag)
+
+    def _check_as_of(self, value: str | None) -> str | None:
+        """SET kuzugres.as_of: the moment (in the session's TimeZone) normalized to UTC;
+        refused once the transaction holds a Kuzu transaction of the current state."""
+        if self._conn is not None:
+            raise ActiveSqlTransaction(
+                "SET kuzugres.as_of must be called before any query of a transaction "
+                "that reads or writes under a snapshot"
+            )
+        if value is None or not value.strip():
+            return value
+        if self.snapshots is None:
+            raise FeatureNotSupported("kuzugres.as_of needs the node's event log")
+        return format_as_of(parse_as_of(value, self.settings.get("TimeZone") or "UTC"))
 
     # ------------------------------------------------------------------ cursors
     def cursor_columns(self, name: str) -> tuple[Column, ...] | None:
@@ -1487,6 +1563,7 @@ class SessionExecutor:
                     )
             ktypes = {n: t for n, t in all_cols}
             if plan.direction == "from":
+                self._refuse_write_as_of("COPY FROM")
                 if self.in_block and self.tx_read_only:
                     raise ReadOnlySqlTransaction(
                         "cannot execute COPY FROM in a read-only transaction"
@@ -1545,6 +1622,7 @@ class SessionExecutor:
                 )
         cols = [table.columns[names.index(c)] for c in wanted]
         if plan.direction == "from":
+            self._refuse_write_as_of("COPY FROM")
             return CopyInRequest(
                 table.name,
                 tuple(wanted),
@@ -1782,6 +1860,7 @@ class _EvalContext:
     # sequences (kuzugres.sequences); the executor stores changed ones after the statement
     def nextval(self, name: str) -> int:
         seq = resolve_sequence(self._ex.translation_catalog(), name)
+        self._ex._refuse_write_as_of("nextval()")
         value = self._ex.store.sequences.nextvals(seq, 1)[0]
         self._ex.session_sequences.got(seq.qualified, value)
         return value
@@ -1792,6 +1871,7 @@ class _EvalContext:
 
     def setval(self, name: str, value: int, is_called: bool = True) -> int:
         seq = resolve_sequence(self._ex.translation_catalog(), name)
+        self._ex._refuse_write_as_of("setval()")
         self._ex.store.sequences.setval(seq, value, is_called)
         if is_called:
             self._ex.session_sequences.last[seq.qualified] = value

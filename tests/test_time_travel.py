@@ -1,0 +1,233 @@
+"""Time travel: `SET kuzugres.as_of` shows the database (data and schema) as it was at a
+moment, from snapshots replayed from the event log; writes under it answer 25006.
+
+One node, one history (decision 0018):
+- t0: nothing exists;
+- t1: tables dept, emp (a serial key, a foreign key), old, and a view;
+- t2: after an UPDATE, a DELETE, ALTER TABLE ... ADD COLUMN, DROP TABLE old, CREATE TABLE
+  newt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from tests.serverproc import NodeProcess, start_node
+
+
+def _moment() -> str:
+    """Now, between two commits (HLC timestamps are wall-clock milliseconds)."""
+    time.sleep(0.02)
+    moment = dt.datetime.now(dt.UTC).isoformat(sep=" ")
+    time.sleep(0.02)
+    return moment
+
+
+@pytest.fixture(scope="module")
+def history(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[NodeProcess, dict[str, str]]]:
+    data = tmp_path_factory.mktemp("asof") / "node"
+    node = start_node(data)
+    moments: dict[str, str] = {}
+    try:
+        with psycopg.connect(node.dsn, autocommit=True) as conn:
+            moments["t0"] = _moment()
+            conn.execute("CREATE TABLE dept (id int PRIMARY KEY, name text NOT NULL)")
+            conn.execute(
+                "CREATE TABLE emp (id serial PRIMARY KEY, name text, "
+                "dept int REFERENCES dept (id), salary int)"
+            )
+            conn.execute("CREATE TABLE old (k int PRIMARY KEY, v text)")
+            conn.execute("INSERT INTO dept VALUES (1, 'eng'), (2, 'ops')")
+            conn.execute(
+                "INSERT INTO emp (name, dept, salary) VALUES "
+                "('ann', 1, 100), ('bob', 1, 200), ('cid', 2, 300)"
+            )
+            conn.execute("INSERT INTO old VALUES (1, 'x'), (2, 'y')")
+            conn.execute(
+                "CREATE VIEW dept_pay AS SELECT d.name, sum(e.salary) AS total "
+                "FROM dept d JOIN emp e ON e.dept = d.id GROUP BY d.name"
+            )
+            moments["t1"] = _moment()
+            moments["t1b"] = _moment()  # no commit between t1 and t1b
+            conn.execute("UPDATE emp SET salary = salary + 1000 WHERE name = 'ann'")
+            conn.execute("DELETE FROM emp WHERE name = 'cid'")
+            conn.execute("ALTER TABLE emp ADD COLUMN bonus int DEFAULT 7")
+            conn.execute("DROP TABLE old")
+            conn.execute("CREATE TABLE newt (a int)")
+            conn.execute("INSERT INTO newt VALUES (42)")
+            moments["t2"] = _moment()
+        yield node, moments
+    finally:
+        node.stop()
+    assert not (data / "asof").exists(), "snapshots are removed when the node stops"
+
+
+def _rows(conn: psycopg.Connection[Any], sql: str) -> list[tuple[Any, ...]]:
+    return conn.execute(sql).fetchall()
+
+
+def _sqlstate(conn: psycopg.Connection[Any], sql: str) -> str | None:
+    with pytest.raises(psycopg.Error) as info:
+        conn.execute(sql)
+    return info.value.sqlstate
+
+
+def test_past_data_and_schema(history: tuple[NodeProcess, dict[str, str]]) -> None:
+    node, t = history
+    with psycopg.connect(node.dsn, autocommit=True) as conn:
+        conn.execute(f"SET kuzugres.as_of = '{t['t1']}'")
+        assert _rows(conn, "SELECT name, salary FROM emp ORDER BY id") == [
+            ("ann", 100),
+            ("bob", 200),
+            ("cid", 300),
+        ]
+        assert _rows(conn, "SELECT k, v FROM old ORDER BY k") == [(1, "x"), (2, "y")]
+        assert _sqlstate(conn, "SELECT bonus FROM emp") == "42703"
+        assert _sqlstate(conn, "SELECT * FROM newt") == "42P01"
+        assert _rows(
+            conn,
+            "SELECT d.name, count(*), sum(e.salary) FROM dept d JOIN emp e ON e.dept = d.id "
+            "GROUP BY d.name ORDER BY d.name",
+        ) == [("eng", 2, 300), ("ops", 1, 300)]
+        assert _rows(conn, "SELECT name, total FROM dept_pay ORDER BY name") == [
+            ("eng", 300),
+            ("ops", 300),
+        ]
+        cols = _rows(
+            conn,
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'emp' ORDER BY ordinal_position",
+        )
+        assert cols == [("id",), ("name",), ("dept",), ("salary",)]
+        tables = _rows(
+            conn,
+            "SELECT relname FROM pg_catalog.pg_class WHERE relkind = 'r' "
+            "AND relnamespace = 'public'::regnamespace ORDER BY relname",
+        )
+        assert tables == [("dept",), ("emp",), ("old",)]
+
+        conn.execute(f"SET kuzugres.as_of = '{t['t2']}'")
+        assert _rows(conn, "SELECT name, salary, bonus FROM emp ORDER BY id") == [
+            ("ann", 1100, 7),
+            ("bob", 200, 7),
+        ]
+        assert _sqlstate(conn, "SELECT * FROM old") == "42P01"
+        assert _rows(conn, "SELECT a FROM newt") == [(42,)]
+
+        conn.execute(f"SET kuzugres.as_of = '{t['t0']}'")
+        assert _sqlstate(conn, "SELECT * FROM emp") == "42P01"
+        assert _rows(
+            conn,
+            "SELECT count(*) FROM pg_catalog.pg_class WHERE relkind = 'r' "
+            "AND relnamespace = 'public'::regnamespace",
+        ) == [(0,)]
+
+        conn.execute("RESET kuzugres.as_of")
+        assert _rows(conn, "SELECT count(*) FROM emp") == [(2,)]
+        assert _sqlstate(conn, "SELECT * FROM old") == "42P01"
+
+
+def test_show_normalizes_and_bad_values(history: tuple[NodeProcess, dict[str, str]]) -> None:
+    node, _ = history
+    with psycopg.connect(node.dsn, autocommit=True) as conn:
+        assert _rows(conn, "SHOW kuzugres.as_of") == [("",)]
+        conn.execute("SET TimeZone = 'Europe/Paris'")
+        conn.execute("SET kuzugres.as_of = '2026-01-01 12:00:00'")
+        assert _rows(conn, "SHOW kuzugres.as_of") == [("2026-01-01 11:00:00+00",)]
+        assert _sqlstate(conn, "SET kuzugres.as_of = 'yesterday-ish'") == "22007"
+        assert _sqlstate(conn, "SET kuzugres.as_of = '2026-13-01 00:00'") == "22008"
+        assert _rows(conn, "SHOW kuzugres.as_of") == [("2026-01-01 11:00:00+00",)]
+        conn.execute("RESET kuzugres.as_of")
+        assert _rows(conn, "SHOW kuzugres.as_of") == [("",)]
+
+
+def test_writes_are_refused(history: tuple[NodeProcess, dict[str, str]]) -> None:
+    node, t = history
+    with psycopg.connect(node.dsn, autocommit=True) as conn:
+        conn.execute(f"SET kuzugres.as_of = '{t['t1']}'")
+        for sql in (
+            "INSERT INTO dept VALUES (9, 'x')",
+            "UPDATE emp SET salary = 0",
+            "DELETE FROM dept",
+            "CREATE TABLE z (a int)",
+            "DROP TABLE old",
+            "ALTER TABLE emp ADD COLUMN c int",
+            "SELECT nextval('emp_id_seq')",
+            "SELECT * FROM emp FOR UPDATE",
+        ):
+            with pytest.raises(psycopg.errors.ReadOnlySqlTransaction) as info:
+                conn.execute(sql)
+            assert "kuzugres.as_of" in str(info.value), sql
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            with conn.cursor().copy("COPY dept FROM STDIN") as copy:
+                copy.write_row((5, "q"))
+        # nothing was written: the present is unchanged
+        conn.execute("RESET kuzugres.as_of")
+        assert _rows(conn, "SELECT count(*) FROM dept") == [(2,)]
+        assert _rows(conn, "SELECT count(*) FROM emp") == [(2,)]
+        conn.execute("INSERT INTO dept VALUES (3, 'new')")  # writable again
+        conn.execute("DELETE FROM dept WHERE id = 3")
+
+
+def test_set_local_and_other_sessions(history: tuple[NodeProcess, dict[str, str]]) -> None:
+    node, t = history
+    with (
+        psycopg.connect(node.dsn, autocommit=True) as conn,
+        psycopg.connect(node.dsn, autocommit=True) as other,
+    ):
+        conn.execute("BEGIN")
+        conn.execute(f"SET LOCAL kuzugres.as_of = '{t['t1']}'")
+        assert _rows(conn, "SELECT count(*) FROM emp") == [(3,)]
+        assert _rows(other, "SELECT count(*) FROM emp") == [(2,)]
+        assert _sqlstate(other, "SELECT * FROM old") == "42P01"
+        conn.execute("COMMIT")
+        assert _rows(conn, "SHOW kuzugres.as_of") == [("",)]
+        assert _rows(conn, "SELECT count(*) FROM emp") == [(2,)]
+
+        conn.execute(f"SET kuzugres.as_of = '{t['t1']}'")
+        assert _rows(conn, "SELECT count(*) FROM old") == [(2,)]
+        assert _rows(other, "SELECT count(*) FROM emp") == [(2,)]
+        other.execute("INSERT INTO newt VALUES (43)")  # others still write
+        assert _sqlstate(conn, "SELECT * FROM newt") == "42P01"
+        other.execute("DELETE FROM newt WHERE a = 43")
+
+        # SET inside a transaction is undone by ROLLBACK
+        conn.execute("RESET kuzugres.as_of")
+        conn.execute("BEGIN")
+        conn.execute(f"SET kuzugres.as_of = '{t['t1']}'")
+        assert _rows(conn, "SELECT count(*) FROM old") == [(2,)]
+        conn.execute("ROLLBACK")
+        assert _sqlstate(conn, "SELECT * FROM old") == "42P01"
+
+
+def test_future_moment_is_the_latest_state(history: tuple[NodeProcess, dict[str, str]]) -> None:
+    node, _ = history
+    with psycopg.connect(node.dsn, autocommit=True) as conn:
+        conn.execute("SET kuzugres.as_of = '2999-01-01 00:00:00+00'")
+        assert _rows(conn, "SELECT a FROM newt ORDER BY a") == [(42,)]
+        assert _rows(conn, "SELECT count(*) FROM emp") == [(2,)]
+
+
+def test_snapshots_are_shared_between_moments(
+    history: tuple[NodeProcess, dict[str, str]],
+) -> None:
+    node, t = history
+    asof = Path(node.data) / "asof"
+    with (
+        psycopg.connect(node.dsn, autocommit=True) as a,
+        psycopg.connect(node.dsn, autocommit=True) as b,
+    ):
+        a.execute(f"SET kuzugres.as_of = '{t['t1']}'")
+        before = {p.name for p in asof.iterdir()}
+        b.execute(f"SET kuzugres.as_of = '{t['t1b']}'")  # no commit in between
+        assert {p.name for p in asof.iterdir()} == before
+        assert _rows(a, "SELECT count(*) FROM old") == _rows(b, "SELECT count(*) FROM old")
