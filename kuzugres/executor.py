@@ -219,6 +219,7 @@ class SessionExecutor:
         self.snapshots = snapshots
         self._as_of: tuple[str, Snapshot] | None = None
         self._live_engine = engine
+        self._prepared_as_of = ""  # the as_of state the last prepare() translated under
         # The open write transaction's changes, in order (they become its events), and
         # while DDL runs, the Kuzu statements it makes (one Ddl event).
         self._changes: list[Change] = []
@@ -325,6 +326,7 @@ class SessionExecutor:
         """Translate `sql` against the current catalog (cached per catalog version)."""
         if self._as_of is not None and self._conn is None and not self._as_of_value():
             self._leave_as_of()  # SET LOCAL ended with its transaction
+        self._prepared_as_of = self._as_of[0] if self._as_of else ""
         return self.translator.translate(sql, param_types, self.translation_catalog())
 
     def statement_timeout_ms(self) -> int:
@@ -430,6 +432,13 @@ class SessionExecutor:
         if isinstance(plan, EmptyPlan):
             return ResultSet(None, [], "")
         if isinstance(plan, ErrorPlan):
+            if self._prepared_as_of != (self._as_of[0] if self._as_of else ""):
+                # translated before a SET kuzugres.as_of of the same Query took effect
+                self._prepared_as_of = self._as_of[0] if self._as_of else ""
+                fresh = self.translator.translate(
+                    stmt.sql, stmt.param_types, self.translation_catalog()
+                )
+                return await self._dispatch(fresh[0].plan, fresh[0], params)
             raise plan.error
         if isinstance(plan, DdlPlan):
             return await self._ddl(plan, stmt.sql)
@@ -712,7 +721,9 @@ class SessionExecutor:
                     raise ReadOnlySqlTransaction(
                         "cannot execute a write in a read-only transaction"
                     )
-                conn = await self._begin_kuzu_tx(write=write or not self.tx_read_only)
+                # a snapshot is read only: its transactions too (kuzugres.timetravel)
+                writable = not self.tx_read_only and self._as_of is None
+                conn = await self._begin_kuzu_tx(write=write or writable)
                 result: KuzuResult = await conn.run(cypher, params)
                 if write and logged:
                     statement = LoggedStatement(cypher, params)

@@ -10,6 +10,7 @@ One node, one history (decision 0018):
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 from collections.abc import Iterator
@@ -19,6 +20,10 @@ from typing import Any
 import psycopg
 import pytest
 
+from kuzugres.engine import Engine
+from kuzugres.node import node_id_for
+from kuzugres.sync.log import FileLog
+from kuzugres.timetravel import SnapshotCache
 from tests.serverproc import NodeProcess, start_node
 
 
@@ -231,3 +236,53 @@ def test_snapshots_are_shared_between_moments(
         b.execute(f"SET kuzugres.as_of = '{t['t1b']}'")  # no commit in between
         assert {p.name for p in asof.iterdir()} == before
         assert _rows(a, "SELECT count(*) FROM old") == _rows(b, "SELECT count(*) FROM old")
+
+
+def test_cache_builds_once_and_evicts(tmp_path: Path) -> None:
+    """SnapshotCache on a stopped node's data: concurrent requests for moments between
+    the same two commits share one build; unused snapshots beyond the capacity go."""
+    data = tmp_path / "node"
+    node = start_node(data)
+    moments = []
+    try:
+        with psycopg.connect(node.dsn, autocommit=True) as conn:
+            conn.execute("CREATE TABLE t (a int)")
+            for i in range(3):
+                conn.execute("INSERT INTO t VALUES (%s)", (i,))
+                moments.append(dt.datetime.fromisoformat(_moment()))
+    finally:
+        node.stop()
+
+    async def scenario() -> None:
+        engine = Engine(data, pool_size=2)
+        log = FileLog(data / "events")
+        cache = SnapshotCache(data, log, node_id_for(data, None), engine, capacity=1)
+        try:
+            later = moments[0] + dt.timedelta(milliseconds=5)
+            a, b = await asyncio.gather(cache.acquire(moments[0]), cache.acquire(later))
+            assert a is b and a.users == 2
+            assert [p.name for p in cache.directory.iterdir()] == [str(a.seq)]
+            conn = await a.engine.acquire()
+            try:
+                found = await conn.run("MATCH (n:t) RETURN count(*)")
+                assert found.rows == [[1]]
+            finally:
+                a.engine.release(conn)
+            c = await cache.acquire(moments[2])
+            assert c.seq > a.seq  # a is still used: both stay
+            assert len(list(cache.directory.iterdir())) == 2
+            cache.release(a)
+            cache.release(b)
+            assert not a.path.exists()  # evicted once unused
+            assert c.path.exists()
+            empty = await cache.acquire(moments[0] - dt.timedelta(days=1))
+            assert empty.seq == 0 and empty.store.catalog.tables == {}
+            cache.release(empty)
+            cache.release(c)
+        finally:
+            cache.clear()
+            log.close()
+            engine.close()
+        assert not cache.directory.exists()
+
+    asyncio.run(scenario())
