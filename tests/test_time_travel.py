@@ -286,3 +286,35 @@ def test_cache_builds_once_and_evicts(tmp_path: Path) -> None:
         assert not cache.directory.exists()
 
     asyncio.run(scenario())
+
+
+def test_in_transactions_and_multi_statement_queries(
+    history: tuple[NodeProcess, dict[str, str]],
+) -> None:
+    node, t = history
+    with psycopg.connect(node.dsn, autocommit=True) as conn:
+        # one simple Query: the SELECT was translated before the SET ran
+        conn.execute(f"SET kuzugres.as_of = '{t['t1']}'; SELECT 1")
+        assert _rows(conn, "SELECT count(*) FROM old") == [(2,)]
+        conn.execute("RESET kuzugres.as_of")
+        cur = conn.execute(f"SET kuzugres.as_of = '{t['t1']}'; SELECT v FROM old ORDER BY k")
+        assert cur.nextset() and cur.fetchall() == [("x",), ("y",)]
+        conn.execute("RESET kuzugres.as_of")
+
+        # REPEATABLE READ reads under a snapshot in a read-only Kuzu transaction
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        conn.execute(f"SET LOCAL kuzugres.as_of = '{t['t1']}'")
+        assert _rows(conn, "SELECT count(*) FROM emp") == [(3,)]
+        assert _rows(conn, "SELECT sum(salary) FROM emp") == [(600,)]
+        # the engine cannot change under an open Kuzu transaction: 25001
+        assert _sqlstate(conn, f"SET kuzugres.as_of = '{t['t2']}'") == "25001"
+        conn.execute("ROLLBACK")
+        assert _rows(conn, "SHOW kuzugres.as_of") == [("",)]
+        assert _rows(conn, "SELECT count(*) FROM emp") == [(2,)]
+
+    # a session default from the startup options applies from the first statement
+    # executed (one that translates against the present, decision 0018)
+    options = f"options='-c kuzugres.as_of={t['t1'].replace(' ', 'T')}'"
+    with psycopg.connect(f"{node.dsn} {options}", autocommit=True) as conn:
+        assert _rows(conn, "SELECT count(*) FROM emp") == [(3,)]
+        assert _rows(conn, "SELECT count(*) FROM old") == [(2,)]
