@@ -22,20 +22,25 @@ import bisect
 import datetime as dt
 import shutil
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+import msgpack
 
 from kuzugres.catalogstore import CatalogStore
 from kuzugres.engine import Engine, KuzuResult
 from kuzugres.journal import apply_transaction
 from kuzugres.proxy.types import TIMESTAMPTZ, FormatContext, decode_text
+from kuzugres.sync.events import Change, Ddl, Op, RowChange, Transaction
 from kuzugres.sync.hlc import from_datetime
 from kuzugres.sync.log import EventLog
-from kuzugres.translator.catalog import APPLIED_TABLE
+from kuzugres.translator.catalog import APPLIED_TABLE, Catalog
 
 #: How many unused snapshots stay open for reuse.
 DEFAULT_CAPACITY = 4
+#: Logged transactions replayed per Kuzu transaction while a snapshot is built.
+REPLAY_BATCH = 500
 #: Kuzu connections per snapshot engine (reads only; sessions share them).
 SNAPSHOT_POOL = 4
 
@@ -161,13 +166,31 @@ class SnapshotCache:
                 async def run(cypher: str, params: dict[str, Any]) -> Any:
                     return await conn.run(cypher, params)
 
+                # Consecutive transactions without DDL are applied together, in one
+                # Kuzu transaction, so runs of row changes of one table batch across
+                # them (a Kuzu statement costs about a millisecond).
                 catalog = store.catalog
+                pending: list[Transaction] = []
+
+                async def flush(catalog: Catalog) -> Catalog:
+                    await conn.run("BEGIN TRANSACTION")
+                    for part in _without_repeated_updates(pending):
+                        catalog = await apply_transaction(part, run, catalog)
+                    await conn.run("COMMIT")
+                    pending.clear()
+                    return catalog
+
                 for tx in self.log.transactions():
                     if tx.last_seq > seq:
                         break
-                    await conn.run("BEGIN TRANSACTION")
-                    catalog = await apply_transaction(tx, run, catalog)
-                    await conn.run("COMMIT")
+                    ddl = any(isinstance(c, Ddl) for c in tx.changes)
+                    if pending and (ddl or len(pending) >= REPLAY_BATCH):
+                        catalog = await flush(catalog)
+                    pending.append(tx)
+                    if ddl:
+                        catalog = await flush(catalog)
+                if pending:
+                    catalog = await flush(catalog)
             finally:
                 engine.release(conn)
             await store.load()
@@ -178,6 +201,27 @@ class SnapshotCache:
         snap = Snapshot(seq, path, engine, store)
         self._snapshots[seq] = snap
         return snap
+
+
+def _without_repeated_updates(txs: list[Transaction]) -> list[Transaction]:
+    """The changes of `txs`, in order, cut into transactions in none of which a row is
+    updated twice: `apply_transaction` reads the rows of a run of updates once, before
+    the run, so a second update of a row in one run would lose the first one's columns.
+    """
+    parts: list[Transaction] = []
+    current: list[Change] = []
+    updated: set[tuple[int, bytes]] = set()
+    for change in (c for tx in txs for c in tx.changes):
+        if isinstance(change, RowChange) and change.op == Op.UPDATE:
+            key = (change.table_id, msgpack.packb(change.key))
+            if key in updated:
+                parts.append(replace(txs[-1], changes=tuple(current)))
+                current, updated = [], set()
+            updated.add(key)
+        current.append(change)
+    if current:
+        parts.append(replace(txs[-1], changes=tuple(current)))
+    return parts
 
 
 def parse_as_of(value: str, timezone: str = "UTC") -> dt.datetime:

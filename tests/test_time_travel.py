@@ -64,6 +64,9 @@ def history(
             moments["t1"] = _moment()
             moments["t1b"] = _moment()  # no commit between t1 and t1b
             conn.execute("UPDATE emp SET salary = salary + 1000 WHERE name = 'ann'")
+            with conn.transaction():  # one row updated twice in one transaction
+                conn.execute("UPDATE emp SET salary = 250 WHERE name = 'bob'")
+                conn.execute("UPDATE emp SET name = 'bobby' WHERE id = 2")
             conn.execute("DELETE FROM emp WHERE name = 'cid'")
             conn.execute("ALTER TABLE emp ADD COLUMN bonus int DEFAULT 7")
             conn.execute("DROP TABLE old")
@@ -123,7 +126,7 @@ def test_past_data_and_schema(history: tuple[NodeProcess, dict[str, str]]) -> No
         conn.execute(f"SET kuzugres.as_of = '{t['t2']}'")
         assert _rows(conn, "SELECT name, salary, bonus FROM emp ORDER BY id") == [
             ("ann", 1100, 7),
-            ("bob", 200, 7),
+            ("bobby", 250, 7),
         ]
         assert _sqlstate(conn, "SELECT * FROM old") == "42P01"
         assert _rows(conn, "SELECT a FROM newt") == [(42,)]
