@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import datetime as dt
+import itertools
 import shutil
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -79,6 +80,7 @@ class SnapshotCache:
         self._hlcs: list[int] = []
         self._seqs: list[int] = []
         self._indexed = 0
+        self._indexing = asyncio.Lock()
 
     # ------------------------------------------------------------------ lifecycle
     def clear(self) -> None:
@@ -107,15 +109,24 @@ class SnapshotCache:
         A moment after the last commit gives the latest committed state now.
         """
         watermark = await self._watermark()
-        if watermark > self._indexed:
-            for tx in self.log.transactions(after_seq=self._indexed):
-                if tx.last_seq > watermark:
-                    break
-                self._hlcs.append(tx.hlc)
-                self._seqs.append(tx.last_seq)
-                self._indexed = tx.last_seq
+        async with self._indexing:
+            if watermark > self._indexed:
+                # reading and decoding log segments runs off the event loop
+                new = await asyncio.to_thread(self._read_index, self._indexed, watermark)
+                for hlc, last_seq in new:
+                    self._hlcs.append(hlc)
+                    self._seqs.append(last_seq)
+                    self._indexed = last_seq
         at = bisect.bisect_right(self._hlcs, from_datetime(moment))
         return self._seqs[at - 1] if at else 0
+
+    def _read_index(self, after: int, upto: int) -> list[tuple[int, int]]:
+        out = []
+        for tx in self.log.transactions(after_seq=after):
+            if tx.last_seq > upto:
+                break
+            out.append((tx.hlc, tx.last_seq))
+        return out
 
     # ------------------------------------------------------------------ snapshots
     async def acquire(self, moment: dt.datetime) -> Snapshot:
@@ -180,15 +191,24 @@ class SnapshotCache:
                     pending.clear()
                     return catalog
 
-                for tx in self.log.transactions():
-                    if tx.last_seq > seq:
+                log = iter(self.log.transactions())
+
+                def chunk() -> list[Transaction]:
+                    return list(itertools.islice(log, REPLAY_BATCH))
+
+                # reading and decoding log segments runs off the event loop
+                while seq and (txs := await asyncio.to_thread(chunk)):
+                    for tx in txs:
+                        if tx.last_seq > seq:
+                            break
+                        ddl = any(isinstance(c, Ddl) for c in tx.changes)
+                        if pending and (ddl or len(pending) >= REPLAY_BATCH):
+                            catalog = await flush(catalog)
+                        pending.append(tx)
+                        if ddl:
+                            catalog = await flush(catalog)
+                    if txs[-1].last_seq > seq:
                         break
-                    ddl = any(isinstance(c, Ddl) for c in tx.changes)
-                    if pending and (ddl or len(pending) >= REPLAY_BATCH):
-                        catalog = await flush(catalog)
-                    pending.append(tx)
-                    if ddl:
-                        catalog = await flush(catalog)
                 if pending:
                     catalog = await flush(catalog)
             finally:
