@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -321,3 +322,49 @@ def test_in_transactions_and_multi_statement_queries(
     with psycopg.connect(f"{node.dsn} {options}", autocommit=True) as conn:
         assert _rows(conn, "SELECT count(*) FROM emp") == [(3,)]
         assert _rows(conn, "SELECT count(*) FROM old") == [(2,)]
+
+
+def test_snapshots_of_a_killed_node_are_removed_at_start(tmp_path: Path) -> None:
+    data = tmp_path / "node"
+    node = start_node(data)
+    try:
+        with psycopg.connect(node.dsn, autocommit=True) as conn:
+            conn.execute("CREATE TABLE t (a int)")
+            conn.execute("INSERT INTO t VALUES (1)")
+            conn.execute(f"SET kuzugres.as_of = '{_moment()}'")
+            assert _rows(conn, "SELECT a FROM t") == [(1,)]
+            assert any((data / "asof").iterdir())
+    finally:
+        node.kill()
+    assert (data / "asof").exists()
+    node = start_node(data)
+    try:
+        assert not (data / "asof").exists()
+        with psycopg.connect(node.dsn, autocommit=True) as conn:
+            assert _rows(conn, "SELECT a FROM t") == [(1,)]
+    finally:
+        node.stop()
+
+
+def test_concurrent_sessions_share_one_build(history: tuple[NodeProcess, dict[str, str]]) -> None:
+    node, _ = history
+    asof = Path(node.data) / "asof"
+    with psycopg.connect(node.dsn, autocommit=True) as conn:
+        conn.execute("INSERT INTO newt VALUES (7)")
+        moment = _moment()
+        conn.execute("DELETE FROM newt WHERE a = 7")
+    before = {p.name for p in asof.iterdir()}
+    results: list[Any] = []
+
+    def reader() -> None:
+        with psycopg.connect(node.dsn, autocommit=True) as c:
+            c.execute(f"SET kuzugres.as_of = '{moment}'")
+            results.append(_rows(c, "SELECT a FROM newt ORDER BY a"))
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert results == [[(7,), (42,)]] * 4
+    assert len({p.name for p in asof.iterdir()} - before) == 1
