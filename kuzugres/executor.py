@@ -348,21 +348,25 @@ class SessionExecutor:
             )
         if self._tx_start is None or not self.in_block:
             self._tx_start = self._stmt_start
-        if (
-            self.snapshots is not None
-            and self._as_of_value() != (self._as_of[0] if self._as_of else "")
-            and not isinstance(plan, SetPlan | ResetAllPlan | TransactionPlan | DiscardPlan)
+        if self._as_of_changed() and not isinstance(
+            plan, SetPlan | ResetAllPlan | TransactionPlan | DiscardPlan
         ):
             await self._follow_as_of()  # changed by ROLLBACK, set_config() ...
         outcome = await self._dispatch(plan, stmt, params)
         await self._save_sequences()
-        if self.snapshots is not None:
-            await self._follow_as_of()
+        if self._as_of_changed():
+            await self._follow_as_of()  # SET, RESET, the end of a SET LOCAL ...
         return outcome
 
     # ------------------------------------------------------------------ time travel
     def _as_of_value(self) -> str:
         return self.settings.get("kuzugres.as_of") or ""
+
+    def _as_of_changed(self) -> bool:
+        """Whether `kuzugres.as_of` names another state than the one in use."""
+        if self.snapshots is None:
+            return False
+        return self._as_of_value() != (self._as_of[0] if self._as_of else "")
 
     async def _follow_as_of(self) -> None:
         """Read from the snapshot `kuzugres.as_of` names, or the live state when empty.
