@@ -220,6 +220,7 @@ class SessionExecutor:
         self._as_of: tuple[str, Snapshot] | None = None
         self._live_engine = engine
         self._prepared_as_of = ""  # the as_of state the last prepare() translated under
+        self._as_of_used = False  # whether this session ever read a snapshot
         # The open write transaction's changes, in order (they become its events), and
         # while DDL runs, the Kuzu statements it makes (one Ddl event).
         self._changes: list[Change] = []
@@ -384,6 +385,7 @@ class SessionExecutor:
             snap = await self.snapshots.acquire(parse_as_of(value))
         self._leave_as_of()
         if snap is not None:
+            self._as_of_used = True
             self._as_of = (value, snap)
             self.engine, self.store = snap.engine, snap.store
 
@@ -454,6 +456,13 @@ class SessionExecutor:
                 fresh = self.translator.translate(
                     stmt.sql, stmt.param_types, self.translation_catalog()
                 )
+                if self._as_of_used and stmt.columns not in (None, fresh[0].columns):
+                    # described with the columns of another state (decision 0018)
+                    raise FeatureNotSupported(
+                        "cached plan must not change result type",
+                        hint="The statement was prepared before kuzugres.as_of changed; "
+                        "prepare it again.",
+                    )
                 return await self._dispatch(fresh[0].plan, fresh[0], params)
             if isinstance(plan, SelectPlan):
                 return await self._select(plan, params)

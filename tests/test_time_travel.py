@@ -368,3 +368,24 @@ def test_concurrent_sessions_share_one_build(history: tuple[NodeProcess, dict[st
         th.join()
     assert results == [[(7,), (42,)]] * 4
     assert len({p.name for p in asof.iterdir()} - before) == 1
+
+
+def test_cypher_and_prepared_statements(history: tuple[NodeProcess, dict[str, str]]) -> None:
+    node, t = history
+    with psycopg.connect(node.dsn, autocommit=True) as conn:
+        cur = conn.cursor()
+        same = "SELECT name FROM emp WHERE id = %s"
+        star = "SELECT * FROM emp WHERE id = %s"
+        assert cur.execute(same, (1,), prepare=True).fetchall() == [("ann",)]
+        assert len(cur.execute(star, (1,), prepare=True).fetchall()[0]) == 5
+        conn.execute(f"SET kuzugres.as_of = '{t['t1']}'")
+        # a prepared statement returning the same columns runs against the past...
+        assert cur.execute(same, (3,), prepare=True).fetchall() == [("cid",)]
+        # ...one whose columns differ there answers like PostgreSQL after DDL
+        with pytest.raises(psycopg.errors.FeatureNotSupported, match="cached plan"):
+            cur.execute(star, (1,), prepare=True)
+        assert _rows(
+            conn, "SELECT * FROM cypher('MATCH (n:old) RETURN n.v ORDER BY n.v') AS (v text)"
+        ) == [("x",), ("y",)]
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            conn.execute("SELECT * FROM cypher('CREATE (n:old {k: 9})') AS (v text)")
