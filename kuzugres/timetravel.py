@@ -132,14 +132,15 @@ class SnapshotCache:
     async def acquire(self, moment: dt.datetime) -> Snapshot:
         """The snapshot of the state as of `moment`, marked in use until `release`."""
         seq = await self.resolve(moment)
-        snap = self._snapshots.get(seq)
-        if snap is None:
+        while (snap := self._snapshots.get(seq)) is None:
+            # (a loop: a snapshot finished for other waiters may be evicted before this
+            # one resumes, when every other snapshot is in use)
             building = self._building.get(seq)
             if building is None:
                 building = asyncio.ensure_future(self._build(seq))
                 self._building[seq] = building
                 building.add_done_callback(lambda _: self._building.pop(seq, None))
-            snap = await asyncio.shield(building)
+            await asyncio.shield(building)
         self._snapshots.move_to_end(seq)
         snap.users += 1
         self._trim()

@@ -353,7 +353,7 @@ def test_concurrent_sessions_share_one_build(history: tuple[NodeProcess, dict[st
         conn.execute("INSERT INTO newt VALUES (7)")
         moment = _moment()
         conn.execute("DELETE FROM newt WHERE a = 7")
-    before = {p.name for p in asof.iterdir()}
+    before = {p.name for p in asof.iterdir()} if asof.exists() else set()
     results: list[Any] = []
 
     def reader() -> None:
