@@ -863,7 +863,7 @@ class SessionExecutor:
             state.saved(state.dirty())
             return result
 
-        result = await self.write_atomically(work)
+        result = await self.write_atomically(work, plan.tag)
         self.notices.extend(result.notices)
         return ResultSet(None, [], plan.tag)
 

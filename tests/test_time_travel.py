@@ -176,6 +176,9 @@ def test_writes_are_refused(history: tuple[NodeProcess, dict[str, str]]) -> None
             with pytest.raises(psycopg.errors.ReadOnlySqlTransaction) as info:
                 conn.execute(sql)
             assert "kuzugres.as_of" in str(info.value), sql
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction) as info:
+            conn.execute("CREATE TABLE z (a int)")
+        assert str(info.value).startswith("cannot execute CREATE TABLE while kuzugres.as_of")
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
             with conn.cursor().copy("COPY dept FROM STDIN") as copy:
                 copy.write_row((5, "q"))
