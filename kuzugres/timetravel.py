@@ -31,6 +31,7 @@ import msgpack
 
 from kuzugres.catalogstore import CatalogStore
 from kuzugres.engine import Engine, KuzuResult
+from kuzugres.errcodes import ConfigurationLimitExceeded
 from kuzugres.journal import apply_transaction
 from kuzugres.proxy.types import TIMESTAMPTZ, FormatContext, decode_text
 from kuzugres.sync.events import Change, Ddl, Op, RowChange, Transaction
@@ -40,6 +41,8 @@ from kuzugres.translator.catalog import APPLIED_TABLE, Catalog
 
 #: How many unused snapshots stay open for reuse.
 DEFAULT_CAPACITY = 4
+#: Snapshots open at once, in use or not (see `_make_room`).
+MAX_OPEN = 10
 #: Logged transactions replayed per Kuzu transaction while a snapshot is built.
 REPLAY_BATCH = 500
 #: Kuzu connections per snapshot engine (reads only; sessions share them).
@@ -137,6 +140,7 @@ class SnapshotCache:
             # one resumes, when every other snapshot is in use)
             building = self._building.get(seq)
             if building is None:
+                self._make_room()
                 building = asyncio.ensure_future(self._build(seq))
                 self._building[seq] = building
                 building.add_done_callback(lambda _: self._building.pop(seq, None))
@@ -151,9 +155,21 @@ class SnapshotCache:
         snap.users -= 1
         self._trim()
 
-    def _trim(self) -> None:
-        """Close the least recently used unused snapshots beyond the capacity."""
-        excess = len(self._snapshots) - self.capacity
+    def _make_room(self) -> None:
+        """Before a build: stay under MAX_OPEN Kuzu databases (each reserves 8 TB of
+        address space: a process holds 15 at most, the live one included)."""
+        self._trim(limit=MAX_OPEN - 1 - len(self._building))
+        if len(self._snapshots) + len(self._building) >= MAX_OPEN:
+            raise ConfigurationLimitExceeded(
+                f"too many time-travel snapshots are in use ({MAX_OPEN})",
+                hint="Sessions reading the same moment share one; RESET kuzugres.as_of "
+                "in sessions that no longer need theirs.",
+            )
+
+    def _trim(self, limit: int | None = None) -> None:
+        """Close the least recently used unused snapshots beyond the capacity (or
+        `limit`)."""
+        excess = len(self._snapshots) - (self.capacity if limit is None else limit)
         for seq, snap in list(self._snapshots.items()):
             if excess <= 0:
                 break

@@ -21,7 +21,9 @@ from typing import Any
 import psycopg
 import pytest
 
+from kuzugres import timetravel
 from kuzugres.engine import Engine
+from kuzugres.errcodes import ConfigurationLimitExceeded
 from kuzugres.node import node_id_for
 from kuzugres.sync.log import FileLog
 from kuzugres.timetravel import SnapshotCache
@@ -245,7 +247,7 @@ def test_snapshots_are_shared_between_moments(
         assert _rows(a, "SELECT count(*) FROM old") == _rows(b, "SELECT count(*) FROM old")
 
 
-def test_cache_builds_once_and_evicts(tmp_path: Path) -> None:
+def test_cache_builds_once_and_evicts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """SnapshotCache on a stopped node's data: concurrent requests for moments between
     the same two commits share one build; unused snapshots beyond the capacity go."""
     data = tmp_path / "node"
@@ -278,6 +280,10 @@ def test_cache_builds_once_and_evicts(tmp_path: Path) -> None:
             c = await cache.acquire(moments[2])
             assert c.seq > a.seq  # a is still used: both stay
             assert len(list(cache.directory.iterdir())) == 2
+            monkeypatch.setattr(timetravel, "MAX_OPEN", 2)  # both in use: no third
+            with pytest.raises(ConfigurationLimitExceeded):
+                await cache.acquire(moments[1])
+            monkeypatch.undo()
             cache.release(a)
             cache.release(b)
             assert not a.path.exists()  # evicted once unused
