@@ -221,6 +221,7 @@ class SessionExecutor:
         self._live_engine = engine
         self._prepared_as_of = ""  # the as_of state the last prepare() translated under
         self._as_of_used = False  # whether this session ever read a snapshot
+        self._as_of_mark: Any = None  # settings before a SET kuzugres.as_of
         # The open write transaction's changes, in order (they become its events), and
         # while DDL runs, the Kuzu statements it makes (one Ddl event).
         self._changes: list[Change] = []
@@ -356,7 +357,7 @@ class SessionExecutor:
         outcome = await self._dispatch(plan, stmt, params)
         await self._save_sequences()
         if self._as_of_changed():
-            await self._follow_as_of()  # SET, RESET, the end of a SET LOCAL ...
+            await self._follow_as_of_set(plan)  # SET, RESET, the end of a SET LOCAL ...
         return outcome
 
     # ------------------------------------------------------------------ time travel
@@ -388,6 +389,19 @@ class SessionExecutor:
             self._as_of_used = True
             self._as_of = (value, snap)
             self.engine, self.store = snap.engine, snap.store
+
+    async def _follow_as_of_set(self, plan: Plan) -> None:
+        """Follow the setting after a statement; a SET whose snapshot cannot be made
+        (too many, a failed build) fails and leaves the setting as it was."""
+        try:
+            await self._follow_as_of()
+        except BaseException:
+            mark = self._as_of_mark
+            if isinstance(plan, SetPlan) and plan.name.lower() == "kuzugres.as_of" and mark:
+                self.settings.rollback_to(mark)
+            raise
+        finally:
+            self._as_of_mark = None
 
     def _leave_as_of(self) -> None:
         if self._as_of is not None and self.snapshots is not None:
@@ -1359,6 +1373,7 @@ class SessionExecutor:
         value = plan.value
         if name == "kuzugres.as_of":
             value = self._check_as_of(value)
+            self._as_of_mark = self.settings.savepoint()  # undone if no snapshot results
         self.settings.set(plan.name, value, local=plan.local, in_tx=self.in_block)
         return ResultSet(None, [], plan.tag)
 

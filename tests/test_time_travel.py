@@ -398,3 +398,28 @@ def test_cypher_and_prepared_statements(history: tuple[NodeProcess, dict[str, st
         ) == [("x",), ("y",)]
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
             conn.execute("SELECT * FROM cypher('CREATE (n:old {k: 9})') AS (v text)")
+
+
+def test_too_many_snapshots_in_use(history: tuple[NodeProcess, dict[str, str]]) -> None:
+    node, _ = history
+    moments = []
+    with psycopg.connect(node.dsn, autocommit=True) as conn:
+        for i in range(timetravel.MAX_OPEN + 1):
+            conn.execute("INSERT INTO newt VALUES (%s)", (100 + i,))
+            moments.append(_moment())
+        conn.execute("DELETE FROM newt WHERE a >= 100")
+    sessions = [psycopg.connect(node.dsn, autocommit=True) for _ in moments]
+    try:
+        for conn, moment in zip(sessions[:-1], moments, strict=False):
+            conn.execute(f"SET kuzugres.as_of = '{moment}'")
+        last = sessions[-1]
+        with pytest.raises(psycopg.errors.ConfigurationLimitExceeded):
+            last.execute(f"SET kuzugres.as_of = '{moments[-1]}'")
+        assert _rows(last, "SHOW kuzugres.as_of") == [("",)]  # the SET did not happen
+        assert _rows(last, "SELECT count(*) FROM newt") == [(1,)]
+        sessions[0].execute("RESET kuzugres.as_of")  # frees one
+        last.execute(f"SET kuzugres.as_of = '{moments[-1]}'")
+        assert _rows(last, "SELECT count(*) FROM newt") == [(timetravel.MAX_OPEN + 2,)]
+    finally:
+        for conn in sessions:
+            conn.close()
