@@ -78,6 +78,7 @@ from kuzugres.tables import (
     rows_from_kuzu,
     to_kuzu,
 )
+from kuzugres.timetravel import Snapshot, SnapshotCache, format_as_of, parse_as_of
 from kuzugres.translator import pgcatalog
 from kuzugres.translator.audit import REVERT_COLUMNS
 from kuzugres.translator.catalog import (
@@ -228,9 +229,18 @@ class SessionExecutor:
         settings: SessionSettings,
         store: CatalogStore | None = None,
         journal: Journal | None = None,
+        snapshots: SnapshotCache | None = None,
     ) -> None:
         self.engine = engine
         self.journal = journal
+        # Time travel: the snapshot `kuzugres.as_of` names replaces engine and store
+        # while it is set (kuzugres.timetravel); the live ones are kept here.
+        self.snapshots = snapshots
+        self._as_of: tuple[str, Snapshot] | None = None
+        self._live_engine = engine
+        self._prepared_as_of = ""  # the as_of state the last prepare() translated under
+        self._as_of_used = False  # whether this session ever read a snapshot
+        self._as_of_mark: Any = None  # settings before a SET kuzugres.as_of
         # The open write transaction's changes, in order (they become its events), and
         # while DDL runs, the Kuzu statements it makes (one Ddl event).
         self._changes: list[Change] = []
@@ -239,6 +249,7 @@ class SessionExecutor:
         self.info = info
         self.settings = settings
         self.store = store if store is not None else CatalogStore(engine)
+        self._live_store = self.store
         self._tx_catalog: Catalog | None = None  # DDL of the open transaction, unpublished
         self._translation_key: tuple[Catalog, str] | None = None
         self._translation_catalog = Catalog()
@@ -337,6 +348,9 @@ class SessionExecutor:
 
     def prepare(self, sql: str, param_types: Sequence[int] = ()) -> list[Statement]:
         """Translate `sql` against the current catalog (cached per catalog version)."""
+        if self._as_of is not None and self._conn is None and not self._as_of_value():
+            self._leave_as_of()  # SET LOCAL ended with its transaction
+        self._prepared_as_of = self._as_of[0] if self._as_of else ""
         return self.translator.translate(sql, param_types, self.translation_catalog())
 
     def statement_timeout_ms(self) -> int:
@@ -358,9 +372,72 @@ class SessionExecutor:
             )
         if self._tx_start is None or not self.in_block:
             self._tx_start = self._stmt_start
+        if self._as_of_changed() and not isinstance(
+            plan, SetPlan | ResetAllPlan | TransactionPlan | DiscardPlan
+        ):
+            await self._follow_as_of()  # changed by ROLLBACK, set_config() ...
         outcome = await self._dispatch(plan, stmt, params)
         await self._save_sequences()
+        if self._as_of_changed():
+            await self._follow_as_of_set(plan)  # SET, RESET, the end of a SET LOCAL ...
         return outcome
+
+    # ------------------------------------------------------------------ time travel
+    def _as_of_value(self) -> str:
+        return self.settings.get("kuzugres.as_of") or ""
+
+    def _as_of_changed(self) -> bool:
+        """Whether `kuzugres.as_of` names another state than the one in use."""
+        if self.snapshots is None:
+            return False
+        return self._as_of_value() != (self._as_of[0] if self._as_of else "")
+
+    async def _follow_as_of(self) -> None:
+        """Read from the snapshot `kuzugres.as_of` names, or the live state when empty.
+
+        Never while a Kuzu transaction holds a connection of the current engine (SET
+        refuses that; a value restored by ROLLBACK TO is followed after the block).
+        """
+        value = self._as_of_value()
+        if value == (self._as_of[0] if self._as_of else "") or self._conn is not None:
+            return
+        snap = None
+        if value:
+            if self.snapshots is None:
+                raise FeatureNotSupported("kuzugres.as_of needs the node's event log")
+            snap = await self.snapshots.acquire(parse_as_of(value))
+        self._leave_as_of()
+        if snap is not None:
+            self._as_of_used = True
+            self._as_of = (value, snap)
+            self.engine, self.store = snap.engine, snap.store
+
+    async def _follow_as_of_set(self, plan: Plan) -> None:
+        """Follow the setting after a statement; a SET whose snapshot cannot be made
+        (too many, a failed build) fails and leaves the setting as it was."""
+        try:
+            await self._follow_as_of()
+        except BaseException:
+            mark = self._as_of_mark
+            if isinstance(plan, SetPlan) and plan.name.lower() == "kuzugres.as_of" and mark:
+                self.settings.rollback_to(mark)
+            raise
+        finally:
+            self._as_of_mark = None
+
+    def _leave_as_of(self) -> None:
+        if self._as_of is not None and self.snapshots is not None:
+            self.snapshots.release(self._as_of[1])
+        self._as_of = None
+        self.engine, self.store = self._live_engine, self._live_store
+
+    def _refuse_write_as_of(self, command: str) -> None:
+        if self._as_of is not None:
+            raise ReadOnlySqlTransaction(
+                f"cannot execute {command} while kuzugres.as_of is set",
+                detail=f"The session reads the database as it was at {self._as_of[0]}.",
+                hint="RESET kuzugres.as_of to write to the present state.",
+            )
 
     async def _dispatch(self, plan: Plan, stmt: Statement, params: Sequence[Any]) -> Outcome:
         if isinstance(plan, ConstantPlan):
@@ -399,6 +476,13 @@ class SessionExecutor:
         if isinstance(plan, EmptyPlan):
             return ResultSet(None, [], "")
         if isinstance(plan, ErrorPlan):
+            if self._prepared_as_of != (self._as_of[0] if self._as_of else ""):
+                # translated before a SET kuzugres.as_of of the same Query took effect
+                self._prepared_as_of = self._as_of[0] if self._as_of else ""
+                fresh = self.translator.translate(
+                    stmt.sql, stmt.param_types, self.translation_catalog()
+                )
+                return await self._dispatch(fresh[0].plan, fresh[0], params)
             raise plan.error
         if isinstance(plan, DdlPlan):
             return await self._ddl(plan, stmt.sql)
@@ -412,6 +496,13 @@ class SessionExecutor:
                 fresh = self.translator.translate(
                     stmt.sql, stmt.param_types, self.translation_catalog()
                 )
+                if self._as_of_used and stmt.columns not in (None, fresh[0].columns):
+                    # described with the columns of another state (decision 0018)
+                    raise FeatureNotSupported(
+                        "cached plan must not change result type",
+                        hint="The statement was prepared before kuzugres.as_of changed; "
+                        "prepare it again.",
+                    )
                 return await self._dispatch(fresh[0].plan, fresh[0], params)
             if isinstance(plan, SelectPlan):
                 return await self._select(plan, params)
@@ -586,6 +677,7 @@ class SessionExecutor:
         Both are given back by `_release`, also when this raises half-way.
         """
         if write:
+            self._refuse_write_as_of("a write")
             await self.engine.lock_writer(self.lock_timeout_ms())
             self._holds_writer = True
         conn = await self.engine.acquire()
@@ -683,6 +775,7 @@ class SessionExecutor:
         self._release()
         if self.in_block:
             self._finish_block(commit=False)
+        self._leave_as_of()
 
     # ------------------------------------------------------------------ running Cypher
     async def run_cypher(
@@ -707,7 +800,9 @@ class SessionExecutor:
                     raise ReadOnlySqlTransaction(
                         "cannot execute a write in a read-only transaction"
                     )
-                conn = await self._begin_kuzu_tx(write=write or not self.tx_read_only)
+                # a snapshot is read only: its transactions too (kuzugres.timetravel)
+                writable = not self.tx_read_only and self._as_of is None
+                conn = await self._begin_kuzu_tx(write=write or writable)
                 result: KuzuResult = await conn.run(cypher, params)
                 if write and logged:
                     statement = LoggedStatement(cypher, params)
@@ -771,6 +866,8 @@ class SessionExecutor:
         """
         if self.in_block and self.tx_read_only:
             raise ReadOnlySqlTransaction(f"cannot execute {command} in a read-only transaction")
+        if self._as_of is not None:
+            self._refuse_write_as_of(command)
         own = not self.in_block
         if own:
             self._open_block(None, None)
@@ -875,7 +972,7 @@ class SessionExecutor:
             state.saved(state.dirty())
             return result
 
-        result = await self.write_atomically(work)
+        result = await self.write_atomically(work, plan.tag)
         self.notices.extend(result.notices)
         return ResultSet(None, [], plan.tag)
 
@@ -1369,8 +1466,26 @@ class SessionExecutor:
             self._warn(
                 NoActiveSqlTransaction("SET LOCAL can only be used in transaction blocks"),
             )
-        self.settings.set(plan.name, plan.value, local=plan.local, in_tx=self.in_block)
+        value = plan.value
+        if name == "kuzugres.as_of":
+            value = self._check_as_of(value)
+            self._as_of_mark = self.settings.savepoint()  # undone if no snapshot results
+        self.settings.set(plan.name, value, local=plan.local, in_tx=self.in_block)
         return ResultSet(None, [], plan.tag)
+
+    def _check_as_of(self, value: str | None) -> str | None:
+        """SET kuzugres.as_of: the moment (in the session's TimeZone) normalized to UTC;
+        refused once the transaction holds a Kuzu transaction of the current state."""
+        if self._conn is not None:
+            raise ActiveSqlTransaction(
+                "SET kuzugres.as_of must be called before any query of a transaction "
+                "that reads or writes under a snapshot"
+            )
+        if value is None or not value.strip():
+            return value
+        if self.snapshots is None:
+            raise FeatureNotSupported("kuzugres.as_of needs the node's event log")
+        return format_as_of(parse_as_of(value, self.settings.get("TimeZone") or "UTC"))
 
     # ------------------------------------------------------------------ cursors
     def cursor_columns(self, name: str) -> tuple[Column, ...] | None:
@@ -1602,6 +1717,7 @@ class SessionExecutor:
                     )
             ktypes = {n: t for n, t in all_cols}
             if plan.direction == "from":
+                self._refuse_write_as_of("COPY FROM")
                 if self.in_block and self.tx_read_only:
                     raise ReadOnlySqlTransaction(
                         "cannot execute COPY FROM in a read-only transaction"
@@ -1660,6 +1776,7 @@ class SessionExecutor:
                 )
         cols = [table.columns[names.index(c)] for c in wanted]
         if plan.direction == "from":
+            self._refuse_write_as_of("COPY FROM")
             return CopyInRequest(
                 table.name,
                 tuple(wanted),
@@ -1908,6 +2025,7 @@ class _EvalContext:
     # sequences (kuzugres.sequences); the executor stores changed ones after the statement
     def nextval(self, name: str) -> int:
         seq = resolve_sequence(self._ex.translation_catalog(), name)
+        self._ex._refuse_write_as_of("nextval()")
         value = self._ex.store.sequences.nextvals(seq, 1)[0]
         self._ex.session_sequences.got(seq.qualified, value)
         return value
@@ -1918,6 +2036,7 @@ class _EvalContext:
 
     def setval(self, name: str, value: int, is_called: bool = True) -> int:
         seq = resolve_sequence(self._ex.translation_catalog(), name)
+        self._ex._refuse_write_as_of("setval()")
         self._ex.store.sequences.setval(seq, value, is_called)
         if is_called:
             self._ex.session_sequences.last[seq.qualified] = value

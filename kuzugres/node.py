@@ -21,6 +21,7 @@ from kuzugres.proxy.server import Server, StartupInfo
 from kuzugres.proxy.session import Session
 from kuzugres.settings import SessionSettings
 from kuzugres.sync.log import FileLog
+from kuzugres.timetravel import SnapshotCache
 from kuzugres.translator.statements import Translator
 from kuzugres.users import UserStore
 
@@ -94,6 +95,7 @@ class Node:
         self.catalog.sequences.slots = cfg.cluster_slots
         self.catalog.sequences.slot = cfg.node_slot
         self.journal = Journal(FileLog(cfg.data / "events"), self.node_id)
+        self.snapshots = SnapshotCache(cfg.data, self.journal.log, self.node_id, self.engine)
         ssl_ctx = None
         binding = None
         if cfg.tls_cert is not None and cfg.tls_key is not None:
@@ -125,7 +127,13 @@ class Node:
         info = SessionInfo(startup.user, startup.database, pid, self.node_id)
         return Session(
             SessionExecutor(
-                self.engine, self.translator, info, settings, self.catalog, self.journal
+                self.engine,
+                self.translator,
+                info,
+                settings,
+                self.catalog,
+                self.journal,
+                self.snapshots,
             )
         )
 
@@ -136,6 +144,7 @@ class Node:
             loop.add_signal_handler(sig, stop.set)
         await self.catalog.load()
         await self.recover()
+        self.snapshots.clear()  # time-travel snapshots of a previous run
         await self.server.start(self.cfg.host, self.cfg.port)
         print(
             f"kuzugres node {self.node_id} listening on {self.cfg.host}:{self.cfg.port} "
@@ -151,6 +160,7 @@ class Node:
         while self.server.busy_sessions() and loop.time() < deadline:
             await asyncio.sleep(0.05)
         await self.server.terminate_all()
+        await asyncio.to_thread(self.snapshots.clear)
         await asyncio.to_thread(self.engine.close)
         self.journal.log.close()
 

@@ -155,6 +155,15 @@ def _search_path(name: str, value: str) -> str:
     return ", ".join(p.strip() for p in value.split(",")) if value.strip() else '""'
 
 
+def _as_of(name: str, value: str) -> str:
+    """kuzugres.as_of: empty (the present) or a timestamptz, shown normalized to UTC."""
+    if not value.strip():
+        return ""
+    from kuzugres.timetravel import format_as_of, parse_as_of  # (import cycle)
+
+    return format_as_of(parse_as_of(value))
+
+
 _ISOLATION = _enum("serializable", "repeatable read", "read committed", "read uncommitted")
 
 
@@ -253,6 +262,16 @@ del SETTINGS["datestyle_order_placeholder"]
 _define(
     SettingDef("default_table_access_method", "heap", _enum("heap")),
     SettingDef("default_tablespace", "", _enum("")),
+)
+
+# Time travel (kuzugres.timetravel): the session sees the database as of this moment.
+_define(
+    SettingDef(
+        "kuzugres.as_of",
+        "",
+        _as_of,
+        description="Read the database as it was at this moment (empty: the present).",
+    ),
 )
 
 
