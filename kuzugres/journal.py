@@ -139,14 +139,18 @@ async def apply_transaction(tx: Transaction, run: RunCypher, catalog: Catalog) -
             catalog = await _read_catalog(run)
             i += 1
             continue
-        # a run of row changes of one table and one operation is applied as one batch
+        # a run of row changes of one table and one operation is applied as one batch;
+        # a key seen again ends the run (an update reads the row as the run started)
         j = i + 1
+        keys = {change.key}  # type: ignore[union-attr]
         while (
             j < len(changes)
             and isinstance(changes[j], RowChange)
             and changes[j].table_id == change.table_id  # type: ignore[union-attr]
             and changes[j].op == change.op  # type: ignore[union-attr]
+            and changes[j].key not in keys  # type: ignore[union-attr]
         ):
+            keys.add(changes[j].key)  # type: ignore[union-attr]
             j += 1
         batch = [c for c in changes[i:j] if isinstance(c, RowChange)]
         await _apply_rows(batch, run, catalog)

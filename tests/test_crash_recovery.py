@@ -136,6 +136,14 @@ def test_restart_replays_frames_the_state_lacks(tmp_path: Path) -> None:
     log.append(tx(seq + 3, RowChange(oid, Op.DELETE, 2)))
     log.append(Abort(seq + 3))
     log.append(tx(seq + 4, RowChange(oid, Op.UPDATE, 3, {3: None})))
+    # one transaction updating a row twice: both changes count
+    log.append(
+        tx(
+            seq + 5,
+            RowChange(oid, Op.UPDATE, 1, {2: "eins"}),
+            RowChange(oid, Op.UPDATE, 1, {3: "9"}),
+        )
+    )
     log.sync_now()
     log.close()
 
@@ -144,8 +152,8 @@ def test_restart_replays_frames_the_state_lacks(tmp_path: Path) -> None:
         rows = c.execute("SELECT id, name, n::text FROM t ORDER BY id").fetchall()
         c.execute("INSERT INTO t VALUES (4, 'four', 4)")  # the log goes on after replay
     node.stop()
-    assert rows == [(1, "uno", "1.50"), (2, "two", None), (3, "three", None)]
-    assert "replayed 3 transaction(s)" in node.output()
+    assert rows == [(1, "eins", "9.00"), (2, "two", None), (3, "three", None)]
+    assert "replayed 4 transaction(s)" in node.output()
     verify = subprocess.run(
         [*kuzugres_cmd(), "verify", "--data", str(data)],
         capture_output=True,
