@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import functools
+import itertools
 import json
 import re
 import time
@@ -233,6 +234,7 @@ class SessionExecutor:
     ) -> None:
         self.engine = engine
         self.journal = journal
+        self._txid: int | None = None  # txid_current() of the open transaction
         # Time travel: the snapshot `kuzugres.as_of` names replaces engine and store
         # while it is set (kuzugres.timetravel); the live ones are kept here.
         self.snapshots = snapshots
@@ -372,6 +374,7 @@ class SessionExecutor:
             )
         if self._tx_start is None or not self.in_block:
             self._tx_start = self._stmt_start
+            self._txid = None
         if self._as_of_changed() and not isinstance(
             plan, SetPlan | ResetAllPlan | TransactionPlan | DiscardPlan
         ):
@@ -646,6 +649,7 @@ class SessionExecutor:
         self.settings.end(commit=commit)
         self.tx_read_only = False
         self._tx_start = None
+        self._txid = None
         self._sync_tx_settings()
 
     def _sync_tx_settings(self) -> None:
@@ -1865,6 +1869,7 @@ class SessionExecutor:
         return ResultSet(None, [], f"COPY {len(batch)}")
 
 
+_TXIDS = itertools.count(1)  # txid_current() without an event log (tests)
 _IDENT = re.compile(r"^[^\x00`]{1,63}$")
 
 
@@ -1979,6 +1984,15 @@ class _EvalContext:
 
     def transaction_timestamp(self) -> dt.datetime:
         return self._ex._tx_start or self._ex._stmt_start
+
+    def transaction_id(self) -> int:
+        """txid_current(): one id per transaction, taken when first asked for, unique on
+        the node and increasing (a hybrid clock reading: never reused, also across
+        restarts)."""
+        ex = self._ex
+        if ex._txid is None:
+            ex._txid = ex.journal.clock.now() if ex.journal is not None else next(_TXIDS)
+        return ex._txid
 
     def statement_timestamp(self) -> dt.datetime:
         return self._ex._stmt_start

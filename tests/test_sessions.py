@@ -274,3 +274,15 @@ def test_sigterm_lets_running_statement_finish(tmp_path: Path) -> None:
     # no new connections after shutdown
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", n.port), timeout=1):
         pass
+
+
+def test_txid_current_is_one_per_transaction_and_increases(node: NodeProcess) -> None:
+    with psycopg.connect(node.dsn, autocommit=True) as c:
+        a = c.execute("SELECT txid_current()").fetchone()[0]  # type: ignore[index]
+        b = c.execute("SELECT txid_current()").fetchone()[0]  # type: ignore[index]
+        with c.transaction():
+            x = c.execute("SELECT txid_current()").fetchone()[0]  # type: ignore[index]
+            y = c.execute("SELECT txid_current(), txid_current()").fetchone()  # type: ignore[index]
+        assert 0 < a < b < x
+        assert y == (x, x)
+        assert c.execute("SELECT pg_typeof(txid_current())").fetchone() == ("bigint",)

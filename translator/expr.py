@@ -318,6 +318,10 @@ class EvalContext(Protocol):
         """Start of the current transaction, tz-aware UTC."""
         ...
 
+    def transaction_id(self) -> int:
+        """txid_current(): the current transaction's id."""
+        ...
+
     def statement_timestamp(self) -> dt.datetime:
         """Start of the current statement, tz-aware UTC."""
         ...

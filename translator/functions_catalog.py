@@ -34,6 +34,7 @@ from .expr import (
     _IMPLICIT,
     Impl,
     _Call,
+    _ctx_call,
     _format_any_type,
     _function,
     _register_comparisons,
@@ -74,6 +75,7 @@ _function(
 _function("pg_encoding_to_char", (INT4,), NAME, _simple(lambda n: "UTF8" if n == 6 else ""))
 _function("pg_is_in_recovery", (), BOOL, _simple(lambda: False))
 _function("pg_postmaster_start_time", (), TIMESTAMPTZ, _simple(lambda: _STARTED))
+_function("txid_current", (), INT8, _ctx_call(lambda ctx: ctx.transaction_id()))
 _function(
     "current_schema",
     (),
