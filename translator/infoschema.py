@@ -2,7 +2,7 @@
 
 Rows follow PostgreSQL 15's definitions of the views (their columns come from
 translator/pgdata/relations.json); what a view shows for objects kuzugres does not
-have (routines, domains, ...) is empty. Registered with pgcatalog on import.
+have (domains, ...) is empty; routines lists PostgreSQL's built-in functions. Registered with pgcatalog on import.
 """
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ from collections.abc import Iterator
 
 from kuzugres.proxy import types as T
 from kuzugres.translator.catalog import ColumnDef, TableDef
+from kuzugres.translator.expr import _format_any_type
 from kuzugres.translator.pgcatalog import (
     Env,
     Row,
     builds,
+    builtin_rows,
+    builtin_types,
     default_text,
     schema_oid,
     shapes,
@@ -308,3 +311,55 @@ def _character_sets(env: Env) -> Iterator[Row]:
         "default_collate_schema": "pg_catalog",
         "default_collate_name": "C.UTF-8",
     }
+
+
+@builds("information_schema.routines")
+def _routines(env: Env) -> Iterator[Row]:
+    """Every function and procedure (the session user is the superuser, who may call
+    them all), as PostgreSQL 15's view shows them."""
+    spaces = {schema_oid(n): n for n in _visible_schemas(env)}
+    languages = {r["oid"]: r["lanname"] for r in builtin_rows("pg_language")}
+    types = builtin_types()
+    for p in builtin_rows("pg_proc"):
+        schema = spaces.get(p["pronamespace"])
+        if schema is None:
+            continue
+        kind = p["prokind"]
+        lang = languages.get(p["prolang"], "")
+        t = types.get(p["prorettype"]) if kind != "p" else None
+        type_schema = spaces.get(t["typnamespace"]) if t is not None else None
+        if kind == "p" or t is None:
+            data_type = None
+        elif t["typelem"] and t["typlen"] == -1:
+            data_type = "ARRAY"
+        elif type_schema == "pg_catalog":
+            data_type = _format_any_type(t["oid"], None)
+        else:
+            data_type = "USER-DEFINED"
+        yield {
+            "specific_catalog": env.database,
+            "specific_schema": schema,
+            "specific_name": f"{p['proname']}_{p['oid']}",
+            "routine_catalog": env.database,
+            "routine_schema": schema,
+            "routine_name": p["proname"],
+            "routine_type": {"f": "FUNCTION", "p": "PROCEDURE"}.get(kind),
+            "data_type": data_type,
+            "type_udt_catalog": env.database if type_schema is not None else None,
+            "type_udt_schema": type_schema,
+            "type_udt_name": t["typname"] if t is not None else None,
+            "dtd_identifier": "0" if kind != "p" else None,
+            "routine_body": "SQL" if lang == "sql" else "EXTERNAL",
+            "routine_definition": p["prosrc"],
+            "external_name": p["prosrc"] if lang == "c" else None,
+            "external_language": lang.upper(),
+            "parameter_style": "GENERAL",
+            "is_deterministic": _yes(p["provolatile"] == "i"),
+            "sql_data_access": "MODIFIES",
+            "is_null_call": _yes(bool(p["proisstrict"])) if kind != "p" else None,
+            "schema_level_routine": "YES",
+            "max_dynamic_result_sets": 0,
+            "security_type": "DEFINER" if p["prosecdef"] else "INVOKER",
+            "as_locator": "NO",
+            "is_udt_dependent": "NO",
+        }
