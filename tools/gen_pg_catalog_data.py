@@ -28,9 +28,10 @@ OUT = ROOT / "translator" / "pgdata"
 #: catalog -> the query choosing its built-in rows (ordered by oid, text output)
 QUERIES = {
     # built-in scalar, array, pseudo, range and multirange types (not the row types
-    # of system catalogs and views), and information_schema's domains
-    "pg_type": "SELECT * FROM pg_catalog.pg_type WHERE (typnamespace = 11 AND typrelid = 0) "
-    "OR (typnamespace = 'information_schema'::regnamespace AND typtype = 'd') ORDER BY oid",
+    # of system catalogs and views), and information_schema's domains and array types
+    # (of its domains and views: pgjdbc's getTypeInfo lists them)
+    "pg_type": "SELECT * FROM pg_catalog.pg_type WHERE typrelid = 0 AND (typnamespace = 11 "
+    "OR typnamespace = 'information_schema'::regnamespace) ORDER BY oid",
     "pg_am": "SELECT * FROM pg_catalog.pg_am ORDER BY oid",
     "pg_collation": "SELECT * FROM pg_catalog.pg_collation WHERE collname IN "
     "('default', 'C', 'POSIX', 'ucs_basic') ORDER BY oid",
