@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.results import write_section  # noqa: E402
+from kuzugres.engine import IDLE_CHECKPOINT_S  # noqa: E402
 from tests.serverproc import start_node  # noqa: E402
 
 KINDS = 100  # distinct values of the non-key column k
@@ -153,6 +154,9 @@ def main() -> None:
                     "SELECT (SELECT sum(v) FROM h) = (SELECT sum(v) FROM f)"
                 ).fetchone()
                 assert same is not None and same[0], "h and f differ"
+                # writes pause: the node checkpoints Kuzu after IDLE_CHECKPOINT_S without a
+                # write (kuzugres.engine.Engine.wrote), as it would between bursts
+                time.sleep(IDLE_CHECKPOINT_S + 1)
                 results = compare(conn, args.rows, args.n)
                 print("before the restart:", results, flush=True)
                 one_update = event_size(conn, data)

@@ -711,8 +711,10 @@ class SessionExecutor:
             self._kuzu_tx = None
             self._changes = []
             self._release()
-        if position is not None and self.settings.get("synchronous_commit") != "off":
-            await self.journal.sync(position)  # type: ignore[union-attr]
+        if position is not None:
+            self.engine.wrote()
+            if self.settings.get("synchronous_commit") != "off":
+                await self.journal.sync(position)  # type: ignore[union-attr]
 
     async def _check_deferred(
         self, only: Callable[[TableDef, ConstraintDef], bool] | None = None

@@ -161,6 +161,7 @@ class Node:
             await asyncio.sleep(0.05)
         await self.server.terminate_all()
         await asyncio.to_thread(self.snapshots.clear)
+        await self.engine.stop_checkpoints()
         await asyncio.to_thread(self.engine.close)
         self.journal.log.close()
 
