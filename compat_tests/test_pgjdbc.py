@@ -24,22 +24,29 @@ def find_jar() -> Path | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def jdbc_output(node: NodeProcess, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Compile KuzugresJdbc.java and run it once against the node; its stdout."""
+def compile_java(source: Path, classes: Path) -> tuple[str, Path]:
+    """Compile a compat_tests/java program against pgjdbc into `classes`; (java, jar).
+    A missing JDK or pgjdbc skips the test, and fails it in CI."""
     javac, java, jar = shutil.which("javac"), shutil.which("java"), find_jar()
     require_client("javac", javac is not None)
     require_client("java", java is not None)
     require_client("pgjdbc (libpostgresql-jdbc-java)", jar is not None)
     assert javac and java and jar
-    classes = tmp_path_factory.mktemp("jdbc")
     subprocess.run(
-        [javac, "-encoding", "UTF-8", "-d", str(classes), "-cp", str(jar), str(SOURCE)],
+        [javac, "-encoding", "UTF-8", "-d", str(classes), "-cp", str(jar), str(source)],
         check=True,
         capture_output=True,
         text=True,
         timeout=120,
     )
+    return java, jar
+
+
+@pytest.fixture(scope="module")
+def jdbc_output(node: NodeProcess, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Compile KuzugresJdbc.java and run it once against the node; its stdout."""
+    classes = tmp_path_factory.mktemp("jdbc")
+    java, jar = compile_java(SOURCE, classes)
     table = f"jdbc_{uuid.uuid4().hex[:10]}"
     result = subprocess.run(
         [

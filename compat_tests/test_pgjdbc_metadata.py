@@ -28,18 +28,16 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import require_client
+from compat_tests.test_pgjdbc import compile_java
 from tests.serverproc import start_node
 
 SOURCE = Path(__file__).with_name("java") / "KuzugresJdbcMeta.java"
-JAR_CANDIDATES = (os.environ.get("PGJDBC_JAR", ""), "/usr/share/java/postgresql.jar")
 
 SETUP = """\
 CREATE TABLE customers (id serial PRIMARY KEY, email varchar(80) NOT NULL UNIQUE,
@@ -124,13 +122,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
 }
 
 
-def find_jar() -> Path | None:
-    for candidate in JAR_CANDIDATES:
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    return None
-
-
 def parse_sections(output: str) -> dict[str, list[str]]:
     """`== name` headers and the lines under each (PAGES normalized, see above)."""
     out: dict[str, list[str]] = {}
@@ -150,19 +141,8 @@ def answers(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[dict[str, list[str]], dict[str, list[str]]]]:
     """(PostgreSQL 15's sections, kuzugres's sections)."""
-    javac, java, jar = shutil.which("javac"), shutil.which("java"), find_jar()
-    require_client("javac", javac is not None)
-    require_client("java", java is not None)
-    require_client("pgjdbc (libpostgresql-jdbc-java)", jar is not None)
-    assert javac and java and jar
     work = tmp_path_factory.mktemp("jdbc_meta")
-    subprocess.run(
-        [javac, "-encoding", "UTF-8", "-d", str(work), "-cp", str(jar), str(SOURCE)],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    java, jar = compile_java(SOURCE, work)
     setup = work / "setup.sql"
     setup.write_text(SETUP)
 

@@ -18,7 +18,7 @@ events, each in one Kuzu transaction with its watermark.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from kuzugres.eventcodec import WIRE, from_wire, key_from_wire
 from kuzugres.sync.events import Abort, Change, Ddl, Op, RowChange, Statement, Transaction
@@ -29,6 +29,12 @@ from kuzugres.translator.catalog import APPLIED_TABLE, CATALOG_TABLE, Catalog, T
 from kuzugres.translator.ddl import quote
 
 RunCypher = Callable[[str, dict[str, Any]], Awaitable[Any]]
+
+
+class Connection(Protocol):
+    """What replay needs of a Kuzu connection (kuzugres.engine.EngineConnection)."""
+
+    async def run(self, cypher: str, params: dict[str, Any] | None = None) -> Any: ...
 
 
 class StateAheadOfLog(Exception):
@@ -80,15 +86,10 @@ class Journal:
     async def sync(self, position: int) -> None:
         await self.log.sync(position)
 
-    async def recover(
-        self,
-        run: RunCypher,
-        begin: Callable[[], Awaitable[None]],
-        commit: Callable[[], Awaitable[None]],
-        catalog: Catalog,
-    ) -> int:
-        """Apply the log's frames after the stored watermark; returns how many."""
-        found = await run(
+    async def recover(self, conn: Connection, catalog: Catalog) -> int:
+        """Apply the log's frames after the stored watermark, each in one Kuzu write
+        transaction on `conn` with its watermark; returns how many."""
+        found = await conn.run(
             f"MATCH (w:{APPLIED_TABLE}) WHERE w.origin = CAST($o AS STRING) RETURN w.seq",
             {"o": self.origin},
         )
@@ -100,11 +101,11 @@ class Journal:
             )
         applied = 0
         for tx in self.log.transactions(after_seq=watermark):
-            await begin()
-            catalog = await apply_transaction(tx, run, catalog)
+            await conn.run("BEGIN TRANSACTION")
+            catalog = await apply_transaction(tx, conn.run, catalog)
             cypher, params = watermark_statement(self.origin, tx.last_seq)
-            await run(cypher, params)
-            await commit()
+            await conn.run(cypher, params)
+            await conn.run("COMMIT")
             applied += 1
         return applied
 

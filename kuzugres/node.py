@@ -170,14 +170,7 @@ class Node:
         frame's append and Kuzu's commit), each with its watermark."""
         conn = await self.engine.acquire()
         try:
-
-            async def begin() -> None:
-                await conn.run("BEGIN TRANSACTION")
-
-            async def commit() -> None:
-                await conn.run("COMMIT")
-
-            applied = await self.journal.recover(conn.run, begin, commit, self.catalog.catalog)
+            applied = await self.journal.recover(conn, self.catalog.catalog)
         finally:
             self.engine.release(conn)
         if applied:

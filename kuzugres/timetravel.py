@@ -27,14 +27,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import msgpack
-
 from kuzugres.catalogstore import CatalogStore
 from kuzugres.engine import Engine, KuzuResult
 from kuzugres.errcodes import ConfigurationLimitExceeded
 from kuzugres.journal import apply_transaction
 from kuzugres.proxy.types import TIMESTAMPTZ, FormatContext, decode_text
-from kuzugres.sync.events import Change, Ddl, Op, RowChange, Transaction
+from kuzugres.sync.events import Ddl, Transaction
 from kuzugres.sync.hlc import from_datetime
 from kuzugres.sync.log import EventLog
 from kuzugres.translator.catalog import APPLIED_TABLE, Catalog
@@ -202,8 +200,12 @@ class SnapshotCache:
 
                 async def flush(catalog: Catalog) -> Catalog:
                     await conn.run("BEGIN TRANSACTION")
-                    for part in _without_repeated_updates(pending):
-                        catalog = await apply_transaction(part, run, catalog)
+                    # one transaction of their changes: apply_transaction batches runs
+                    # of row changes across them (a row changed twice ends a run)
+                    changes = tuple(c for t in pending for c in t.changes)
+                    catalog = await apply_transaction(
+                        replace(pending[-1], changes=changes), run, catalog
+                    )
                     await conn.run("COMMIT")
                     pending.clear()
                     return catalog
@@ -238,27 +240,6 @@ class SnapshotCache:
         snap = Snapshot(seq, path, engine, store)
         self._snapshots[seq] = snap
         return snap
-
-
-def _without_repeated_updates(txs: list[Transaction]) -> list[Transaction]:
-    """The changes of `txs`, in order, cut into transactions in none of which a row is
-    updated twice: `apply_transaction` reads the rows of a run of updates once, before
-    the run, so a second update of a row in one run would lose the first one's columns.
-    """
-    parts: list[Transaction] = []
-    current: list[Change] = []
-    updated: set[tuple[int, bytes]] = set()
-    for change in (c for tx in txs for c in tx.changes):
-        if isinstance(change, RowChange) and change.op == Op.UPDATE:
-            key = (change.table_id, msgpack.packb(change.key))
-            if key in updated:
-                parts.append(replace(txs[-1], changes=tuple(current)))
-                current, updated = [], set()
-            updated.add(key)
-        current.append(change)
-    if current:
-        parts.append(replace(txs[-1], changes=tuple(current)))
-    return parts
 
 
 def parse_as_of(value: str, timezone: str = "UTC") -> dt.datetime:

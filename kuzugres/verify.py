@@ -21,7 +21,6 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import msgpack
 
@@ -105,17 +104,7 @@ async def _rebuild(data: Path, into: Path) -> tuple[str, int]:
         journal = Journal(log, _node_id(data))
         conn = await engine.acquire()
         try:
-
-            async def run(cypher: str, params: dict[str, Any]) -> Any:
-                return await conn.run(cypher, params)
-
-            async def begin() -> None:
-                await conn.run("BEGIN TRANSACTION")
-
-            async def commit() -> None:
-                await conn.run("COMMIT")
-
-            await journal.recover(run, begin, commit, store.catalog)
+            await journal.recover(conn, store.catalog)
             await store.load()
             digest = await _digest(conn, store.catalog)
         finally:
