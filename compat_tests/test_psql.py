@@ -121,6 +121,30 @@ def test_transaction_block_fails_until_rollback(node: NodeProcess) -> None:
     assert result.stdout.splitlines() == ["BEGIN", "ROLLBACK", "again"], result.stdout
 
 
+def test_on_error_rollback_keeps_the_block(node: NodeProcess, tmp_path: Path) -> None:
+    """psql's ON_ERROR_ROLLBACK wraps each statement of a block in a savepoint: a failed
+    one is undone alone and the block commits the rest."""
+    name = table_name("oer")
+    script = tmp_path / "script.sql"
+    script.write_text(
+        f"CREATE TABLE {name} (id int PRIMARY KEY, note text);\n"
+        "BEGIN;\n"
+        f"INSERT INTO {name} VALUES (1, 'one');\n"
+        f"INSERT INTO {name} VALUES (1, 'duplicate');\n"
+        f"UPDATE {name} SET note = 'one, updated' WHERE id = 1;\n"
+        f"INSERT INTO {name} VALUES (2, 'two');\n"
+        "SELECT 1 / 0;\n"
+        "COMMIT;\n"
+        f"SELECT id, note FROM {name} ORDER BY id;\n"
+    )
+    result = psql(node, "-A", "-t", "-v", "ON_ERROR_ROLLBACK=on", "-f", str(script))
+    assert result.returncode == 0, result.stderr
+    assert "duplicate key value violates unique constraint" in result.stderr
+    assert "division by zero" in result.stderr
+    assert "current transaction is aborted" not in result.stderr
+    assert result.stdout.splitlines()[-2:] == ["1|one, updated", "2|two"], result.stdout
+
+
 def test_file_with_on_error_stop(node: NodeProcess, tmp_path: Path) -> None:
     script = tmp_path / "script.sql"
     script.write_text(

@@ -39,9 +39,11 @@ from sqlalchemy import (  # noqa: E402
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     inspect,
     select,
 )
+from sqlalchemy.exc import IntegrityError  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 from sqlalchemy.orm import (  # noqa: E402
     DeclarativeBase,
@@ -144,6 +146,35 @@ def test_orm_crud_and_loading(driver_node: tuple[str, NodeProcess]) -> None:
             s.flush()
             s.expire_all()
             assert s.get(User, bob.id).fullname == "Bob B"  # type: ignore[union-attr]
+
+    with_connection(driver, node, work)
+
+
+def test_begin_nested_rolls_back_alone(driver_node: tuple[str, NodeProcess]) -> None:
+    """Session.begin_nested() is a SAVEPOINT: rolling it back, or a unique violation in
+    it, undoes only what was flushed inside it."""
+    driver, node = driver_node
+
+    def work(conn: Connection) -> None:
+        with Session(conn) as s:
+            s.add(User(name="sp_outer"))
+            s.flush()
+            nested = s.begin_nested()
+            s.add(User(name="sp_inner"))
+            s.flush()
+            nested.rollback()
+            try:
+                with s.begin_nested():
+                    s.add(User(name="sp_dup_first"))
+                    s.add(User(name="sp_outer"))
+                    s.flush()
+            except IntegrityError:
+                pass
+            s.add(User(name="sp_after"))
+            s.flush()
+            names = s.scalars(select(User.name).where(User.name.like("sp_%"))).all()
+            assert sorted(names) == ["sp_after", "sp_outer"]
+            s.execute(delete(User).where(User.name.like("sp_%")))
 
     with_connection(driver, node, work)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import datetime as dt
 import functools
 import itertools
@@ -56,7 +57,7 @@ from kuzugres.history import (
     revert,
     schema_rows,
 )
-from kuzugres.journal import Journal, watermark_statement
+from kuzugres.journal import Journal, apply_changes, watermark_statement
 from kuzugres.proxy.copyformat import CopyFormat, CopyParser, encode_header, encode_row
 from kuzugres.proxy.types import (
     FormatContext,
@@ -181,6 +182,19 @@ class Cursor:
 
 
 @dataclass
+class Savepoint:
+    """What ROLLBACK TO SAVEPOINT restores (docs/decisions/0022-savepoints.md)."""
+
+    name: str
+    settings: Any  # SessionSettings.savepoint()
+    changes: int  # how many of the block's changes were made before it
+    tx: str | None  # the block's Kuzu transaction then: None, 'read' or 'write'
+    catalog: Catalog | None  # the block's unpublished DDL then
+    deferred: DeferredChecks
+    cursors: frozenset[int]  # ids of the cursors open then
+
+
+@dataclass
 class CopyOutResult:
     """COPY ... TO STDOUT: the encoded lines to stream and the final tag."""
 
@@ -265,13 +279,10 @@ class SessionExecutor:
         self._conn: EngineConnection | None = None  # held while a Kuzu transaction is open
         self._kuzu_tx: str | None = None  # None, 'read' or 'write'
         self._holds_writer = False
-        # Savepoints of the open block (name, settings at SAVEPOINT, whether the block had
-        # written by then); `_wrote` says the block wrote, after which ROLLBACK TO can be
-        # honoured only in the cases `_savepoint` lists (Kuzu has no savepoints).
-        self._savepoints: list[tuple[str, Any, bool]] = []
+        # Savepoints of the open block, innermost last (`_savepoint`).
+        self._savepoints: list[Savepoint] = []
         self._deferred = DeferredChecks()  # the block's deferred foreign-key checks
         self.cursors: dict[str, Cursor] = {}  # DECLAREd cursors by name
-        self._wrote = False
         self._tx_start: dt.datetime | None = None
         self._stmt_start = dt.datetime.now(dt.UTC)
         self._format_key: tuple[str, str | None] | None = None
@@ -558,7 +569,7 @@ class SessionExecutor:
             raise NoActiveSqlTransaction(
                 f"{action.replace('_', ' ').upper()} can only be used in transaction blocks"
             )
-        return self._savepoint(action, plan.savepoint or "")
+        return await self._savepoint(action, plan.savepoint or "")
 
     async def _end_block(self, *, commit: bool) -> None:
         """COMMIT or ROLLBACK of the block; a COMMIT that fails (a deferred foreign key)
@@ -570,65 +581,82 @@ class SessionExecutor:
             raise
         self._finish_block(commit=commit)
 
-    def _savepoint(self, action: str, name: str) -> ResultSet:
-        """SAVEPOINT, RELEASE and ROLLBACK TO within what can be honoured exactly.
+    async def _savepoint(self, action: str, name: str) -> ResultSet:
+        """SAVEPOINT, RELEASE and ROLLBACK TO (docs/decisions/0022-savepoints.md).
 
-        Kuzu has no savepoints and an error inside its transaction rolls the whole
-        transaction back. A savepoint is therefore exact only while the block has written
-        nothing (no data, no DDL) and reads take a fresh snapshot per statement (READ
-        COMMITTED): rolling back to it then only has to revert settings and clear the failed
-        state. That is the pattern drivers use (psycopg's TypeInfo.fetch, SQLAlchemy's
-        nested reflection). It is exact too when the block wrote only after the savepoint
-        and then failed: the failure rolled Kuzu's transaction back, so the database is as
-        it was at the savepoint (Django's nested atomic() around a failing first write, as
-        in get_or_create). Otherwise ROLLBACK TO after a write raises 0A000 and the block
-        stays failed.
+        Kuzu has no savepoints, and an error inside its transaction rolls all of it back.
+        The block's changes are kept in order anyway (they become its events), so
+        ROLLBACK TO rolls Kuzu's transaction back and applies again, through the one
+        apply path of events, the changes made before the savepoint. The writer lock is
+        held from the block's first write to its end, also across a failed statement while
+        a savepoint is open, so nothing commits in between and the state applied on is the
+        state the block began from.
         """
         if action == "savepoint":
-            if self.failed:
-                raise InFailedSqlTransaction(
-                    "current transaction is aborted, commands ignored until end of "
-                    "transaction block"
-                )
+            self._refuse_failed()
             self._savepoints.append(
-                (name, self.settings.savepoint(), self._wrote or self._tx_catalog is not None)
+                Savepoint(
+                    name,
+                    self.settings.savepoint(),
+                    len(self._changes) if self._kuzu_tx == "write" else 0,
+                    self._kuzu_tx,
+                    self._tx_catalog,
+                    copy.deepcopy(self._deferred),
+                    frozenset(id(c) for c in self.cursors.values()),
+                )
             )
             return ResultSet(None, [], "SAVEPOINT")
-        names = [n for n, _, _ in self._savepoints]
+        names = [sp.name for sp in self._savepoints]
         if name not in names:
             raise InvalidSavepointSpecification(f'savepoint "{name}" does not exist')
         at = len(names) - 1 - names[::-1].index(name)
         if action == "release":
-            if self.failed:
-                raise InFailedSqlTransaction(
-                    "current transaction is aborted, commands ignored until end of "
-                    "transaction block"
-                )
+            self._refuse_failed()
             del self._savepoints[at:]
             return ResultSet(None, [], "RELEASE")
-        unwritten = not self._wrote and self._tx_catalog is None
-        # written after the savepoint, then failed: Kuzu rolled all of it back
-        undone = self.failed and not self._savepoints[at][2] and self._kuzu_tx is None
-        if not (unwritten or undone) or self.tx_isolation != "read committed":
-            raise FeatureNotSupported(
-                "ROLLBACK TO SAVEPOINT is not supported after the transaction wrote data "
-                "or outside READ COMMITTED",
-                hint="Kuzu has no savepoints; roll back the whole transaction instead.",
-            )
+        sp = self._savepoints[at]
         del self._savepoints[at + 1 :]
-        self.settings.rollback_to(self._savepoints[at][1])
-        if undone:
-            self._wrote = False
-            self._tx_catalog = None
+        await self._rewind(sp)
+        self.settings.rollback_to(sp.settings)
+        self._tx_catalog = sp.catalog
+        self._deferred = copy.deepcopy(sp.deferred)
+        self.cursors = {n: c for n, c in self.cursors.items() if id(c) in sp.cursors}
         self.failed = False
         return ResultSet(None, [], "ROLLBACK")
+
+    def _refuse_failed(self) -> None:
+        if self.failed:
+            raise InFailedSqlTransaction(
+                "current transaction is aborted, commands ignored until end of transaction block"
+            )
+
+    async def _rewind(self, sp: Savepoint) -> None:
+        """Bring Kuzu's transaction back to where it was at `sp`: roll it back, and unless
+        it was not open then, begin it again with the changes made before `sp`."""
+        kept = self._changes[: sp.changes]
+        if self._kuzu_tx is not None and self._conn is not None:
+            await self._rollback(self._conn)
+        self._kuzu_tx = None
+        self._changes = []
+        if sp.tx is None:
+            self._release()
+            return
+        write = sp.tx == "write"
+        conn = self._conn if self._conn is not None else await self._borrow(write)
+        try:
+            await conn.run("BEGIN TRANSACTION" if write else "BEGIN TRANSACTION READ ONLY")
+            self._kuzu_tx = sp.tx
+            await apply_changes(kept, conn.run, self.store.catalog)
+        except BaseException:
+            await self.on_error()
+            raise
+        self._changes = kept
 
     def _open_block(self, isolation: str | None, read_only: bool | None) -> None:
         self.in_block = True
         self.failed = False
         self._savepoints = []
         self._deferred = DeferredChecks()
-        self._wrote = False
         self._tx_start = self._stmt_start
         self.settings.begin()
         self.tx_isolation = isolation or (
@@ -669,7 +697,6 @@ class SessionExecutor:
             await conn.run("BEGIN TRANSACTION" if write else "BEGIN TRANSACTION READ ONLY")
             self._changes = []
             self._kuzu_tx = "write" if write else "read"
-            self._wrote = self._wrote or write
             return conn
         except BaseException:
             self._release()
@@ -771,6 +798,8 @@ class SessionExecutor:
         if self._kuzu_tx is not None and self._conn is not None:
             await self._rollback(self._conn)  # Kuzu has usually rolled back already
             self._kuzu_tx = None
+        if self.in_block and any(sp.tx == "write" for sp in self._savepoints):
+            return  # ROLLBACK TO applies the block's changes again (`_rewind`)
         self._release()
 
     async def close(self) -> None:

@@ -126,8 +126,14 @@ async def apply_transaction(tx: Transaction, run: RunCypher, catalog: Catalog) -
     """Apply a transaction's changes inside the caller's Kuzu write transaction; returns
     the catalog after it (DDL changes it). No constraint is checked again: the events
     were checked where they were made."""
+    return await apply_changes(tx.changes, run, catalog)
+
+
+async def apply_changes(changes: Sequence[Change], run: RunCypher, catalog: Catalog) -> Catalog:
+    """Apply changes in order inside the caller's Kuzu write transaction (a frame's, or
+    the part of an open transaction that a ROLLBACK TO SAVEPOINT keeps); returns the
+    catalog after them."""
     i = 0
-    changes = tx.changes
     while i < len(changes):
         change = changes[i]
         if isinstance(change, Statement):

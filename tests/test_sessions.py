@@ -191,8 +191,8 @@ def test_transaction_warnings_and_commands(node: NodeProcess) -> None:
         c.execute("ROLLBACK")
 
 
-def test_savepoints_before_any_write(node: NodeProcess) -> None:
-    """Savepoints are honoured exactly while the block has not written (Kuzu has none)."""
+def test_savepoints_settings_and_writes(node: NodeProcess) -> None:
+    """ROLLBACK TO reverts settings and writes made after the savepoint."""
     table = make_table(node)
     with psycopg.connect(node.dsn, autocommit=True) as c:
         c.execute("BEGIN")
@@ -213,12 +213,11 @@ def test_savepoints_before_any_write(node: NodeProcess) -> None:
         c.execute("BEGIN")
         c.execute("SAVEPOINT a")
         insert(c, table, 1)
-        with pytest.raises(errors.FeatureNotSupported):
-            c.execute("ROLLBACK TO SAVEPOINT a")  # the write cannot be undone alone
-        with pytest.raises(errors.InFailedSqlTransaction):
-            c.execute("SELECT 1")
-        c.execute("ROLLBACK")
+        c.execute("ROLLBACK TO SAVEPOINT a")  # the write is undone alone
         assert ids(c, table) == []
+        insert(c, table, 2)
+        c.execute("COMMIT")
+        assert ids(c, table) == [2]
 
 
 def test_idle_in_transaction_timeout(node: NodeProcess) -> None:

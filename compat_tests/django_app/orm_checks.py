@@ -270,6 +270,32 @@ with transaction.atomic():
 out("savepoint_rollback_first_write", Author.objects.filter(name="After Savepoint").count())
 Author.objects.filter(name="After Savepoint").delete()
 
+# nested atomic blocks after the outer block wrote: each inner one rolls back alone
+NESTED = ["Outer Write", "Inner Failed", "Inner Rolled Back", "Inner Kept", "Outer Again"]
+with transaction.atomic():
+    Author.objects.create(name="Outer Write")
+    try:
+        with transaction.atomic():
+            Author.objects.create(name="Inner Failed")
+            Author.objects.create(name="Ann Leckie")
+    except IntegrityError:
+        pass
+    try:
+        with transaction.atomic():
+            Author.objects.filter(name="Outer Write").update(name="Renamed In Inner")
+            Author.objects.create(name="Inner Rolled Back")
+            raise RuntimeError("abort")
+    except RuntimeError:
+        pass
+    with transaction.atomic():
+        Author.objects.create(name="Inner Kept")
+    Author.objects.create(name="Outer Again")
+out(
+    "nested_atomic_after_write",
+    sorted(Author.objects.filter(name__in=NESTED).values_list("name", flat=True)),
+)
+Author.objects.filter(name__in=NESTED).delete()
+
 # --- get_or_create / update_or_create ---------------------------------------------------
 a1, created1 = Author.objects.get_or_create(name="Ted Chiang")
 a2, created2 = Author.objects.get_or_create(
