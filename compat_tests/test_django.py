@@ -35,15 +35,23 @@ APP = Path(__file__).parent / "django_app"
 T = TypeVar("T")
 
 
-def manage(port: int, user: str, name: str, *args: str, script: str = "manage.py") -> str:
+def manage(
+    port: int,
+    user: str,
+    name: str,
+    *args: str,
+    script: str = "manage.py",
+    env: dict[str, str] | None = None,
+) -> str:
     """Run a manage.py command (or another script of the project); its stdout."""
-    env = dict(
-        os.environ,
-        DJANGO_DB_PORT=str(port),
-        DJANGO_DB_USER=user,
-        DJANGO_DB_NAME=name,
-        PYTHONWARNINGS="error::RuntimeWarning",
-    )
+    env = {
+        **os.environ,
+        "DJANGO_DB_PORT": str(port),
+        "DJANGO_DB_USER": user,
+        "DJANGO_DB_NAME": name,
+        "PYTHONWARNINGS": "error::RuntimeWarning",
+        **(env or {}),
+    }
     proc = subprocess.run(
         [sys.executable, script, *args],
         cwd=APP,
@@ -164,6 +172,25 @@ def test_orm_and_admin_match_postgresql(kuzu: Target, migrated: str, pg15: Targe
     assert [c["check"] for c in got] == [c["check"] for c in expected]
     for mine, theirs in zip(got, expected, strict=True):
         assert mine == theirs
+
+
+def test_test_runner_keepdb(kuzu: Target, migrated: str) -> None:
+    """`manage.py test --keepdb` with the node's database as the test database: every
+    TestCase test is an atomic() block rolled back at its end (shop/tests.py)."""
+    manage(
+        kuzu.port,
+        kuzu.user,
+        kuzu.name,
+        "test",
+        "--keepdb",
+        "--no-input",
+        "shop",
+        # Django warns that it cannot reach a database named postgres for its checks
+        env={"DJANGO_TEST_DB_NAME": kuzu.name, "PYTHONWARNINGS": "ignore::RuntimeWarning"},
+    )
+    with psycopg.connect(kuzu.dsn, autocommit=True) as conn:
+        left = conn.execute("SELECT count(*) FROM shop_author WHERE name LIKE '%Author'")
+        assert left.fetchone() == (0,)  # every test's writes were rolled back
 
 
 def test_inspectdb_matches_postgresql(kuzu: Target, migrated: str, pg15: Target) -> None:

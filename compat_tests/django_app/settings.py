@@ -55,6 +55,9 @@ DATABASES = {
         "NAME": os.environ.get("DJANGO_DB_NAME", "kuzugres"),
         "USER": os.environ.get("DJANGO_DB_USER", "postgres"),
         "PASSWORD": "",
+        # `manage.py test --keepdb` against a node: the node serves one database, so the
+        # tests run in it (DJANGO_TEST_DB_NAME = the node's database name)
+        "TEST": {"NAME": os.environ.get("DJANGO_TEST_DB_NAME")},
     }
 }
 
