@@ -109,7 +109,10 @@ class DataSteps:
         )
         if result.rows and result.rows[0][0]:
             raise NotNullViolation(
-                f'column "{col.name}" of relation "{table.name}" contains null values'
+                f'column "{col.name}" of relation "{table.name}" contains null values',
+                schema=table.schema,
+                table=table.name,
+                column=col.name,
             )
 
     async def validate_length(self, step: ValidateLength) -> None:
@@ -144,7 +147,10 @@ class DataSteps:
                 if cond.evaluate(row, (), self.eval_ctx) is False:
                     raise CheckViolation(
                         f'check constraint "{con.name}" of relation "{table.name}" is '
-                        "violated by some row"
+                        "violated by some row",
+                        schema=table.schema,
+                        table=table.name,
+                        constraint=con.name,
                     )
         elif con.kind in ("p", "u"):
             idx = [next(i for i, c in enumerate(table.columns) if c.name == n) for n in con.columns]

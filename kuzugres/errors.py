@@ -25,6 +25,10 @@ class PgError(Exception):
         position: int | None = None,
         severity: str = "ERROR",
         sqlstate: str | None = None,
+        schema: str | None = None,
+        table: str | None = None,
+        column: str | None = None,
+        constraint: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -32,6 +36,12 @@ class PgError(Exception):
         self.hint = hint
         self.position = position
         self.severity = severity
+        # the object the error is about (ErrorResponse fields s, t, c, n), as PostgreSQL
+        # reports them for constraint violations
+        self.schema = schema
+        self.table = table
+        self.column = column
+        self.constraint = constraint
         if sqlstate is not None:
             self.code = sqlstate
         else:
@@ -46,6 +56,14 @@ class PgError(Exception):
             out["H"] = self.hint
         if self.position is not None:
             out["P"] = str(self.position)
+        for code, value in (
+            ("s", self.schema),
+            ("t", self.table),
+            ("c", self.column),
+            ("n", self.constraint),
+        ):
+            if value is not None:
+                out[code] = value
         return out
 
 

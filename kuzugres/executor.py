@@ -273,6 +273,9 @@ class SessionExecutor:
         self.session_sequences = SessionSequences()  # currval/lastval of this session
         self.in_block = False  # inside BEGIN ... COMMIT, or an implicit transaction
         self.implicit = False  # the block is a multi-statement Query's implicit transaction
+        # ...or the extended protocol's, which lasts until Sync and is no transaction
+        # block for the commands that need one (PostgreSQL's TBLOCK_STARTED)
+        self.pipeline = False
         self.failed = False
         self.tx_isolation = "read committed"
         self.tx_read_only = False
@@ -297,12 +300,20 @@ class SessionExecutor:
             return "I"
         return "E" if self.failed else "T"
 
-    def begin_implicit(self) -> None:
-        """Open the implicit transaction a multi-statement simple Query runs in."""
+    def begin_implicit(self, *, pipeline: bool = False) -> None:
+        """Open the implicit transaction a multi-statement simple Query runs in, or (with
+        `pipeline`) the one the extended protocol's statements run in until Sync."""
         if self.in_block:
             return
         self._open_block(None, None)
         self.implicit = True
+        self.pipeline = pipeline
+
+    @property
+    def in_tx_block(self) -> bool:
+        """Inside a transaction block, for the commands that need one (DECLARE, SET LOCAL,
+        SET CONSTRAINTS ...): an explicit block or a multi-statement Query's."""
+        return self.in_block and not self.pipeline
 
     async def end_implicit(self) -> None:
         """Commit the implicit transaction (or roll it back after an error)."""
@@ -531,8 +542,9 @@ class SessionExecutor:
     async def _transaction(self, plan: TransactionPlan) -> ResultSet:
         action = plan.action
         if self.implicit and action == "begin":
-            # BEGIN inside a multi-statement Query turns its implicit block explicit.
-            self.implicit = False
+            # BEGIN inside a multi-statement Query (or a pipeline) turns its implicit
+            # block explicit.
+            self.implicit = self.pipeline = False
             if plan.isolation is not None:
                 self.tx_isolation = plan.isolation
             if plan.read_only is not None:
@@ -564,8 +576,7 @@ class SessionExecutor:
             raise FeatureNotSupported("PREPARE TRANSACTION is not supported")
         if action in ("commit_prepared", "rollback_prepared"):
             raise FeatureNotSupported("prepared transactions are not supported")
-        # SAVEPOINT, RELEASE, ROLLBACK TO: Kuzu has no savepoints.
-        if not self.in_block:
+        if not self.in_block or self.implicit:
             raise NoActiveSqlTransaction(
                 f"{action.replace('_', ' ').upper()} can only be used in transaction blocks"
             )
@@ -672,7 +683,7 @@ class SessionExecutor:
             self.store.catalog = self._tx_catalog
         self._tx_catalog = None
         self.in_block = False
-        self.implicit = False
+        self.implicit = self.pipeline = False
         self.failed = False
         self.settings.end(commit=commit)
         self.tx_read_only = False
@@ -1323,8 +1334,11 @@ class SessionExecutor:
             rows, updated, replaced = await self._upsert(plan, writer, rows, params)
             for _, new in updated:
                 writer.check_row(new, plan.checks, params, ctx)
-        await writer.check_unique(rows + [n for _, n in updated], {k for k, _ in updated})
-        await writer.check_references(rows + [n for _, n in updated])
+        if updated:
+            await writer.check_unique(rows + [n for _, n in updated], {k for k, _ in updated})
+            await writer.check_references(rows + [n for _, n in updated])
+        else:
+            await writer.check_inserted(rows)
         keys = await writer.insert(rows)
         if updated:
             await writer.replace(updated, replaced)
@@ -1497,7 +1511,7 @@ class SessionExecutor:
                 return self._set_transaction(SetTransactionPlan(plan.value, None))
             ro = plan.value is not None and plan.value.lower() in ("on", "true", "1", "yes")
             return self._set_transaction(SetTransactionPlan(None, ro))
-        if plan.local and not self.in_block:
+        if plan.local and not self.in_tx_block:
             self._warn(
                 NoActiveSqlTransaction("SET LOCAL can only be used in transaction blocks"),
             )
@@ -1531,7 +1545,7 @@ class SessionExecutor:
     async def _declare(
         self, plan: DeclareCursorPlan, stmt: Statement, params: Sequence[Any]
     ) -> ResultSet:
-        if not plan.hold and not self.in_block:
+        if not plan.hold and not self.in_tx_block:
             raise NoActiveSqlTransaction("DECLARE CURSOR can only be used in transaction blocks")
         if plan.name in self.cursors:
             raise DuplicateCursor(f'cursor "{plan.name}" already exists')
@@ -1624,7 +1638,7 @@ class SessionExecutor:
     async def _set_constraints(self, plan: ConstraintsSetPlan) -> ResultSet:
         """SET CONSTRAINTS: the mode of deferrable constraints for the rest of the block;
         those made IMMEDIATE have their pending checks run now, as in PostgreSQL."""
-        if not self.in_block:
+        if not self.in_tx_block:
             self._warn(
                 NoActiveSqlTransaction("SET CONSTRAINTS can only be used in transaction blocks")
             )
@@ -1669,7 +1683,7 @@ class SessionExecutor:
                     "default_transaction_read_only", "on" if plan.read_only else "off"
                 )
             return ResultSet(None, [], "SET")
-        if not self.in_block:
+        if not self.in_tx_block:
             self._warn(
                 NoActiveSqlTransaction("SET TRANSACTION can only be used in transaction blocks")
             )
@@ -1865,8 +1879,7 @@ class SessionExecutor:
             ctx = _EvalContext(self)
             for row in rows:
                 writer.check_row(row, checks, (), ctx)
-            await writer.check_unique(rows, set())
-            await writer.check_references(rows)
+            await writer.check_inserted(rows)
             await writer.insert(rows)
             return len(rows)
 

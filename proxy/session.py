@@ -54,7 +54,7 @@ class Executor(Protocol):
 
     async def on_error(self) -> None: ...
 
-    def begin_implicit(self) -> None: ...
+    def begin_implicit(self, *, pipeline: bool = False) -> None: ...
 
     async def end_implicit(self) -> None: ...
 
@@ -214,7 +214,7 @@ class Session:
             self.closed = True
             return
         if isinstance(msg, m.Sync):
-            self._sync()
+            await self._sync()
             return
         if isinstance(msg, m.CopyData | m.CopyDone | m.CopyFail):
             return  # stray copy messages outside COPY are ignored, as PostgreSQL does
@@ -549,6 +549,9 @@ class Session:
             self._drain_portal(portal, msg.max_rows)
             return
         stmt = portal.prepared.stmt
+        # Until Sync, the statements run in one transaction (PostgreSQL's rule): a
+        # pipeline of writes commits once, or not at all if one fails.
+        self.ex.begin_implicit(pipeline=True)
         outcome = await self._run(stmt, portal.params)
         self._emit(outcome, stmt.columns, portal, simple=False, max_rows=msg.max_rows)
         if portal.rows is None and self.copy_in is None:
@@ -582,8 +585,14 @@ class Session:
             self.portals.pop(msg.name, None)
         self.send(m.CloseComplete())
 
-    def _sync(self) -> None:
+    async def _sync(self) -> None:
+        """Sync: the extended protocol's implicit transaction commits (or, after an
+        error, rolls back) before ReadyForQuery."""
         self.ignore_till_sync = False
+        try:
+            await self.ex.end_implicit()
+        except PgError as err:
+            await self._fail(err)
         if self.ex.tx_status == "I":
             self.portals.clear()  # portals end with their (implicit) transaction
         self.ready()

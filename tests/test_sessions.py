@@ -285,3 +285,34 @@ def test_txid_current_is_one_per_transaction_and_increases(node: NodeProcess) ->
         assert 0 < a < b < x
         assert y == (x, x)
         assert c.execute("SELECT pg_typeof(txid_current())").fetchone() == ("bigint",)
+
+
+def test_extended_protocol_runs_until_sync_in_one_transaction(node: NodeProcess) -> None:
+    """As in PostgreSQL, the statements between two Syncs are one implicit transaction:
+    executemany (one pipeline) inserts all rows or, when one fails, none."""
+    with psycopg.connect(node.dsn, autocommit=True) as c:
+        c.execute("CREATE TABLE pipe_t (id int PRIMARY KEY, v text)")
+        with pytest.raises(errors.UniqueViolation):
+            c.cursor().executemany(
+                "INSERT INTO pipe_t VALUES (%s, %s)", [(1, "a"), (2, "b"), (1, "dup"), (3, "c")]
+            )
+        assert c.execute("SELECT count(*) FROM pipe_t").fetchone() == (0,)
+        c.cursor().executemany("INSERT INTO pipe_t VALUES (%s, %s)", [(1, "a"), (2, "b")])
+        assert c.execute("SELECT id FROM pipe_t ORDER BY id").fetchall() == [(1,), (2,)]
+        # commands that need a transaction block still see none (PostgreSQL's rules)
+        notices: list[str] = []
+        c.add_notice_handler(lambda d: notices.append(d.sqlstate or ""))
+        c.execute("SET LOCAL work_mem = '8MB'")
+        assert notices == ["25P01"]
+        with pytest.raises(errors.NoActiveSqlTransaction):
+            c.execute("DECLARE cur CURSOR FOR SELECT 1")
+        with pytest.raises(errors.NoActiveSqlTransaction):
+            c.execute("SAVEPOINT a")
+        # BEGIN in a pipeline makes its transaction a block, as in PostgreSQL
+        with c.pipeline():
+            c.execute("INSERT INTO pipe_t VALUES (3, 'c')")
+            c.execute("BEGIN")
+            c.execute("INSERT INTO pipe_t VALUES (4, 'd')")
+        assert c.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+        c.execute("ROLLBACK")
+        assert c.execute("SELECT id FROM pipe_t ORDER BY id").fetchall() == [(1,), (2,)]
