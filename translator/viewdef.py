@@ -1,0 +1,1275 @@
+"""pg_get_viewdef: a view's query as PostgreSQL 15's ruleutils deparses it.
+
+PostgreSQL stores a view as its analyzed query tree and prints it back with
+ruleutils.c: every column qualified by its range variable, the coercions the
+parser added shown as casts, literals labelled with their type, IN lists as
+`= ANY (ARRAY[...])`, BETWEEN expanded, and a fixed line layout. kuzugres keeps
+the view's SQL text, so this module redoes that in two passes:
+
+* `_Analyzer` turns the pglast tree into a small typed tree (`Query`, `Var`,
+  `Const`, `OpExpr` ...) mirroring the parts of PostgreSQL's Query that ruleutils
+  reads; types, operator and function choice come from translator/expr.py's
+  resolution tables, so the coercions shown are the ones kuzugres applies.
+* `_Printer` prints that tree with ruleutils' rules, in the non-pretty form
+  (`pg_get_viewdef(oid)`: every expression parenthesised) or the pretty one
+  (`pg_get_viewdef(oid, true)`: parentheses only where needed).
+
+A construct the analyzer does not know raises `Unsupported`; `view_definition`
+then answers the stored text, as before (docs/decisions/0021-view-definitions.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pglast
+from pglast import ast, enums
+
+from kuzugres.errors import PgError
+from kuzugres.proxy import types as T
+from kuzugres.proxy.types import decode_text, encode_text, format_type
+from kuzugres.translator.catalog import Catalog, TableDef, ViewDef
+
+from . import expr as _expr
+
+_STD, _JOIN, _VAR, _LIMIT = 8, 4, 4, 40  # ruleutils' PRETTYINDENT_* amounts
+
+
+class Unsupported(Exception):
+    """The view's query uses something this deparser does not print."""
+
+
+# ---------------------------------------------------------------- the typed tree
+
+
+@dataclass
+class Rte:
+    """A range table entry: a relation, a subquery or a join (which has no name)."""
+
+    wanted: str | None  # alias, relation name, or None for a join
+    columns: list[tuple[str, int, int]]  # (name, type, typmod)
+    relation: str = ""  # the FROM text of a relation ("sales.regions")
+    subquery: Query | None = None
+    explicit_alias: bool = False
+    name: str | None = None  # the unique refname, set when printed
+
+
+@dataclass
+class Var:
+    rte: Rte
+    column: str
+    type: int
+    typmod: int = -1
+
+
+@dataclass
+class Const:
+    type: int
+    text: str | None  # output text; None for NULL
+    typmod: int = -1
+
+
+@dataclass
+class Cast:
+    """A coercion: `implicit` ones (added by the parser) hide where ruleutils hides them."""
+
+    arg: Any
+    type: int
+    typmod: int = -1
+    implicit: bool = False
+
+
+@dataclass
+class OpExpr:
+    name: str
+    args: list[Any]  # one (prefix) or two
+    type: int
+
+
+@dataclass
+class FuncExpr:
+    name: str
+    args: list[Any]
+    type: int
+    star: bool = False
+    distinct: bool = False
+    aggregate: bool = False
+
+
+@dataclass
+class BoolExpr:
+    op: str  # AND, OR, NOT
+    args: list[Any]
+    type: int = T.BOOL
+
+
+@dataclass
+class NullTest:
+    arg: Any
+    negated: bool
+    type: int = T.BOOL
+
+
+@dataclass
+class BooleanTest:
+    arg: Any
+    test: str  # "IS TRUE", "IS NOT FALSE", ...
+    type: int = T.BOOL
+
+
+@dataclass
+class DistinctExpr:
+    args: list[Any]
+    type: int = T.BOOL
+
+
+@dataclass
+class ScalarArrayOp:
+    name: str
+    use_or: bool
+    args: list[Any]
+    type: int = T.BOOL
+
+
+@dataclass
+class ArrayExpr:
+    elements: list[Any]
+    type: int
+
+
+@dataclass
+class CaseExpr:
+    arg: Any
+    whens: list[tuple[Any, Any]]
+    default: Any
+    type: int
+
+
+@dataclass
+class Coalesce:
+    args: list[Any]
+    type: int
+
+
+@dataclass
+class NullIf:
+    args: list[Any]
+    type: int
+
+
+@dataclass
+class SubLink:
+    kind: str  # EXISTS, ANY, ALL, EXPR
+    test: Any  # left operand of ANY/ALL
+    operator: str
+    query: Query
+    type: int
+
+
+@dataclass
+class Keyword:
+    """SQL-syntax value functions: CURRENT_DATE, CURRENT_TIMESTAMP, ..."""
+
+    text: str
+    type: int
+
+
+@dataclass
+class Target:
+    expr: Any
+    name: str
+
+
+@dataclass
+class SortItem:
+    expr: Any
+    descending: bool
+    nulls: str  # "", " NULLS FIRST", " NULLS LAST"
+
+
+@dataclass
+class Join:
+    kind: str  # JOIN, LEFT JOIN, RIGHT JOIN, FULL JOIN, CROSS JOIN
+    left: Any
+    right: Any
+    quals: Any = None
+    using: list[str] = field(default_factory=list)
+    rte: Rte | None = None
+
+
+@dataclass
+class SetOp:
+    op: str  # UNION, UNION ALL, INTERSECT, ...
+    left: Any
+    right: Any
+
+
+@dataclass
+class Query:
+    rtes: list[Rte] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    from_items: list[Any] = field(default_factory=list)  # Rte or Join
+    where: Any = None
+    group: list[Any] = field(default_factory=list)
+    having: Any = None
+    order: list[SortItem] = field(default_factory=list)
+    limit: Any = None
+    offset: Any = None
+    distinct: bool = False
+    distinct_on: list[Any] = field(default_factory=list)
+    setop: SetOp | None = None  # a UNION of queries instead of the above
+
+
+def _type_of(node: Any) -> int:
+    return int(node.type) if not isinstance(node, Query) else T.RECORD
+
+
+def _typmod_of(node: Any) -> int:
+    return int(getattr(node, "typmod", -1))
+
+
+# ---------------------------------------------------------------- analysis
+
+
+@dataclass
+class _Level:
+    """One query level's visible range variables (and the levels around it)."""
+
+    query: Query
+    visible: list[tuple[Rte, set[str]]] = field(default_factory=list)  # (rte, hidden columns)
+    merged: dict[str, Var] = field(default_factory=dict)  # JOIN USING columns, unqualified
+    outer: _Level | None = None
+
+
+class _Analyzer:
+    """Builds the typed tree of a SELECT the way PostgreSQL's parser analyzes it."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    # -- queries
+    def query(self, node: Any, outer: _Level | None, names: Sequence[str] = ()) -> Query:
+        if not isinstance(node, ast.SelectStmt):
+            raise Unsupported(type(node).__name__)
+        if node.withClause or node.intoClause or node.lockingClause or node.windowClause:
+            raise Unsupported("WITH/INTO/locking/WINDOW")
+        if node.valuesLists:
+            raise Unsupported("VALUES")
+        if node.op != enums.SetOperation.SETOP_NONE:
+            return self.setop(node, outer, names)
+        q = Query()
+        level = _Level(q, outer=outer)
+        for item in node.fromClause or ():
+            q.from_items.append(self.from_item(item, level))
+        q.targets = self.targets(node.targetList or (), level)
+        if node.whereClause is not None:
+            q.where = self.condition(node.whereClause, level)
+        for g in node.groupClause or ():
+            q.group.append(self.sort_group_expr(g, q, level, order=False))
+        if node.havingClause is not None:
+            q.having = self.condition(node.havingClause, level)
+        if node.distinctClause is not None:
+            exprs = [d for d in node.distinctClause if d is not None]
+            q.distinct = not exprs
+            q.distinct_on = [self.sort_group_expr(d, q, level) for d in exprs]
+        self.tail(node, q, level)
+        for target, name in zip(q.targets, names, strict=False):
+            target.name = name  # CREATE VIEW v (a, b): applied after the query's analysis
+        return q
+
+    def setop(self, node: Any, outer: _Level | None, names: Sequence[str]) -> Query:
+        op = {
+            enums.SetOperation.SETOP_UNION: "UNION",
+            enums.SetOperation.SETOP_INTERSECT: "INTERSECT",
+            enums.SetOperation.SETOP_EXCEPT: "EXCEPT",
+        }[node.op]
+        if node.all:
+            op += " ALL"
+        if node.sortClause or node.limitCount is not None or node.limitOffset is not None:
+            raise Unsupported("ORDER BY/LIMIT over a set operation")
+        left = self.query(node.larg, outer, names)
+        right = self.query(node.rarg, outer)
+        if len(left.targets) != len(right.targets):
+            raise Unsupported("set operation arity")
+        for a, b in zip(left.targets, right.targets, strict=True):
+            if _type_of(a.expr) != _type_of(b.expr) or b.expr is None:
+                raise Unsupported("set operation branches of different types")
+            b.name = a.name  # both branches show the view's column names
+        q = Query(setop=SetOp(op, left, right))
+        q.rtes = [Rte(f"*SELECT* {i}", []) for i in (1, 2)]
+        q.targets = [Target(t.expr, t.name) for t in left.targets]
+        return q
+
+    def tail(self, node: Any, q: Query, level: _Level) -> None:
+        for s in node.sortClause or ():
+            if s.useOp:
+                raise Unsupported("ORDER BY USING")
+            desc = s.sortby_dir == enums.SortByDir.SORTBY_DESC
+            nulls = ""
+            if s.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_FIRST and not desc:
+                nulls = " NULLS FIRST"
+            elif s.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_LAST and desc:
+                nulls = " NULLS LAST"
+            q.order.append(SortItem(self.sort_group_expr(s.node, q, level), desc, nulls))
+        if node.limitOption == enums.LimitOption.LIMIT_OPTION_WITH_TIES:
+            raise Unsupported("FETCH ... WITH TIES")
+        if node.limitCount is not None:
+            q.limit = self.coerced(self.expr(node.limitCount, level), T.INT8)
+        if node.limitOffset is not None:
+            q.offset = self.coerced(self.expr(node.limitOffset, level), T.INT8)
+
+    def sort_group_expr(self, node: Any, q: Query, level: _Level, order: bool = True) -> Any:
+        """A GROUP BY/ORDER BY item: an output column number or name, or an expression.
+
+        A bare name is an output column first for ORDER BY, an input column first for
+        GROUP BY (PostgreSQL's findTargetlistEntrySQL92)."""
+        val: Any = node.val if isinstance(node, ast.A_Const) else None
+        if isinstance(val, ast.Integer):
+            n = int(val.ival or 0)
+            if not 1 <= n <= len(q.targets):
+                raise Unsupported("position out of range")
+            return q.targets[n - 1].expr
+        fields: Any = node.fields if isinstance(node, ast.ColumnRef) else ()
+        if len(fields) == 1 and isinstance(fields[0], ast.String):
+            name = fields[0].sval
+            hits = [t for t in q.targets if t.name == name]
+            if len(hits) == 1 and (order or not self.in_scope(name, level)):
+                return hits[0].expr
+        return self.finalize(self.expr(node, level))
+
+    def in_scope(self, name: str | None, level: _Level) -> bool:
+        return any(name == c[0] for rte, _ in level.visible for c in rte.columns)
+
+    # -- FROM
+    def from_item(self, node: Any, level: _Level) -> Any:
+        if isinstance(node, ast.RangeVar):
+            return self.relation(node, level)
+        if isinstance(node, ast.RangeSubselect):
+            if node.lateral or node.alias is None or node.alias.colnames:
+                raise Unsupported("subquery form")
+            sub = self.query(node.subquery, None)
+            cols = [(t.name, _type_of(t.expr), _typmod_of(t.expr)) for t in sub.targets]
+            rte = Rte(node.alias.aliasname, cols, subquery=sub, explicit_alias=True)
+            return self.add_rte(rte, level)
+        if isinstance(node, ast.JoinExpr):
+            return self.join(node, level)
+        raise Unsupported(type(node).__name__)
+
+    def relation(self, node: Any, level: _Level) -> Rte:
+        if node.catalogname or not node.inh or node.relpersistence not in ("p", None):
+            raise Unsupported("relation form")
+        rel = self.catalog.resolve(node.relname, node.schemaname)
+        if not isinstance(rel, TableDef | ViewDef):
+            raise Unsupported("not a table or view")
+        if node.alias is not None and node.alias.colnames:
+            raise Unsupported("column aliases")
+        shown = _quote(rel.name)
+        if self.catalog.resolve(rel.name) is not rel:
+            shown = f"{_quote(rel.schema)}.{shown}"
+        cols = [(c.name, c.type_oid, c.typmod) for c in rel.columns]
+        alias = node.alias.aliasname if node.alias is not None else None
+        rte = Rte(alias or rel.name, cols, relation=shown, explicit_alias=alias is not None)
+        return self.add_rte(rte, level)
+
+    def add_rte(self, rte: Rte, level: _Level) -> Rte:
+        level.query.rtes.append(rte)
+        level.visible.append((rte, set()))
+        return rte
+
+    def join(self, node: Any, level: _Level) -> Join:
+        if node.isNatural or node.alias is not None or node.join_using_alias is not None:
+            raise Unsupported("NATURAL or aliased join")
+        kinds = {
+            enums.JoinType.JOIN_INNER: "JOIN",
+            enums.JoinType.JOIN_LEFT: "LEFT JOIN",
+            enums.JoinType.JOIN_RIGHT: "RIGHT JOIN",
+            enums.JoinType.JOIN_FULL: "FULL JOIN",
+        }
+        kind = kinds[node.jointype]
+        left = self.from_item(node.larg, level)
+        right = self.from_item(node.rarg, level)
+        j = Join(kind, left, right)
+        if node.usingClause:
+            if kind in ("FULL JOIN", "RIGHT JOIN"):
+                raise Unsupported("FULL/RIGHT JOIN USING")
+            for n in node.usingClause:
+                name = n.sval
+                lvar = self.column_of(left, name)
+                rvar = self.column_of(right, name)
+                if _type_of(lvar) != _type_of(rvar):
+                    raise Unsupported("USING columns of different types")
+                j.using.append(name)
+                level.merged[name] = lvar
+                for rte, hidden in level.visible:
+                    if rte is lvar.rte or rte is rvar.rte:
+                        hidden.add(name)
+        elif node.quals is not None:
+            j.quals = self.condition(node.quals, level)
+        elif kind == "JOIN":
+            j.kind = "CROSS JOIN"
+        return j
+
+    def column_of(self, item: Any, name: str) -> Var:
+        rtes = [item] if isinstance(item, Rte) else self.rtes_of(item)
+        hits = [Var(r, c[0], c[1], c[2]) for r in rtes for c in r.columns if c[0] == name]
+        if len(hits) != 1:
+            raise Unsupported("USING column")
+        return hits[0]
+
+    def rtes_of(self, item: Any) -> list[Rte]:
+        if isinstance(item, Rte):
+            return [item]
+        return self.rtes_of(item.left) + self.rtes_of(item.right)
+
+    # -- target list
+    def targets(self, items: Sequence[Any], level: _Level) -> list[Target]:
+        out: list[Target] = []
+        for res in items:
+            val = res.val
+            fields: Any = val.fields if isinstance(val, ast.ColumnRef) else ()
+            if fields and isinstance(fields[-1], ast.A_Star):
+                out += self.star(val, level)
+                continue
+            e = self.finalize(self.expr(val, level))
+            out.append(Target(e, res.name or _expr.column_label(val)))
+        return out
+
+    def star(self, node: Any, level: _Level) -> list[Target]:
+        if len(node.fields) == 2:
+            rel = node.fields[0].sval
+            rtes = [r for r, _ in level.visible if r.wanted == rel]
+            if len(rtes) != 1:
+                raise Unsupported("star")
+            return [Target(Var(rtes[0], c[0], c[1], c[2]), c[0]) for c in rtes[0].columns]
+        out = [Target(v, name) for name, v in level.merged.items()]
+        for rte, hidden in level.visible:
+            out += [
+                Target(Var(rte, c[0], c[1], c[2]), c[0]) for c in rte.columns if c[0] not in hidden
+            ]
+        return out
+
+    # -- expressions
+    def condition(self, node: Any, level: _Level) -> Any:
+        e = self.expr(node, level)
+        return self.coerced(e, T.BOOL)
+
+    def finalize(self, e: Any) -> Any:
+        """An unknown literal at the top of a target list becomes text."""
+        return self.coerced(e, T.TEXT) if _type_of(e) == T.UNKNOWN else e
+
+    def coerced(self, e: Any, target: int, typmod: int = -1) -> Any:
+        """`e` as `target`, as the parser's implicit coercion leaves it."""
+        src = _type_of(e)
+        if target in _expr._POLY or src == target:
+            return e
+        if src == T.UNKNOWN:
+            if isinstance(e, Const):
+                return self.literal(e.text, target, typmod)
+            raise Unsupported("unknown-typed expression")
+        if isinstance(e, ArrayExpr) and T.type_by_oid(target).is_array:
+            return Cast(e, target, implicit=True)
+        if not _expr._can_implicit(src, target):
+            raise Unsupported(f"coercion {src} -> {target}")
+        return Cast(e, target, implicit=True)
+
+    def literal(self, text: str | None, target: int, typmod: int = -1) -> Const:
+        if text is None:
+            return Const(target, None, typmod)
+        if target in (T.TEXT, T.VARCHAR, T.BPCHAR, T.NAME, T.UNKNOWN):
+            return Const(target, text, typmod)
+        if target in T.OID_ALIASES or T.is_enum(target) or target in (T.TIMESTAMPTZ, T.TIMETZ):
+            raise Unsupported("literal of a session-dependent type")
+        try:
+            value = decode_text(target, text.encode())
+            shown = encode_text(target, value).decode()
+        except PgError as err:
+            raise Unsupported("literal") from err
+        return Const(target, shown, typmod)
+
+    def expr(self, node: Any, level: _Level) -> Any:
+        handler = getattr(self, "x_" + type(node).__name__, None)
+        if handler is None:
+            raise Unsupported(type(node).__name__)
+        return handler(node, level)
+
+    def x_A_Const(self, node: Any, level: _Level) -> Any:
+        if node.isnull:
+            return Const(T.UNKNOWN, None)
+        val = node.val
+        if isinstance(val, ast.Integer):
+            return Const(T.INT4, str(val.ival))
+        if isinstance(val, ast.Float):
+            text = str(val.fval)
+            if re.fullmatch(r"-?\d+", text):
+                n = int(text)
+                if -(2**31) <= n < 2**31:
+                    return Const(T.INT4, str(n))
+                if -(2**63) <= n < 2**63:
+                    return Const(T.INT8, str(n))
+            return self.literal(text, T.NUMERIC)
+        if isinstance(val, ast.String):
+            return Const(T.UNKNOWN, str(val.sval))
+        if isinstance(val, ast.Boolean):
+            return Const(T.BOOL, "true" if val.boolval else "false")
+        raise Unsupported("constant")
+
+    def x_ColumnRef(self, node: Any, level: _Level) -> Any:
+        fields = node.fields
+        if not all(isinstance(f, ast.String) for f in fields) or len(fields) > 2:
+            raise Unsupported("column reference")
+        names = [f.sval for f in fields]
+        scope: _Level | None = level
+        while scope is not None:
+            found = self.resolve(names, scope)
+            if found is not None:
+                return found
+            scope = scope.outer
+        raise Unsupported(f"column {'.'.join(names)}")
+
+    def resolve(self, names: list[str], level: _Level) -> Var | None:
+        column = names[-1]
+        if len(names) == 1 and column in level.merged:
+            return level.merged[column]
+        hits = [
+            Var(rte, c[0], c[1], c[2])
+            for rte, _ in level.visible
+            if len(names) == 1 or rte.wanted == names[0]
+            for c in rte.columns
+            if c[0] == column
+        ]
+        if len(hits) > 1:
+            raise Unsupported("ambiguous column")
+        return hits[0] if hits else None
+
+    def x_TypeCast(self, node: Any, level: _Level) -> Any:
+        oid, typmod = _expr._resolve_type_name(node.typeName, "")
+        arg = self.expr(node.arg, level)
+        if isinstance(arg, ArrayExpr):
+            raise Unsupported("array cast")
+        if isinstance(arg, Const) and arg.type == T.UNKNOWN:
+            if arg.text is None:
+                return Const(oid, None, typmod)
+            c = self.literal(arg.text, oid)
+            return Cast(c, oid, typmod) if typmod >= 0 else c
+        if _type_of(arg) == oid:
+            return arg if typmod < 0 else Cast(arg, oid, typmod)
+        if typmod >= 0:  # the length coercion hides the type coercion under it
+            return Cast(Cast(arg, oid, implicit=True), oid, typmod)
+        return Cast(arg, oid, typmod)
+
+    def x_A_Expr(self, node: Any, level: _Level) -> Any:
+        K = enums.A_Expr_Kind
+        name = str(node.name[-1].sval) if node.name else ""
+        if node.kind in (K.AEXPR_OP, K.AEXPR_LIKE, K.AEXPR_ILIKE):
+            if len(node.name) > 1:
+                raise Unsupported("qualified operator")
+            left = self.expr(node.lexpr, level) if node.lexpr is not None else None
+            return self.operator(name, left, self.expr(node.rexpr, level))
+        if node.kind in (K.AEXPR_DISTINCT, K.AEXPR_NOT_DISTINCT):
+            op = self.operator("=", self.expr(node.lexpr, level), self.expr(node.rexpr, level))
+            d = DistinctExpr(op.args)
+            return d if node.kind == K.AEXPR_DISTINCT else BoolExpr("NOT", [d])
+        if node.kind == K.AEXPR_IN:
+            return self.in_list(node, name, level)
+        if node.kind in (K.AEXPR_BETWEEN, K.AEXPR_NOT_BETWEEN):
+            lo, hi = node.rexpr
+            left = node.lexpr
+            if node.kind == K.AEXPR_BETWEEN:
+                parts = [self.operator(">=", self.expr(left, level), self.expr(lo, level))]
+                parts.append(self.operator("<=", self.expr(left, level), self.expr(hi, level)))
+                return BoolExpr("AND", parts)
+            parts = [self.operator("<", self.expr(left, level), self.expr(lo, level))]
+            parts.append(self.operator(">", self.expr(left, level), self.expr(hi, level)))
+            return BoolExpr("OR", parts)
+        if node.kind == K.AEXPR_NULLIF:
+            op = self.operator("=", self.expr(node.lexpr, level), self.expr(node.rexpr, level))
+            return NullIf(op.args, _type_of(op.args[0]))
+        raise Unsupported(f"A_Expr kind {node.kind}")
+
+    def operator(self, name: str, left: Any, right: Any) -> Any:
+        args = [right] if left is None else [left, right]
+        if name in _COMPARISONS and (_type_of(args[0]), _type_of(args[-1])) in _DATETIME_PAIRS:
+            return OpExpr("<>" if name == "!=" else name, args, T.BOOL)
+        candidates = [c for c in _expr._OPERATORS.get(name, []) if len(c.args) == len(args)]
+        chosen = _expr._select_overload(candidates, [_type_of(a) for a in args])
+        if chosen is None or isinstance(chosen, list):
+            raise Unsupported(f"operator {name}")
+        ov, types = chosen
+        coerced = [self.coerced(a, t) for a, t in zip(args, types, strict=True)]
+        result = _expr._result_type(ov, tuple(_type_of(a) for a in coerced))
+        shown = "<>" if name == "!=" else name
+        return OpExpr(shown, coerced, result)
+
+    def in_list(self, node: Any, name: str, level: _Level) -> Any:
+        left = self.expr(node.lexpr, level)
+        items = [self.expr(x, level) for x in node.rexpr]
+        use_or = name == "="
+        if len(items) > 1 and not any(self.has_var(x) for x in node.rexpr):
+            common = self.common_type([left, *items])
+            elems = [self.coerced(x, common) for x in items]
+            array = ArrayExpr(elems, T.type_by_oid(common).array_oid)
+            op = self.operator(name, left, Const(common, None))
+            arr_type = T.type_by_oid(_type_of(op.args[1])).array_oid
+            arr = array if arr_type == array.type else Cast(array, arr_type, implicit=True)
+            return ScalarArrayOp(op.name, use_or, [op.args[0], arr])
+        ops = [self.operator(name, self.expr(node.lexpr, level), x) for x in items]
+        return ops[0] if len(ops) == 1 else BoolExpr("OR" if use_or else "AND", ops)
+
+    def has_var(self, node: Any) -> bool:
+        found: list[Any] = []
+        _walk(node, found)
+        return bool(found)
+
+    def common_type(self, exprs: Sequence[Any]) -> int:
+        c = _expr._Compiler("", _expr.ParamTypes([]))
+        probes = [_expr.Expr(_type_of(e), lambda env: None) for e in exprs]
+        try:
+            return c.common_type(probes, "IN")
+        except PgError as err:
+            raise Unsupported("IN list types") from err
+
+    def x_BoolExpr(self, node: Any, level: _Level) -> Any:
+        op = {0: "AND", 1: "OR", 2: "NOT"}[int(node.boolop)]
+        return BoolExpr(op, [self.condition(a, level) for a in node.args])
+
+    def x_NullTest(self, node: Any, level: _Level) -> Any:
+        arg = self.expr(node.arg, level)
+        if _type_of(arg) == T.UNKNOWN:
+            arg = self.coerced(arg, T.TEXT)
+        return NullTest(arg, node.nulltesttype == enums.NullTestType.IS_NOT_NULL)
+
+    def x_BooleanTest(self, node: Any, level: _Level) -> Any:
+        tests = {
+            0: "IS TRUE",
+            1: "IS NOT TRUE",
+            2: "IS FALSE",
+            3: "IS NOT FALSE",
+            4: "IS UNKNOWN",
+            5: "IS NOT UNKNOWN",
+        }
+        return BooleanTest(self.condition(node.arg, level), tests[int(node.booltesttype)])
+
+    def x_FuncCall(self, node: Any, level: _Level) -> Any:
+        names = [n.sval for n in node.funcname]
+        if len(names) > 1 and names[0] != "pg_catalog":
+            raise Unsupported("qualified function")
+        if (
+            node.over is not None
+            or node.agg_order
+            or node.agg_filter is not None
+            or node.agg_within_group
+            or node.func_variadic
+            or node.funcformat != enums.CoercionForm.COERCE_EXPLICIT_CALL
+        ):
+            raise Unsupported("function call form")
+        name = names[-1]
+        if node.agg_star:
+            if name != "count":
+                raise Unsupported("star")
+            return FuncExpr("count", [], T.INT8, star=True, aggregate=True)
+        args = [self.expr(a, level) for a in node.args or ()]
+        aggregate = name in _expr._AGGREGATE_OVERLOADS
+        table = _expr._AGGREGATE_OVERLOADS if aggregate else _expr._FUNCTIONS
+        chosen = _expr._select_overload(table.get(name, []), [_type_of(a) for a in args])
+        if chosen is None or isinstance(chosen, list):
+            raise Unsupported(f"function {name}")
+        ov, types = chosen
+        if ov.variadic:
+            raise Unsupported("variadic function")
+        coerced = [
+            self.finalize(a) if t == T.ANY else self.coerced(a, t)
+            for a, t in zip(args, types, strict=True)
+        ]
+        result = _expr._result_type(ov, tuple(_type_of(a) for a in coerced))
+        if name in _SQL_SYNTAX:
+            raise Unsupported("function with SQL syntax")
+        return FuncExpr(
+            name, coerced, result, distinct=bool(node.agg_distinct), aggregate=aggregate
+        )
+
+    def x_CoalesceExpr(self, node: Any, level: _Level) -> Any:
+        args = [self.expr(a, level) for a in node.args]
+        common = self.common_type(args)
+        return Coalesce([self.coerced(a, common) for a in args], common)
+
+    def x_CaseExpr(self, node: Any, level: _Level) -> Any:
+        results = [self.expr(w.result, level) for w in node.args]
+        default = (
+            self.expr(node.defresult, level)
+            if node.defresult is not None
+            else Const(T.UNKNOWN, None)
+        )
+        common = self.common_type([*results, default])
+        arg = self.expr(node.arg, level) if node.arg is not None else None
+        whens = []
+        for w, r in zip(node.args, results, strict=True):
+            if arg is not None:
+                # "CaseTestExpr = value": ruleutils prints the value only
+                cond = self.operator("=", arg, self.expr(w.expr, level)).args[1]
+            else:
+                cond = self.condition(w.expr, level)
+            whens.append((cond, self.coerced(r, common)))
+        return CaseExpr(arg, whens, self.coerced(default, common), common)
+
+    def x_SubLink(self, node: Any, level: _Level) -> Any:
+        S = enums.SubLinkType
+        sub = self.query(node.subselect, level)
+        if node.subLinkType == S.EXISTS_SUBLINK:
+            return SubLink("EXISTS", None, "", sub, T.BOOL)
+        if node.subLinkType == S.EXPR_SUBLINK:
+            if len(sub.targets) != 1:
+                raise Unsupported("scalar subquery")
+            return SubLink("EXPR", None, "", sub, _type_of(sub.targets[0].expr))
+        if node.subLinkType in (S.ANY_SUBLINK, S.ALL_SUBLINK):
+            if len(sub.targets) != 1:
+                raise Unsupported("row subquery")
+            name = str(node.operName[-1].sval) if node.operName else "="
+            left = self.expr(node.testexpr, level)
+            op = self.operator(name, left, sub.targets[0].expr)
+            if op.args[1] is not sub.targets[0].expr:
+                raise Unsupported("subquery coercion")
+            kind = "ANY" if node.subLinkType == S.ANY_SUBLINK else "ALL"
+            return SubLink(kind, op.args[0], op.name, sub, T.BOOL)
+        raise Unsupported("sublink type")
+
+    def x_SQLValueFunction(self, node: Any, level: _Level) -> Any:
+        op = enums.SQLValueFunctionOp
+        known = {
+            op.SVFOP_CURRENT_DATE: ("CURRENT_DATE", T.DATE),
+            op.SVFOP_CURRENT_USER: ("CURRENT_USER", T.NAME),
+            op.SVFOP_SESSION_USER: ("SESSION_USER", T.NAME),
+            op.SVFOP_USER: ("USER", T.NAME),
+            op.SVFOP_CURRENT_ROLE: ("CURRENT_ROLE", T.NAME),
+            op.SVFOP_CURRENT_CATALOG: ("CURRENT_CATALOG", T.NAME),
+            op.SVFOP_CURRENT_SCHEMA: ("CURRENT_SCHEMA", T.NAME),
+        }
+        if node.op not in known:
+            raise Unsupported("SQL value function")
+        text, oid = known[node.op]
+        return Keyword(text, oid)
+
+
+# PostgreSQL has comparison operators between these types (date_lt_timestamp ...):
+# no coercion is added, where kuzugres's own resolution converts one side
+_COMPARISONS = frozenset({"=", "<>", "!=", "<", "<=", ">", ">="})
+_DATETIME_PAIRS = frozenset(
+    (a, b)
+    for a in (T.DATE, T.TIMESTAMP, T.TIMESTAMPTZ)
+    for b in (T.DATE, T.TIMESTAMP, T.TIMESTAMPTZ)
+    if a != b
+)
+
+# functions PostgreSQL 15 prints in SQL syntax (EXTRACT(...), TRIM(...), ...) or by
+# quoting a keyword name: left to the fallback
+_SQL_SYNTAX = frozenset(
+    {
+        "extract",
+        "btrim",
+        "ltrim",
+        "rtrim",
+        "position",
+        "substring",
+        "overlay",
+        "normalize",
+        "timezone",
+        "date_part",
+        "is_normalized",
+        "xmlexists",
+        "collation_for",
+    }
+)
+
+
+def _walk(node: Any, found: list[Any]) -> None:
+    if isinstance(node, ast.ColumnRef | ast.SubLink):
+        found.append(node)
+        return
+    if isinstance(node, ast.Node):
+        for attr in node:
+            _walk(getattr(node, attr), found)
+    elif isinstance(node, tuple | list):
+        for item in node:
+            _walk(item, found)
+
+
+# ---------------------------------------------------------------- printing
+
+
+def _quote(name: str) -> str:
+    from kuzugres.translator.pgcatalog import quote_ident
+
+    return quote_ident(name)
+
+
+class _Printer:
+    """ruleutils' get_query_def and get_rule_expr over the typed tree."""
+
+    def __init__(self, pretty: bool, wrap: int) -> None:
+        self.pretty = pretty  # PRETTYFLAG_PAREN (PRETTYFLAG_INDENT is always on)
+        self.wrap = wrap
+        self.indent = 0
+        self.buf: list[str] = []
+        self.scope: list[str] = ["old", "new"]  # a PG 15 view's rules name OLD and NEW
+
+    # -- buffer
+    def out(self, text: str) -> None:
+        self.buf.append(text)
+
+    def text(self) -> str:
+        return "".join(self.buf)
+
+    def strip_trailing(self) -> None:
+        s = self.text().rstrip(" ")
+        self.buf = [s]
+
+    def keyword(self, word: str, before: int, after: int, plus: int) -> None:
+        """appendContextKeyword: a new line indented for the current level, then `word`."""
+        self.indent += before
+        self.strip_trailing()
+        self.out("\n")
+        if self.indent < _LIMIT:
+            amount = max(self.indent, 0) + plus
+        else:
+            amount = (_LIMIT + (self.indent - _LIMIT) // (_STD // 2)) % _LIMIT + plus
+        self.out(" " * amount + word)
+        self.indent = max(self.indent + after, 0)
+
+    def capture(self, fn: Any, *args: Any) -> str:
+        saved = self.buf
+        self.buf = []
+        fn(*args)
+        text = self.text()
+        self.buf = saved
+        return text
+
+    # -- queries
+    def query(self, q: Query, start: int, top_names: bool) -> None:
+        """get_query_def: one query level, its range variables named after the
+        enclosing levels' (`self.scope`)."""
+        saved_indent, saved_scope = self.indent, self.scope
+        self.scope = self.scope + self.name_rtes(q, self.scope)
+        self.indent = start
+        if q.setop is not None:
+            self.setop(q.setop, top_names)
+        else:
+            self.basic_select(q, top_names)
+        self.order_limit(q)
+        self.indent, self.scope = saved_indent, saved_scope
+
+    def name_rtes(self, q: Query, parents: list[str]) -> list[str]:
+        used = set(parents)
+        counters: dict[str, int] = {}
+        names = []
+        for rte in q.rtes:
+            assert rte.wanted is not None
+            name = rte.wanted
+            if name in used:
+                n = counters.get(name, 0)
+                while True:
+                    n += 1
+                    candidate = f"{name}_{n}"
+                    if candidate not in used:
+                        break
+                counters[name] = n
+                name = candidate
+            used.add(name)
+            rte.name = name
+            names.append(name)
+        return names
+
+    def setop(self, s: SetOp, top_names: bool) -> None:
+        """get_setop_query for two plain SELECTs (nested set operations fall back)."""
+        if s.left.setop is not None or s.right.setop is not None:
+            raise Unsupported("nested set operation")
+        self.query(s.left, self.indent, top_names)
+        self.keyword("", 0, 0, 0)
+        self.out(s.op + " ")
+        self.keyword("", 0, 0, 0)
+        self.query(s.right, self.indent, False)
+
+    def basic_select(self, q: Query, top_names: bool) -> None:
+        self.indent += _STD
+        self.out(" SELECT")
+        if q.distinct_on:
+            self.out(" DISTINCT ON (")
+            for i, e in enumerate(q.distinct_on):
+                self.out(", " if i else "")
+                self.sort_group(e)
+            self.out(")")
+        elif q.distinct:
+            self.out(" DISTINCT")
+        self.target_list(q, top_names)
+        self.from_clause(q)
+        if q.where is not None:
+            self.keyword(" WHERE ", -_STD, _STD, 1)
+            self.expr(q.where, False)
+        if q.group:
+            self.keyword(" GROUP BY ", -_STD, _STD, 1)
+            for i, e in enumerate(q.group):
+                self.out(", " if i else "")
+                self.sort_group(e)
+        if q.having is not None:
+            self.keyword(" HAVING ", -_STD, _STD, 0)
+            self.expr(q.having, False)
+
+    def target_list(self, q: Query, top_names: bool) -> None:
+        sep = " "
+        last_multiline = False
+        for colno, t in enumerate(q.targets, 1):
+            self.out(sep)
+            sep = ", "
+            attname: str | None
+            if isinstance(t.expr, Var):
+                item = self.capture(self.expr, t.expr, True)
+                attname = t.expr.column
+            else:
+                item = self.capture(self.expr, t.expr, True)
+                attname = None if top_names else "?column?"
+            if attname is None or attname != t.name:
+                item += f" AS {_quote(t.name)}"
+            if self.wrap >= 0:
+                if item.startswith("\n"):
+                    self.strip_trailing()
+                else:
+                    line = self.text().rsplit("\n", 1)[-1]
+                    if colno > 1 and (len(line) + len(item) > self.wrap or last_multiline):
+                        self.keyword("", -_STD, _STD, _VAR)
+                last_multiline = "\n" in (item[1:] if item.startswith("\n") else item)
+            self.out(item)
+
+    def from_clause(self, q: Query) -> None:
+        for i, item in enumerate(q.from_items):
+            if i == 0:
+                self.keyword(" FROM ", -_STD, _STD, 2)
+                self.from_item(item)
+                continue
+            self.out(", ")
+            text = self.capture(self.from_item, item)
+            if self.wrap >= 0:
+                if text.startswith("\n"):
+                    self.strip_trailing()
+                else:
+                    line = self.text().rsplit("\n", 1)[-1]
+                    if len(line) + len(text) > self.wrap:
+                        self.keyword("", -_STD, _STD, _VAR)
+            self.out(text)
+
+    def from_item(self, item: Any) -> None:
+        if isinstance(item, Rte):
+            if item.subquery is not None:
+                self.out("(")
+                self.query(item.subquery, self.indent, True)
+                self.out(")")
+            else:
+                self.out(item.relation)
+            base = item.relation.rsplit(".", 1)[-1]
+            if item.explicit_alias or (item.subquery is None and _quote(item.name or "") != base):
+                self.out(" " + _quote(item.name or ""))
+            return
+        paren_right = self.pretty and not isinstance(item.right, Rte)
+        if not self.pretty:
+            self.out("(")
+        self.from_item(item.left)
+        self.keyword(f" {item.kind} ", -_STD, _STD, _JOIN)
+        if paren_right:
+            self.out("(")
+        self.from_item(item.right)
+        if paren_right:
+            self.out(")")
+        if item.using:
+            self.out(" USING (" + ", ".join(_quote(n) for n in item.using) + ")")
+        elif item.quals is not None:
+            self.out(" ON ")
+            self.out("" if self.pretty else "(")
+            self.expr(item.quals, False)
+            self.out("" if self.pretty else ")")
+        elif item.kind not in ("JOIN", "CROSS JOIN"):
+            self.out(" ON TRUE")
+        if not self.pretty:
+            self.out(")")
+
+    def sort_group(self, e: Any) -> None:
+        if isinstance(e, Const):
+            raise Unsupported("constant sort key")
+        if isinstance(e, Var):
+            self.expr(e, True)
+            return
+        paren = self.pretty or (isinstance(e, FuncExpr) and not isinstance(e, Cast))
+        self.out("(" if paren else "")
+        self.expr(e, True)
+        self.out(")" if paren else "")
+
+    def order_limit(self, q: Query) -> None:
+        if q.order:
+            self.keyword(" ORDER BY ", -_STD, _STD, 1)
+            for i, s in enumerate(q.order):
+                self.out(", " if i else "")
+                self.sort_group(s.expr)
+                self.out((" DESC" if s.descending else "") + s.nulls)
+        if q.offset is not None:
+            self.keyword(" OFFSET ", -_STD, _STD, 0)
+            self.expr(q.offset, False)
+        if q.limit is not None:
+            self.keyword(" LIMIT ", -_STD, _STD, 0)
+            if isinstance(q.limit, Const) and q.limit.text is None:
+                self.out("ALL")
+            else:
+                self.expr(q.limit, False)
+
+    # -- expressions
+    def paren_expr(self, node: Any, show_implicit: bool, parent: Any) -> None:
+        need = self.pretty and not _is_simple(node, parent, self.pretty)
+        self.out("(" if need else "")
+        self.expr(node, show_implicit)
+        self.out(")" if need else "")
+
+    def open(self) -> None:
+        if not self.pretty:
+            self.out("(")
+
+    def close(self) -> None:
+        if not self.pretty:
+            self.out(")")
+
+    def expr(self, node: Any, show_implicit: bool) -> None:
+        getattr(self, "p_" + type(node).__name__)(node, show_implicit)
+
+    def p_Var(self, node: Var, show_implicit: bool) -> None:
+        self.out(f"{_quote(node.rte.name or '')}.{_quote(node.column)}")
+
+    def p_Const(self, node: Const, show_implicit: bool, showtype: int = 0) -> None:
+        typename = format_type(node.type, node.typmod)
+        if node.text is None:
+            self.out("NULL" + (f"::{typename}" if showtype >= 0 else ""))
+            return
+        label = node.type not in (T.BOOL, T.UNKNOWN, T.INT4, T.NUMERIC)
+        if node.type == T.INT4:
+            if node.text.startswith("-"):
+                self.out(f"'{node.text}'")
+                label = True
+            else:
+                self.out(node.text)
+        elif node.type == T.NUMERIC:
+            if node.text[:1].isdigit() and any(ch in node.text for ch in ".eE"):
+                self.out(node.text)
+            else:
+                self.out(f"'{node.text}'")
+                label = True
+            label = label or node.typmod >= 0
+        elif node.type == T.BOOL:
+            self.out("true" if node.text in ("true", "t") else "false")
+        else:
+            self.out("'" + node.text.replace("'", "''") + "'")
+        if showtype >= 0 and (label or showtype > 0):
+            self.out(f"::{typename}")
+
+    def p_Keyword(self, node: Keyword, show_implicit: bool) -> None:
+        self.out(node.text)
+
+    def p_Cast(self, node: Cast, show_implicit: bool) -> None:
+        if node.implicit and not show_implicit:
+            self.paren_expr(node.arg, False, node)
+            return
+        arg = node.arg
+        if (
+            isinstance(arg, Const)
+            and arg.type == node.type
+            and arg.typmod == -1
+            and node.typmod >= 0
+        ):
+            self.p_Const(arg, False, showtype=-1)
+        else:
+            self.open()
+            self.paren_expr(arg, False, node)
+            self.close()
+        self.out(f"::{format_type(node.type, node.typmod)}")
+
+    def p_OpExpr(self, node: OpExpr, show_implicit: bool) -> None:
+        self.open()
+        if len(node.args) == 2:
+            self.paren_expr(node.args[0], True, node)
+            self.out(f" {node.name} ")
+            self.paren_expr(node.args[1], True, node)
+        else:
+            self.out(f"{node.name} ")
+            self.paren_expr(node.args[0], True, node)
+        self.close()
+
+    def p_FuncExpr(self, node: FuncExpr, show_implicit: bool) -> None:
+        self.out(_quote_function(node.name) + "(")
+        if node.star:
+            self.out("*")
+        if node.distinct:
+            self.out("DISTINCT ")
+        for i, a in enumerate(node.args):
+            self.out(", " if i else "")
+            self.expr(a, True)
+        self.out(")")
+
+    def p_BoolExpr(self, node: BoolExpr, show_implicit: bool) -> None:
+        self.open()
+        if node.op == "NOT":
+            self.out("NOT ")
+            self.paren_expr(node.args[0], False, node)
+        else:
+            for i, a in enumerate(node.args):
+                self.out(f" {node.op} " if i else "")
+                self.paren_expr(a, False, node)
+        self.close()
+
+    def p_NullTest(self, node: NullTest, show_implicit: bool) -> None:
+        self.open()
+        self.paren_expr(node.arg, False, node)
+        self.out(" IS NOT NULL" if node.negated else " IS NULL")
+        self.close()
+
+    def p_BooleanTest(self, node: BooleanTest, show_implicit: bool) -> None:
+        self.open()
+        self.paren_expr(node.arg, False, node)
+        self.out(" " + node.test)
+        self.close()
+
+    def p_DistinctExpr(self, node: DistinctExpr, show_implicit: bool) -> None:
+        self.open()
+        self.paren_expr(node.args[0], True, node)
+        self.out(" IS DISTINCT FROM ")
+        self.paren_expr(node.args[1], True, node)
+        self.close()
+
+    def p_ScalarArrayOp(self, node: ScalarArrayOp, show_implicit: bool) -> None:
+        self.open()
+        self.paren_expr(node.args[0], True, node)
+        self.out(f" {node.name} {'ANY' if node.use_or else 'ALL'} (")
+        self.paren_expr(node.args[1], True, node)
+        self.out(")")
+        self.close()
+
+    def p_ArrayExpr(self, node: ArrayExpr, show_implicit: bool) -> None:
+        self.out("ARRAY[")
+        for i, e in enumerate(node.elements):
+            self.out(", " if i else "")
+            self.expr(e, True)
+        self.out("]")
+
+    def p_CaseExpr(self, node: CaseExpr, show_implicit: bool) -> None:
+        self.keyword("CASE", 0, _VAR, 0)
+        if node.arg is not None:
+            self.out(" ")
+            self.expr(node.arg, True)
+        for cond, result in node.whens:
+            self.keyword("WHEN ", 0, 0, 0)
+            self.expr(cond, False)
+            self.out(" THEN ")
+            self.expr(result, True)
+        if node.default is not None:
+            self.keyword("ELSE ", 0, 0, 0)
+            self.expr(node.default, True)
+        self.keyword("END", -_VAR, 0, 0)
+
+    def p_Coalesce(self, node: Coalesce, show_implicit: bool) -> None:
+        self.out("COALESCE(")
+        for i, a in enumerate(node.args):
+            self.out(", " if i else "")
+            self.expr(a, True)
+        self.out(")")
+
+    def p_NullIf(self, node: NullIf, show_implicit: bool) -> None:
+        self.out("NULLIF(")
+        self.expr(node.args[0], True)
+        self.out(", ")
+        self.expr(node.args[1], True)
+        self.out(")")
+
+    def p_SubLink(self, node: SubLink, show_implicit: bool) -> None:
+        self.out("(")
+        if node.test is not None:
+            self.expr(node.test, True)
+        if node.kind == "EXISTS":
+            self.out("EXISTS ")
+        elif node.kind == "ANY":
+            self.out(" IN " if node.operator == "=" else f" {node.operator} ANY ")
+        elif node.kind == "ALL":
+            self.out(f" {node.operator} ALL ")
+        paren = node.kind != "EXPR"
+        self.out("(" if paren else "")
+        self.query(node.query, self.indent, False)
+        self.out("))" if paren else ")")
+
+
+def _quote_function(name: str) -> str:
+    from kuzugres.translator.pgcatalog import quote_ident
+
+    return quote_ident(name)
+
+
+_OWN_PARENS = (Coalesce, NullIf, FuncExpr, CaseExpr, ArrayExpr)
+
+
+def _is_simple(node: Any, parent: Any, pretty: bool) -> bool:
+    """ruleutils' isSimpleNode: whether `node` under `parent` needs no parentheses."""
+    if isinstance(node, Var | Const | Keyword | FuncExpr | Coalesce | NullIf | CaseExpr):
+        return True
+    if isinstance(node, ArrayExpr):
+        return True
+    if isinstance(node, Cast):
+        if node.implicit:
+            return _is_simple(node.arg, node, pretty)
+        return True  # a cast prints as function-like arg::type
+    if isinstance(node, OpExpr) and isinstance(parent, OpExpr):
+        op, parent_op = _simple_binary(node), _simple_binary(parent)
+        if op is None or parent_op is None:
+            return False
+        low, high = op in "+-", op in "*/%"
+        parent_low, parent_high = parent_op in "+-", parent_op in "*/%"
+        if not (low or high) or not (parent_low or parent_high):
+            return False
+        if high and parent_low:
+            return True
+        if low and parent_high:
+            return False
+        return node is parent.args[0]
+    if isinstance(node, OpExpr | SubLink | NullTest | BooleanTest | DistinctExpr):
+        if isinstance(parent, Cast):
+            return False
+        return isinstance(parent, BoolExpr | FuncExpr | ArrayExpr | Coalesce | NullIf | CaseExpr)
+    if isinstance(node, BoolExpr):
+        if isinstance(parent, BoolExpr):
+            if node.op in ("NOT", "AND"):
+                return parent.op in ("AND", "OR")
+            return parent.op == "OR"
+        if isinstance(parent, Cast):
+            return False
+        return isinstance(parent, FuncExpr | ArrayExpr | Coalesce | NullIf | CaseExpr)
+    return False
+
+
+def _simple_binary(node: OpExpr) -> str | None:
+    if len(node.args) != 2 or len(node.name) != 1:
+        return None
+    return node.name if node.name in "+-*/%" else None
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def deparse_view(view: ViewDef, catalog: Catalog, pretty: bool, wrap: int = 0) -> str:
+    """The view's query as pg_get_viewdef prints it (raises Unsupported)."""
+    stmt = pglast.parse_sql(view.sql)[0].stmt
+    query = _Analyzer(catalog).query(stmt, None, [c.name for c in view.columns])
+    if len(query.targets) != len(view.columns):
+        raise Unsupported("column count changed")
+    printer = _Printer(pretty, wrap)
+    printer.query(query, 0, True)
+    return printer.text() + ";"
+
+
+def view_definition(view: ViewDef, catalog: Catalog, pretty: bool = False, wrap: int = 0) -> str:
+    """pg_get_viewdef's text: PostgreSQL 15's deparsed form, or the stored SELECT text
+    for a query this deparser does not cover."""
+    try:
+        return deparse_view(view, catalog, pretty, wrap)
+    except (Unsupported, PgError, pglast.parser.ParseError):
+        return " " + view.sql.strip() + ";"
