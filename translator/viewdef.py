@@ -181,6 +181,15 @@ class Keyword:
 class Target:
     expr: Any
     name: str
+    from_unknown: bool = False  # an unknown-typed literal made text
+
+
+@dataclass
+class SetOpColumn:
+    """An output column of a set operation (never printed: its leaves are)."""
+
+    type: int
+    typmod: int = -1
 
 
 @dataclass
@@ -203,8 +212,8 @@ class Join:
 @dataclass
 class SetOp:
     op: str  # UNION, UNION ALL, INTERSECT, ...
-    left: Any
-    right: Any
+    left: Query | SetOp
+    right: Query | SetOp
 
 
 @dataclass
@@ -281,27 +290,45 @@ class _Analyzer:
         return q
 
     def setop(self, node: Any, outer: _Level | None, names: Sequence[str]) -> Query:
+        if node.sortClause or node.limitCount is not None or node.limitOffset is not None:
+            raise Unsupported("ORDER BY/LIMIT over a set operation")
+        leaves: list[Query] = []
+        tree = self.setop_tree(node, outer, names, leaves)
+        assert isinstance(tree, SetOp)
+        first = leaves[0].targets
+        if any(len(leaf.targets) != len(first) for leaf in leaves):
+            raise Unsupported("set operation arity")
+        q = Query(setop=tree)
+        for i, target in enumerate(first):
+            column = [leaf.targets[i] for leaf in leaves]
+            types = {_type_of(t.expr) for t in column}
+            if len(types) > 1 and any(t.from_unknown for t in column):
+                raise Unsupported("a literal the set operation coerces")
+            common = self.common_type([t.expr for t in column])
+            for t in column:
+                t.name = target.name  # every branch shows the view's column names
+            q.targets.append(Target(SetOpColumn(common), target.name))
+        # the set operation's own range table names its branches
+        q.rtes = [Rte(f"*SELECT* {i}", []) for i in range(1, len(leaves) + 1)]
+        return q
+
+    def setop_tree(
+        self, node: Any, outer: _Level | None, names: Sequence[str], leaves: list[Query]
+    ) -> Query | SetOp:
+        if node.op == enums.SetOperation.SETOP_NONE:
+            leaf = self.query(node, outer, names if not leaves else ())
+            leaves.append(leaf)
+            return leaf
+        if node.sortClause or node.limitCount is not None or node.limitOffset is not None:
+            raise Unsupported("ORDER BY/LIMIT in a set operation branch")
         op = {
             enums.SetOperation.SETOP_UNION: "UNION",
             enums.SetOperation.SETOP_INTERSECT: "INTERSECT",
             enums.SetOperation.SETOP_EXCEPT: "EXCEPT",
         }[node.op]
-        if node.all:
-            op += " ALL"
-        if node.sortClause or node.limitCount is not None or node.limitOffset is not None:
-            raise Unsupported("ORDER BY/LIMIT over a set operation")
-        left = self.query(node.larg, outer, names)
-        right = self.query(node.rarg, outer)
-        if len(left.targets) != len(right.targets):
-            raise Unsupported("set operation arity")
-        for a, b in zip(left.targets, right.targets, strict=True):
-            if _type_of(a.expr) != _type_of(b.expr) or b.expr is None:
-                raise Unsupported("set operation branches of different types")
-            b.name = a.name  # both branches show the view's column names
-        q = Query(setop=SetOp(op, left, right))
-        q.rtes = [Rte(f"*SELECT* {i}", []) for i in (1, 2)]
-        q.targets = [Target(t.expr, t.name) for t in left.targets]
-        return q
+        left = self.setop_tree(node.larg, outer, names, leaves)
+        right = self.setop_tree(node.rarg, outer, names, leaves)
+        return SetOp(op + (" ALL" if node.all else ""), left, right)
 
     def tail(self, node: Any, q: Query, level: _Level) -> None:
         for s in node.sortClause or ():
@@ -433,8 +460,9 @@ class _Analyzer:
             if fields and isinstance(fields[-1], ast.A_Star):
                 out += self.star(val, level)
                 continue
-            e = self.finalize(self.expr(val, level))
-            out.append(Target(e, res.name or _expr.column_label(val)))
+            e = self.expr(val, level)
+            unknown = _type_of(e) == T.UNKNOWN
+            out.append(Target(self.finalize(e), res.name or _expr.column_label(val), unknown))
         return out
 
     def star(self, node: Any, level: _Level) -> list[Target]:
@@ -574,6 +602,16 @@ class _Analyzer:
             return d if node.kind == K.AEXPR_DISTINCT else BoolExpr("NOT", [d])
         if node.kind == K.AEXPR_IN:
             return self.in_list(node, name, level)
+        if node.kind in (K.AEXPR_OP_ANY, K.AEXPR_OP_ALL):
+            left = self.expr(node.lexpr, level)
+            use_or = node.kind == K.AEXPR_OP_ANY
+            return self.array_op(name, use_or, left, self.expr(node.rexpr, level))
+        if node.kind in (K.AEXPR_BETWEEN_SYM, K.AEXPR_NOT_BETWEEN_SYM):
+            lo, hi = node.rexpr
+            plain = K.AEXPR_BETWEEN if node.kind == K.AEXPR_BETWEEN_SYM else K.AEXPR_NOT_BETWEEN
+            first = self.x_A_Expr(ast.A_Expr(kind=plain, lexpr=node.lexpr, rexpr=(lo, hi)), level)
+            second = self.x_A_Expr(ast.A_Expr(kind=plain, lexpr=node.lexpr, rexpr=(hi, lo)), level)
+            return BoolExpr("OR" if plain == K.AEXPR_BETWEEN else "AND", [first, second])
         if node.kind in (K.AEXPR_BETWEEN, K.AEXPR_NOT_BETWEEN):
             lo, hi = node.rexpr
             left = node.lexpr
@@ -604,24 +642,65 @@ class _Analyzer:
         return OpExpr(shown, coerced, result)
 
     def in_list(self, node: Any, name: str, level: _Level) -> Any:
-        left = self.expr(node.lexpr, level)
-        items = [self.expr(x, level) for x in node.rexpr]
+        """transformAExprIn: the items without Vars of this level as one `op ANY (ARRAY[...])`
+        (when more than one), then each other item compared on its own, OR-ed (AND-ed)
+        one at a time."""
         use_or = name == "="
-        if len(items) > 1 and not any(self.has_var(x) for x in node.rexpr):
-            common = self.common_type([left, *items])
-            elems = [self.coerced(x, common) for x in items]
-            array = ArrayExpr(elems, T.type_by_oid(common).array_oid)
-            op = self.operator(name, left, Const(common, None))
-            arr_type = T.type_by_oid(_type_of(op.args[1])).array_oid
-            arr = array if arr_type == array.type else Cast(array, arr_type, implicit=True)
-            return ScalarArrayOp(op.name, use_or, [op.args[0], arr])
-        ops = [self.operator(name, self.expr(node.lexpr, level), x) for x in items]
-        return ops[0] if len(ops) == 1 else BoolExpr("OR" if use_or else "AND", ops)
+        items = list(node.rexpr)
+        with_vars = [x for x in items if self.has_var(x, level)]
+        without = [x for x in items if x not in with_vars]
+        result: Any = None
+        if len(without) > 1:
+            left = self.expr(node.lexpr, level)
+            values = [self.expr(x, level) for x in without]
+            common = self.common_type([left, *values])
+            array = ArrayExpr([self.coerced(v, common) for v in values], _array_type(common))
+            result = self.array_op(name, use_or, left, array)
+            items = with_vars
+        for x in items:
+            cmp = self.operator(name, self.expr(node.lexpr, level), self.expr(x, level))
+            result = cmp if result is None else BoolExpr("OR" if use_or else "AND", [result, cmp])
+        return result
 
-    def has_var(self, node: Any) -> bool:
+    def array_op(self, name: str, use_or: bool, left: Any, array: Any) -> ScalarArrayOp:
+        """make_scalar_array_op: `left name ANY|ALL (array)`, coercing both sides."""
+        atype = _type_of(array)
+        if atype == T.UNKNOWN:
+            elem = T.UNKNOWN
+        elif T.type_by_oid(atype).is_array:
+            elem = T.type_by_oid(atype).elem_oid
+        else:
+            raise Unsupported("ANY over a non-array")
+        op = self.operator(name, left, Const(elem, None))
+        if _type_of(op) != T.BOOL:
+            raise Unsupported("array operator result")
+        target = _array_type(_type_of(op.args[1]))
+        if isinstance(array, ArrayExpr) and atype != target:
+            array = Cast(array, target, implicit=True)
+        else:
+            array = self.coerced(array, target)
+        return ScalarArrayOp(op.name, use_or, [op.args[0], array])
+
+    def has_var(self, node: Any, level: _Level) -> bool:
+        """Whether an expression reads a column of this query level (contain_vars_of_level)."""
         found: list[Any] = []
         _walk(node, found)
+        for ref in found:
+            if isinstance(ref, ast.SubLink):
+                raise Unsupported("subquery in an IN list")
+            names = [str(f.sval) for f in ref.fields if isinstance(f, ast.String)]
+            if self.resolve(names, level) is None:
+                raise Unsupported("outer reference in an IN list")
         return bool(found)
+
+    def x_A_ArrayExpr(self, node: Any, level: _Level) -> Any:
+        elements = [self.expr(x, level) for x in node.elements or ()]
+        if not elements:
+            raise Unsupported("empty ARRAY[]")
+        common = self.common_type(elements)
+        if T.type_by_oid(common).is_array:
+            raise Unsupported("multidimensional ARRAY[]")
+        return ArrayExpr([self.coerced(e, common) for e in elements], _array_type(common))
 
     def common_type(self, exprs: Sequence[Any]) -> int:
         c = _expr._Compiler("", _expr.ParamTypes([]))
@@ -739,6 +818,10 @@ class _Analyzer:
         op = enums.SQLValueFunctionOp
         known = {
             op.SVFOP_CURRENT_DATE: ("CURRENT_DATE", T.DATE),
+            op.SVFOP_CURRENT_TIME: ("CURRENT_TIME", T.TIMETZ),
+            op.SVFOP_CURRENT_TIMESTAMP: ("CURRENT_TIMESTAMP", T.TIMESTAMPTZ),
+            op.SVFOP_LOCALTIME: ("LOCALTIME", T.TIME),
+            op.SVFOP_LOCALTIMESTAMP: ("LOCALTIMESTAMP", T.TIMESTAMP),
             op.SVFOP_CURRENT_USER: ("CURRENT_USER", T.NAME),
             op.SVFOP_SESSION_USER: ("SESSION_USER", T.NAME),
             op.SVFOP_USER: ("USER", T.NAME),
@@ -781,6 +864,13 @@ _SQL_SYNTAX = frozenset(
         "collation_for",
     }
 )
+
+
+def _array_type(elem: int) -> int:
+    array = T.type_by_oid(elem).array_oid
+    if not array:
+        raise Unsupported("no array type")
+    return int(array)
 
 
 def _walk(node: Any, found: list[Any]) -> None:
@@ -880,15 +970,28 @@ class _Printer:
             names.append(name)
         return names
 
-    def setop(self, s: SetOp, top_names: bool) -> None:
-        """get_setop_query for two plain SELECTs (nested set operations fall back)."""
-        if s.left.setop is not None or s.right.setop is not None:
-            raise Unsupported("nested set operation")
-        self.query(s.left, self.indent, top_names)
-        self.keyword("", 0, 0, 0)
-        self.out(s.op + " ")
-        self.keyword("", 0, 0, 0)
-        self.query(s.right, self.indent, False)
+    def setop(self, node: Query | SetOp, top_names: bool) -> None:
+        """get_setop_query: a branch, or two joined by the operator (a left branch of the
+        same operator without parentheses, any other nesting in them)."""
+        if isinstance(node, Query):
+            self.query(node, self.indent, top_names)
+            return
+        paren = isinstance(node.left, SetOp) and node.left.op != node.op
+        sub = _STD if paren else 0
+        if paren:
+            self.out("(")
+            self.keyword("", sub, 0, 0)
+        self.setop(node.left, top_names)
+        self.keyword(") " if paren else "", -sub, 0, 0)
+        self.out(node.op + " ")
+        paren = isinstance(node.right, SetOp)
+        sub = _STD if paren else 0
+        self.out("(" if paren else "")
+        self.keyword("", sub, 0, 0)
+        self.setop(node.right, False)
+        self.indent -= sub
+        if paren:
+            self.keyword(")", 0, 0, 0)
 
     def basic_select(self, q: Query, top_names: bool) -> None:
         self.indent += _STD
@@ -1215,9 +1318,9 @@ def _is_simple(node: Any, parent: Any, pretty: bool) -> bool:
     if isinstance(node, ArrayExpr):
         return True
     if isinstance(node, Cast):
-        if node.implicit:
-            return _is_simple(node.arg, node, pretty)
-        return True  # a cast prints as function-like arg::type
+        # a cast done by a function is function-like; a relabelling or an I/O conversion
+        # is as simple as what it converts
+        return _function_cast(node) or _is_simple(node.arg, node, pretty)
     if isinstance(node, OpExpr) and isinstance(parent, OpExpr):
         op, parent_op = _simple_binary(node), _simple_binary(parent)
         if op is None or parent_op is None:
@@ -1244,6 +1347,23 @@ def _is_simple(node: Any, parent: Any, pretty: bool) -> bool:
             return False
         return isinstance(parent, FuncExpr | ArrayExpr | Coalesce | NullIf | CaseExpr)
     return False
+
+
+_STRINGS = (T.TEXT, T.VARCHAR, T.BPCHAR, T.NAME)
+_RELABELLED = frozenset({(T.VARCHAR, T.TEXT), (T.TEXT, T.VARCHAR), (T.TEXT, T.BPCHAR)})
+
+
+def _function_cast(node: Cast) -> bool:
+    """Whether PostgreSQL does this coercion with a cast function (a FuncExpr), not a
+    RelabelType or CoerceViaIO."""
+    src, dst = _type_of(node.arg), node.type
+    if node.typmod >= 0 and dst in (T.VARCHAR, T.BPCHAR, T.NUMERIC, T.TIMESTAMP, T.TIME):
+        return True  # a length coercion
+    if (src, dst) in _RELABELLED or src == dst:
+        return False
+    if dst in _STRINGS and src not in _STRINGS:
+        return src == T.BOOL
+    return not (src in _STRINGS and dst not in _STRINGS)
 
 
 def _simple_binary(node: OpExpr) -> str | None:
