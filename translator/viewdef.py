@@ -256,8 +256,9 @@ class _Level:
 class _Analyzer:
     """Builds the typed tree of a SELECT the way PostgreSQL's parser analyzes it."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, depends: Sequence[str] = ()) -> None:
         self.catalog = catalog
+        self.depends = depends  # qualified names of the relations the view reads
 
     # -- queries
     def query(self, node: Any, outer: _Level | None, names: Sequence[str] = ()) -> Query:
@@ -388,7 +389,7 @@ class _Analyzer:
     def relation(self, node: Any, level: _Level) -> Rte:
         if node.catalogname or not node.inh or node.relpersistence not in ("p", None):
             raise Unsupported("relation form")
-        rel = self.catalog.resolve(node.relname, node.schemaname)
+        rel = self.bound_relation(node.relname, node.schemaname)
         if not isinstance(rel, TableDef | ViewDef):
             raise Unsupported("not a table or view")
         if node.alias is not None and node.alias.colnames:
@@ -400,6 +401,16 @@ class _Analyzer:
         alias = node.alias.aliasname if node.alias is not None else None
         rte = Rte(alias or rel.name, cols, relation=shown, explicit_alias=alias is not None)
         return self.add_rte(rte, level)
+
+    def bound_relation(self, name: str, schema: str | None) -> Any:
+        """The relation a name in the view's text meant when the view was made: one the
+        view depends on (PostgreSQL binds names at CREATE VIEW, whatever search_path is
+        now), else the one the name resolves to now."""
+        if schema is None:
+            for qualified in self.depends:
+                if qualified.rpartition(".")[2] == name:
+                    return self.catalog.relation_at(qualified)
+        return self.catalog.resolve(name, schema)
 
     def add_rte(self, rte: Rte, level: _Level) -> Rte:
         level.query.rtes.append(rte)
@@ -1378,7 +1389,8 @@ def _simple_binary(node: OpExpr) -> str | None:
 def deparse_view(view: ViewDef, catalog: Catalog, pretty: bool, wrap: int = 0) -> str:
     """The view's query as pg_get_viewdef prints it (raises Unsupported)."""
     stmt = pglast.parse_sql(view.sql)[0].stmt
-    query = _Analyzer(catalog).query(stmt, None, [c.name for c in view.columns])
+    analyzer = _Analyzer(catalog, view.depends)
+    query = analyzer.query(stmt, None, [c.name for c in view.columns])
     if len(query.targets) != len(view.columns):
         raise Unsupported("column count changed")
     printer = _Printer(pretty, wrap)

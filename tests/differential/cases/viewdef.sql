@@ -1,0 +1,337 @@
+-- pg_get_viewdef, information_schema.views and pg_views: a view's query as PostgreSQL 15
+-- deparses it (translator/viewdef.py, docs/decisions/0021-view-definitions.md).
+-- Each view case shows pg_get_viewdef(v) (parenthesised) and pg_get_viewdef(v, true) (pretty).
+-- The last few views use what the deparser does not cover yet (window functions, WITH,
+-- FILTER, SQL-syntax functions): kuzugres answers their text as written (known failures).
+-- setup
+CREATE TABLE customers (id integer PRIMARY KEY, name varchar(40) NOT NULL, email text, city varchar(30), born date, vip boolean DEFAULT false);
+CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer REFERENCES customers(id), total numeric(10,2) NOT NULL, status text NOT NULL, placed date NOT NULL, qty smallint, weight double precision, code char(3), created timestamp);
+CREATE TABLE items (order_id integer, sku text, price numeric, amount bigint, PRIMARY KEY (order_id, sku));
+CREATE SCHEMA sales;
+CREATE TABLE sales.regions (code varchar(8) PRIMARY KEY, label text NOT NULL);
+CREATE VIEW v_columns AS SELECT id, name FROM customers;
+CREATE VIEW v_aliases AS SELECT id AS cid, name AS n FROM customers c;
+CREATE VIEW v_column_list (a, b) AS SELECT id, name FROM customers;
+CREATE VIEW v_star AS SELECT * FROM customers;
+CREATE VIEW v_schema_qualified AS SELECT code, label FROM sales.regions WHERE code <> 'x';
+CREATE VIEW "Mixed Case" AS SELECT id AS "Id", id AS "select" FROM customers;
+CREATE VIEW v_literals AS SELECT 1 AS one, 'x' AS s, 1.5 AS f, true AS b, NULL::int AS n, -3 AS neg, DATE '2020-01-01' AS d, 'a'::varchar(3) AS vc, 10000000000 AS big, 'it''s' AS q;
+CREATE VIEW v_numeric_literals AS SELECT 1.50 AS a, 1e5 AS b, -2.5 AS c, 0.0 AS d, 2147483648 AS e, -2147483648 AS f, 3::numeric(5,1) AS g, 'x'::char(2) AS h;
+CREATE VIEW v_typed_literals AS SELECT TIMESTAMP '2020-01-01 10:00' AS ts, '1 day'::interval AS iv, 1.5::float8 AS f8, 2::real AS f4;
+CREATE VIEW v_where_numeric AS SELECT id, total FROM orders WHERE total > 100;
+CREATE VIEW v_where_and_or AS SELECT id FROM orders WHERE total > 100 AND status = 'open' OR qty < 3;
+CREATE VIEW v_varchar_compare AS SELECT id FROM customers WHERE name = 'Ada' AND city <> 'x';
+CREATE VIEW v_date_compare AS SELECT id FROM orders WHERE placed > '2020-01-01' AND created < '2020-01-01 10:00' AND placed < created;
+CREATE VIEW v_mixed_types AS SELECT id FROM orders WHERE id > 1.5 AND weight > qty AND weight > 1.5 AND qty > 2 AND code = 'abc';
+CREATE VIEW v_negative AS SELECT -total AS nt, id % 2 AS m, total * -1 AS x FROM orders WHERE total > -1.5 AND id > -1 AND total < -1;
+CREATE VIEW v_arithmetic AS SELECT c.id * 2 + 1 AS x, -c.id AS y, o.total / 3 AS z, (c.id + 1) * 2 AS w, c.name || '!' AS bang, c.id - (o.id - 1) AS m, o.qty + 1 AS q FROM customers c JOIN orders o ON o.customer_id = c.id;
+CREATE VIEW v_casts AS SELECT id::text AS t, total::int AS i, CAST(qty AS bigint) AS q, (id + 1)::text AS a, (id + 1)::numeric AS b, (status || 'x')::varchar(5) AS d FROM orders;
+CREATE VIEW v_inner_join AS SELECT c.name, o.total FROM customers c JOIN orders o ON o.customer_id = c.id WHERE o.total > 10;
+CREATE VIEW v_left_join AS SELECT c.name, o.total FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND o.status = 'open';
+CREATE VIEW v_three_joins AS SELECT c.name, o.id, i.sku FROM customers c JOIN orders o ON o.customer_id = c.id LEFT JOIN items i ON i.order_id = o.id;
+CREATE VIEW v_join_using AS SELECT * FROM items i JOIN (SELECT id AS order_id, status FROM orders) o USING (order_id);
+CREATE VIEW v_left_join_using AS SELECT * FROM orders LEFT JOIN (SELECT order_id AS id, sku FROM items) x USING (id);
+CREATE VIEW v_cross_join AS SELECT c.id, o.id AS oid FROM customers c CROSS JOIN orders o;
+CREATE VIEW v_comma_join AS SELECT c.id, o.id AS oid, i.sku FROM customers c, orders o, items i WHERE o.customer_id = c.id AND i.order_id = o.id;
+CREATE VIEW v_self_join AS SELECT a.id, b.id AS other FROM customers a JOIN customers b ON a.city = b.city AND a.id < b.id;
+CREATE VIEW v_aggregates AS SELECT customer_id, count(*) AS n, sum(total) AS s, avg(total), max(placed) FROM orders GROUP BY customer_id HAVING count(*) > 1;
+CREATE VIEW v_aggregate_types AS SELECT max(c.name) AS mx, min(c.city) AS mn, sum(o.qty) AS sq, sum(o.customer_id) AS sc, avg(o.qty) AS aq, sum(o.weight) AS sw, count(c.email) AS ce, count(DISTINCT o.status) AS k FROM customers c, orders o;
+CREATE VIEW v_group_by_position AS SELECT upper(status) AS s, count(*) FROM orders GROUP BY 1 ORDER BY 2 DESC;
+CREATE VIEW v_group_by_alias AS SELECT city AS town, count(*) AS n FROM customers WHERE vip GROUP BY town HAVING count(*) > 1 AND max(id) < 10 ORDER BY n;
+CREATE VIEW v_order_limit AS SELECT id, name FROM customers ORDER BY name DESC, id LIMIT 10 OFFSET 5;
+CREATE VIEW v_order_expression AS SELECT id, total FROM orders ORDER BY total * 2 DESC NULLS LAST, id NULLS FIRST LIMIT 3;
+CREATE VIEW v_offset_only AS SELECT id FROM customers ORDER BY id OFFSET 2;
+CREATE VIEW v_distinct AS SELECT DISTINCT city, vip FROM customers ORDER BY city;
+CREATE VIEW v_distinct_on AS SELECT DISTINCT ON (customer_id) customer_id, total FROM orders ORDER BY customer_id, total DESC;
+CREATE VIEW v_case AS SELECT id, CASE WHEN total > 100 THEN 'big' WHEN total > 10 THEN 'mid' ELSE 'small' END AS size, CASE status WHEN 'open' THEN 1 ELSE 0 END AS o FROM orders;
+CREATE VIEW v_case_coercions AS SELECT CASE WHEN qty > 1 THEN 1 ELSE total END AS k, CASE WHEN qty IS NULL THEN 'y' END AS flag, coalesce(qty, 0) AS q2, nullif(status, 'x') AS nn FROM orders;
+CREATE VIEW v_in_lists AS SELECT id FROM orders WHERE status IN ('open', 'closed') AND id NOT IN (1, 2, 3) AND customer_id IN (id, 1, 2) AND status IN ('x');
+CREATE VIEW v_in_varchar AS SELECT id FROM customers WHERE city IN ('a', 'b') AND born IN ('2020-01-01');
+CREATE VIEW v_any_array AS SELECT id FROM orders WHERE status = ANY (ARRAY['a', 'b']) AND id = ANY ('{1,2}') AND total <> ALL (ARRAY[1, 2.5]);
+CREATE VIEW v_between AS SELECT id FROM orders WHERE total BETWEEN 10 AND 20 AND placed NOT BETWEEN '2020-01-01' AND '2021-01-01' OR id BETWEEN SYMMETRIC 5 AND 1;
+CREATE VIEW v_like AS SELECT id FROM customers WHERE name LIKE 'A%' AND email NOT LIKE '%x' AND email ILIKE '%Y%' OR city NOT ILIKE 'c';
+CREATE VIEW v_null_tests AS SELECT id FROM customers WHERE email IS NULL OR city IS NOT NULL OR vip IS TRUE OR NOT vip IS NULL;
+CREATE VIEW v_distinct_from AS SELECT id FROM customers WHERE email IS DISTINCT FROM 'x' AND email IS NOT DISTINCT FROM city;
+CREATE VIEW v_not AS SELECT id FROM customers WHERE NOT (id > 1 AND id < 5) AND NOT vip AND vip = true;
+CREATE VIEW v_functions AS SELECT coalesce(email, 'none') AS e, upper(name), lower(email) AS l, length(name), round(id / 3.0, 1) AS r, abs(id) AS a, now() AS n, current_date AS d FROM customers;
+CREATE VIEW v_subquery_in AS SELECT id FROM customers WHERE id IN (SELECT customer_id FROM orders) AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = customers.id);
+CREATE VIEW v_subquery_not_in AS SELECT id FROM customers WHERE id NOT IN (SELECT customer_id FROM orders WHERE customer_id IS NOT NULL);
+CREATE VIEW v_subquery_scalar AS SELECT c.id, (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS n, EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id) AS has FROM customers c;
+CREATE VIEW v_subquery_same_table AS SELECT id FROM orders WHERE total > (SELECT avg(total) FROM orders);
+CREATE VIEW v_subquery_any_all AS SELECT id FROM orders WHERE total > ALL (SELECT total FROM orders o WHERE o.id < 3) OR id = ANY (SELECT customer_id FROM orders);
+CREATE VIEW v_subquery_from AS SELECT s.customer_id, s.n FROM (SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id) s WHERE s.n > 1;
+CREATE VIEW v_union AS SELECT id FROM customers UNION SELECT id FROM orders UNION SELECT order_id FROM items;
+CREATE VIEW v_union_all AS SELECT id, name FROM customers UNION ALL SELECT id, status FROM orders;
+CREATE VIEW v_setop_nested AS (SELECT id FROM customers UNION SELECT id FROM orders) EXCEPT ALL (SELECT order_id FROM items INTERSECT SELECT id FROM orders);
+CREATE VIEW v_over_view AS SELECT cid FROM v_aliases WHERE n = 'x';
+CREATE VIEW v_over_views AS SELECT a.cid, b.total FROM v_aliases a JOIN v_where_numeric b ON b.id = a.cid;
+CREATE VIEW v_no_from AS SELECT 1 AS x, 'y' AS y;
+CREATE VIEW v_window AS SELECT id, row_number() OVER (ORDER BY id) AS rn FROM customers;
+CREATE VIEW v_cte AS WITH x AS (SELECT id FROM customers) SELECT id FROM x;
+CREATE VIEW v_filter AS SELECT count(*) FILTER (WHERE vip) AS n FROM customers;
+CREATE VIEW v_sql_syntax_functions AS SELECT substring(name, 1, 2) AS s, trim(email) AS t, extract(year from born) AS y FROM customers;
+
+-- case: columns
+-- category: ddl
+SELECT pg_get_viewdef('v_columns'::regclass) AS plain, pg_get_viewdef('v_columns'::regclass, true) AS pretty;
+
+-- case: aliases
+-- category: ddl
+SELECT pg_get_viewdef('v_aliases'::regclass) AS plain, pg_get_viewdef('v_aliases'::regclass, true) AS pretty;
+
+-- case: column_list
+-- category: ddl
+SELECT pg_get_viewdef('v_column_list'::regclass) AS plain, pg_get_viewdef('v_column_list'::regclass, true) AS pretty;
+
+-- case: star
+-- category: ddl
+SELECT pg_get_viewdef('v_star'::regclass) AS plain, pg_get_viewdef('v_star'::regclass, true) AS pretty;
+
+-- case: schema_qualified
+-- category: ddl
+SELECT pg_get_viewdef('v_schema_qualified'::regclass) AS plain, pg_get_viewdef('v_schema_qualified'::regclass, true) AS pretty;
+
+-- case: mixed_case
+-- category: ddl
+SELECT pg_get_viewdef('"Mixed Case"'::regclass) AS plain, pg_get_viewdef('"Mixed Case"'::regclass, true) AS pretty;
+
+-- case: literals
+-- category: ddl
+SELECT pg_get_viewdef('v_literals'::regclass) AS plain, pg_get_viewdef('v_literals'::regclass, true) AS pretty;
+
+-- case: numeric_literals
+-- category: ddl
+SELECT pg_get_viewdef('v_numeric_literals'::regclass) AS plain, pg_get_viewdef('v_numeric_literals'::regclass, true) AS pretty;
+
+-- case: typed_literals
+-- category: ddl
+SELECT pg_get_viewdef('v_typed_literals'::regclass) AS plain, pg_get_viewdef('v_typed_literals'::regclass, true) AS pretty;
+
+-- case: where_numeric
+-- category: ddl
+SELECT pg_get_viewdef('v_where_numeric'::regclass) AS plain, pg_get_viewdef('v_where_numeric'::regclass, true) AS pretty;
+
+-- case: where_and_or
+-- category: ddl
+SELECT pg_get_viewdef('v_where_and_or'::regclass) AS plain, pg_get_viewdef('v_where_and_or'::regclass, true) AS pretty;
+
+-- case: varchar_compare
+-- category: ddl
+SELECT pg_get_viewdef('v_varchar_compare'::regclass) AS plain, pg_get_viewdef('v_varchar_compare'::regclass, true) AS pretty;
+
+-- case: date_compare
+-- category: ddl
+SELECT pg_get_viewdef('v_date_compare'::regclass) AS plain, pg_get_viewdef('v_date_compare'::regclass, true) AS pretty;
+
+-- case: mixed_types
+-- category: ddl
+SELECT pg_get_viewdef('v_mixed_types'::regclass) AS plain, pg_get_viewdef('v_mixed_types'::regclass, true) AS pretty;
+
+-- case: negative
+-- category: ddl
+SELECT pg_get_viewdef('v_negative'::regclass) AS plain, pg_get_viewdef('v_negative'::regclass, true) AS pretty;
+
+-- case: arithmetic
+-- category: ddl
+SELECT pg_get_viewdef('v_arithmetic'::regclass) AS plain, pg_get_viewdef('v_arithmetic'::regclass, true) AS pretty;
+
+-- case: casts
+-- category: ddl
+SELECT pg_get_viewdef('v_casts'::regclass) AS plain, pg_get_viewdef('v_casts'::regclass, true) AS pretty;
+
+-- case: inner_join
+-- category: ddl
+SELECT pg_get_viewdef('v_inner_join'::regclass) AS plain, pg_get_viewdef('v_inner_join'::regclass, true) AS pretty;
+
+-- case: left_join
+-- category: ddl
+SELECT pg_get_viewdef('v_left_join'::regclass) AS plain, pg_get_viewdef('v_left_join'::regclass, true) AS pretty;
+
+-- case: three_joins
+-- category: ddl
+SELECT pg_get_viewdef('v_three_joins'::regclass) AS plain, pg_get_viewdef('v_three_joins'::regclass, true) AS pretty;
+
+-- case: join_using
+-- category: ddl
+SELECT pg_get_viewdef('v_join_using'::regclass) AS plain, pg_get_viewdef('v_join_using'::regclass, true) AS pretty;
+
+-- case: left_join_using
+-- category: ddl
+SELECT pg_get_viewdef('v_left_join_using'::regclass) AS plain, pg_get_viewdef('v_left_join_using'::regclass, true) AS pretty;
+
+-- case: cross_join
+-- category: ddl
+SELECT pg_get_viewdef('v_cross_join'::regclass) AS plain, pg_get_viewdef('v_cross_join'::regclass, true) AS pretty;
+
+-- case: comma_join
+-- category: ddl
+SELECT pg_get_viewdef('v_comma_join'::regclass) AS plain, pg_get_viewdef('v_comma_join'::regclass, true) AS pretty;
+
+-- case: self_join
+-- category: ddl
+SELECT pg_get_viewdef('v_self_join'::regclass) AS plain, pg_get_viewdef('v_self_join'::regclass, true) AS pretty;
+
+-- case: aggregates
+-- category: ddl
+SELECT pg_get_viewdef('v_aggregates'::regclass) AS plain, pg_get_viewdef('v_aggregates'::regclass, true) AS pretty;
+
+-- case: aggregate_types
+-- category: ddl
+SELECT pg_get_viewdef('v_aggregate_types'::regclass) AS plain, pg_get_viewdef('v_aggregate_types'::regclass, true) AS pretty;
+
+-- case: group_by_position
+-- category: ddl
+SELECT pg_get_viewdef('v_group_by_position'::regclass) AS plain, pg_get_viewdef('v_group_by_position'::regclass, true) AS pretty;
+
+-- case: group_by_alias
+-- category: ddl
+SELECT pg_get_viewdef('v_group_by_alias'::regclass) AS plain, pg_get_viewdef('v_group_by_alias'::regclass, true) AS pretty;
+
+-- case: order_limit
+-- category: ddl
+SELECT pg_get_viewdef('v_order_limit'::regclass) AS plain, pg_get_viewdef('v_order_limit'::regclass, true) AS pretty;
+
+-- case: order_expression
+-- category: ddl
+SELECT pg_get_viewdef('v_order_expression'::regclass) AS plain, pg_get_viewdef('v_order_expression'::regclass, true) AS pretty;
+
+-- case: offset_only
+-- category: ddl
+SELECT pg_get_viewdef('v_offset_only'::regclass) AS plain, pg_get_viewdef('v_offset_only'::regclass, true) AS pretty;
+
+-- case: distinct
+-- category: ddl
+SELECT pg_get_viewdef('v_distinct'::regclass) AS plain, pg_get_viewdef('v_distinct'::regclass, true) AS pretty;
+
+-- case: distinct_on
+-- category: ddl
+SELECT pg_get_viewdef('v_distinct_on'::regclass) AS plain, pg_get_viewdef('v_distinct_on'::regclass, true) AS pretty;
+
+-- case: case
+-- category: ddl
+SELECT pg_get_viewdef('v_case'::regclass) AS plain, pg_get_viewdef('v_case'::regclass, true) AS pretty;
+
+-- case: case_coercions
+-- category: ddl
+SELECT pg_get_viewdef('v_case_coercions'::regclass) AS plain, pg_get_viewdef('v_case_coercions'::regclass, true) AS pretty;
+
+-- case: in_lists
+-- category: ddl
+SELECT pg_get_viewdef('v_in_lists'::regclass) AS plain, pg_get_viewdef('v_in_lists'::regclass, true) AS pretty;
+
+-- case: in_varchar
+-- category: ddl
+SELECT pg_get_viewdef('v_in_varchar'::regclass) AS plain, pg_get_viewdef('v_in_varchar'::regclass, true) AS pretty;
+
+-- case: any_array
+-- category: ddl
+SELECT pg_get_viewdef('v_any_array'::regclass) AS plain, pg_get_viewdef('v_any_array'::regclass, true) AS pretty;
+
+-- case: between
+-- category: ddl
+SELECT pg_get_viewdef('v_between'::regclass) AS plain, pg_get_viewdef('v_between'::regclass, true) AS pretty;
+
+-- case: like
+-- category: ddl
+SELECT pg_get_viewdef('v_like'::regclass) AS plain, pg_get_viewdef('v_like'::regclass, true) AS pretty;
+
+-- case: null_tests
+-- category: ddl
+SELECT pg_get_viewdef('v_null_tests'::regclass) AS plain, pg_get_viewdef('v_null_tests'::regclass, true) AS pretty;
+
+-- case: distinct_from
+-- category: ddl
+SELECT pg_get_viewdef('v_distinct_from'::regclass) AS plain, pg_get_viewdef('v_distinct_from'::regclass, true) AS pretty;
+
+-- case: not
+-- category: ddl
+SELECT pg_get_viewdef('v_not'::regclass) AS plain, pg_get_viewdef('v_not'::regclass, true) AS pretty;
+
+-- case: functions
+-- category: ddl
+SELECT pg_get_viewdef('v_functions'::regclass) AS plain, pg_get_viewdef('v_functions'::regclass, true) AS pretty;
+
+-- case: subquery_in
+-- category: ddl
+SELECT pg_get_viewdef('v_subquery_in'::regclass) AS plain, pg_get_viewdef('v_subquery_in'::regclass, true) AS pretty;
+
+-- case: subquery_not_in
+-- category: ddl
+SELECT pg_get_viewdef('v_subquery_not_in'::regclass) AS plain, pg_get_viewdef('v_subquery_not_in'::regclass, true) AS pretty;
+
+-- case: subquery_scalar
+-- category: ddl
+SELECT pg_get_viewdef('v_subquery_scalar'::regclass) AS plain, pg_get_viewdef('v_subquery_scalar'::regclass, true) AS pretty;
+
+-- case: subquery_same_table
+-- category: ddl
+SELECT pg_get_viewdef('v_subquery_same_table'::regclass) AS plain, pg_get_viewdef('v_subquery_same_table'::regclass, true) AS pretty;
+
+-- case: subquery_any_all
+-- category: ddl
+SELECT pg_get_viewdef('v_subquery_any_all'::regclass) AS plain, pg_get_viewdef('v_subquery_any_all'::regclass, true) AS pretty;
+
+-- case: subquery_from
+-- category: ddl
+SELECT pg_get_viewdef('v_subquery_from'::regclass) AS plain, pg_get_viewdef('v_subquery_from'::regclass, true) AS pretty;
+
+-- case: union
+-- category: ddl
+SELECT pg_get_viewdef('v_union'::regclass) AS plain, pg_get_viewdef('v_union'::regclass, true) AS pretty;
+
+-- case: union_all
+-- category: ddl
+SELECT pg_get_viewdef('v_union_all'::regclass) AS plain, pg_get_viewdef('v_union_all'::regclass, true) AS pretty;
+
+-- case: setop_nested
+-- category: ddl
+SELECT pg_get_viewdef('v_setop_nested'::regclass) AS plain, pg_get_viewdef('v_setop_nested'::regclass, true) AS pretty;
+
+-- case: over_view
+-- category: ddl
+SELECT pg_get_viewdef('v_over_view'::regclass) AS plain, pg_get_viewdef('v_over_view'::regclass, true) AS pretty;
+
+-- case: over_views
+-- category: ddl
+SELECT pg_get_viewdef('v_over_views'::regclass) AS plain, pg_get_viewdef('v_over_views'::regclass, true) AS pretty;
+
+-- case: no_from
+-- category: ddl
+SELECT pg_get_viewdef('v_no_from'::regclass) AS plain, pg_get_viewdef('v_no_from'::regclass, true) AS pretty;
+
+-- case: window
+-- category: ddl
+SELECT pg_get_viewdef('v_window'::regclass) AS plain, pg_get_viewdef('v_window'::regclass, true) AS pretty;
+
+-- case: cte
+-- category: ddl
+SELECT pg_get_viewdef('v_cte'::regclass) AS plain, pg_get_viewdef('v_cte'::regclass, true) AS pretty;
+
+-- case: filter
+-- category: ddl
+SELECT pg_get_viewdef('v_filter'::regclass) AS plain, pg_get_viewdef('v_filter'::regclass, true) AS pretty;
+
+-- case: sql_syntax_functions
+-- category: ddl
+SELECT pg_get_viewdef('v_sql_syntax_functions'::regclass) AS plain, pg_get_viewdef('v_sql_syntax_functions'::regclass, true) AS pretty;
+
+-- case: by_name_and_wrap_column
+-- category: ddl
+SELECT pg_get_viewdef('v_star'), pg_get_viewdef('public.v_columns', true), pg_get_viewdef('v_star'::regclass, 60), pg_get_viewdef('v_comma_join'::regclass, 20);
+
+-- case: not_a_view
+-- category: ddl
+SELECT pg_get_viewdef(0) IS NULL AS no_object;
+
+-- case: information_schema_views
+-- category: ddl
+SELECT table_schema, table_name, view_definition FROM information_schema.views WHERE table_schema IN ('public', 'sales') AND table_name NOT IN ('v_window', 'v_cte', 'v_filter', 'v_sql_syntax_functions') ORDER BY table_name;
+
+-- case: pg_views
+-- category: ddl
+SELECT viewname, definition FROM pg_views WHERE schemaname = 'public' AND viewname NOT IN ('v_window', 'v_cte', 'v_filter', 'v_sql_syntax_functions') ORDER BY viewname;
+
+-- case: after_search_path_change
+-- category: ddl
+SET search_path = sales;
+SELECT pg_catalog.pg_get_viewdef('public.v_inner_join'::regclass, true);
