@@ -97,6 +97,18 @@ class FuncExpr:
     star: bool = False
     distinct: bool = False
     aggregate: bool = False
+    syntax: str = ""  # EXTRACT, TRIM(BOTH|LEADING|TRAILING, POSITION, SUBSTRING: SQL syntax
+    order: list[SortItem] = field(default_factory=list)  # an aggregate's ORDER BY
+    filter: Any = None
+    over: Window | None = None
+
+
+@dataclass
+class Window:
+    """An OVER clause (default frame only)."""
+
+    partition: list[Any]
+    order: list[SortItem]
 
 
 @dataclass
@@ -217,7 +229,18 @@ class SetOp:
 
 
 @dataclass
+class Cte:
+    """A WITH query (not recursive)."""
+
+    name: str
+    columns: list[str]  # its column alias list, if written
+    materialized: str  # "", "MATERIALIZED ", "NOT MATERIALIZED "
+    query: Query
+
+
+@dataclass
 class Query:
+    ctes: list[Cte] = field(default_factory=list)
     rtes: list[Rte] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     from_items: list[Any] = field(default_factory=list)  # Rte or Join
@@ -251,6 +274,16 @@ class _Level:
     visible: list[tuple[Rte, set[str]]] = field(default_factory=list)  # (rte, hidden columns)
     merged: dict[str, Var] = field(default_factory=dict)  # JOIN USING columns, unqualified
     outer: _Level | None = None
+    ctes: dict[str, Cte] = field(default_factory=dict)
+
+    def cte(self, name: str) -> Cte | None:
+        """The WITH query `name` refers to here or in an enclosing level."""
+        level: _Level | None = self
+        while level is not None:
+            if name in level.ctes:
+                return level.ctes[name]
+            level = level.outer
+        return None
 
 
 class _Analyzer:
@@ -264,10 +297,12 @@ class _Analyzer:
     def query(self, node: Any, outer: _Level | None, names: Sequence[str] = ()) -> Query:
         if not isinstance(node, ast.SelectStmt):
             raise Unsupported(type(node).__name__)
-        if node.withClause or node.intoClause or node.lockingClause or node.windowClause:
-            raise Unsupported("WITH/INTO/locking/WINDOW")
+        if node.intoClause or node.lockingClause or node.windowClause:
+            raise Unsupported("INTO/locking/WINDOW")
         if node.valuesLists:
             raise Unsupported("VALUES")
+        if node.withClause is not None:
+            return self.with_query(node, outer, names)
         if node.op != enums.SetOperation.SETOP_NONE:
             return self.setop(node, outer, names)
         q = Query()
@@ -288,6 +323,28 @@ class _Analyzer:
         self.tail(node, q, level)
         for target, name in zip(q.targets, names, strict=False):
             target.name = name  # CREATE VIEW v (a, b): applied after the query's analysis
+        return q
+
+    def with_query(self, node: Any, outer: _Level | None, names: Sequence[str]) -> Query:
+        """A SELECT with WITH queries: each visible to the later ones and to the body."""
+        if node.withClause.recursive:
+            raise Unsupported("WITH RECURSIVE")
+        scope = _Level(Query(), outer=outer)
+        ctes: list[Cte] = []
+        for c in node.withClause.ctes:
+            if c.search_clause is not None or c.cycle_clause is not None:
+                raise Unsupported("SEARCH/CYCLE")
+            sub = self.query(c.ctequery, scope)
+            columns = [a.sval for a in c.aliascolnames or ()]
+            materialized = {0: "", 1: "MATERIALIZED ", 2: "NOT MATERIALIZED "}
+            cte = Cte(c.ctename, columns, materialized[int(c.ctematerialized or 0)], sub)
+            scope.ctes[c.ctename] = cte
+            ctes.append(cte)
+        body = ast.SelectStmt(**{k: getattr(node, k) for k in node if k != "withClause"})
+        q = self.query(body, scope, names)
+        if q.setop is not None:
+            raise Unsupported("WITH over a set operation")
+        q.ctes = ctes
         return q
 
     def setop(self, node: Any, outer: _Level | None, names: Sequence[str]) -> Query:
@@ -332,22 +389,27 @@ class _Analyzer:
         return SetOp(op + (" ALL" if node.all else ""), left, right)
 
     def tail(self, node: Any, q: Query, level: _Level) -> None:
-        for s in node.sortClause or ():
-            if s.useOp:
-                raise Unsupported("ORDER BY USING")
-            desc = s.sortby_dir == enums.SortByDir.SORTBY_DESC
-            nulls = ""
-            if s.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_FIRST and not desc:
-                nulls = " NULLS FIRST"
-            elif s.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_LAST and desc:
-                nulls = " NULLS LAST"
-            q.order.append(SortItem(self.sort_group_expr(s.node, q, level), desc, nulls))
+        q.order = [self.sort_item(s, q, level) for s in node.sortClause or ()]
         if node.limitOption == enums.LimitOption.LIMIT_OPTION_WITH_TIES:
             raise Unsupported("FETCH ... WITH TIES")
         if node.limitCount is not None:
             q.limit = self.coerced(self.expr(node.limitCount, level), T.INT8)
         if node.limitOffset is not None:
             q.offset = self.coerced(self.expr(node.limitOffset, level), T.INT8)
+
+    def sort_item(self, s: Any, q: Query | None, level: _Level) -> SortItem:
+        """One ORDER BY item (of the query `q`, or of an aggregate or window: q None)."""
+        if s.useOp:
+            raise Unsupported("ORDER BY USING")
+        desc = s.sortby_dir == enums.SortByDir.SORTBY_DESC
+        nulls = ""
+        if s.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_FIRST and not desc:
+            nulls = " NULLS FIRST"
+        elif s.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_LAST and desc:
+            nulls = " NULLS LAST"
+        if q is None:
+            return SortItem(self.finalize(self.expr(s.node, level)), desc, nulls)
+        return SortItem(self.sort_group_expr(s.node, q, level), desc, nulls)
 
     def sort_group_expr(self, node: Any, q: Query, level: _Level, order: bool = True) -> Any:
         """A GROUP BY/ORDER BY item: an output column number or name, or an expression.
@@ -389,6 +451,17 @@ class _Analyzer:
     def relation(self, node: Any, level: _Level) -> Rte:
         if node.catalogname or not node.inh or node.relpersistence not in ("p", None):
             raise Unsupported("relation form")
+        cte = level.cte(node.relname) if node.schemaname is None else None
+        if cte is not None:
+            if node.alias is not None and node.alias.colnames:
+                raise Unsupported("column aliases")
+            cols = [(t.name, _type_of(t.expr), _typmod_of(t.expr)) for t in cte.query.targets]
+            for i, alias in enumerate(cte.columns[: len(cols)]):
+                cols[i] = (alias, *cols[i][1:])
+            alias = node.alias.aliasname if node.alias is not None else None
+            rte = Rte(alias or cte.name, cols, relation=_quote(cte.name))
+            rte.explicit_alias = alias is not None
+            return self.add_rte(rte, level)
         rel = self.bound_relation(node.relname, node.schemaname)
         if not isinstance(rel, TableDef | ViewDef):
             raise Unsupported("not a table or view")
@@ -746,23 +819,48 @@ class _Analyzer:
         names = [n.sval for n in node.funcname]
         if len(names) > 1 and names[0] != "pg_catalog":
             raise Unsupported("qualified function")
-        if (
-            node.over is not None
-            or node.agg_order
-            or node.agg_filter is not None
-            or node.agg_within_group
-            or node.func_variadic
-            or node.funcformat != enums.CoercionForm.COERCE_EXPLICIT_CALL
-        ):
+        if node.agg_within_group or node.func_variadic:
             raise Unsupported("function call form")
         name = names[-1]
+        syntax = ""
+        # The stored text is pglast's deparse, which writes TRIM(...) and SUBSTRING(x FROM
+        # ...) as pg_catalog.btrim(...) and pg_catalog.substring(...): a pg_catalog-qualified
+        # call stands for the SQL syntax it came from (and only known ones are printed).
+        if len(names) > 1 and name in _PLAIN_IN_PG:
+            pass
+        elif node.funcformat == enums.CoercionForm.COERCE_SQL_SYNTAX or len(names) > 1:
+            syntax = _SQL_SYNTAX.get((name, len(node.args or ())), "")
+            if not syntax:
+                raise Unsupported(f"{name} in SQL syntax")
+        elif node.funcformat != enums.CoercionForm.COERCE_EXPLICIT_CALL:
+            raise Unsupported("function call form")
+        aggregate = name in _expr._AGGREGATE_OVERLOADS
+        window = node.over is not None and not aggregate
         if node.agg_star:
             if name != "count":
                 raise Unsupported("star")
-            return FuncExpr("count", [], T.INT8, star=True, aggregate=True)
-        args = [self.expr(a, level) for a in node.args or ()]
-        aggregate = name in _expr._AGGREGATE_OVERLOADS
-        table = _expr._AGGREGATE_OVERLOADS if aggregate else _expr._FUNCTIONS
+            f = FuncExpr("count", [], T.INT8, star=True, aggregate=True)
+        elif window:
+            f = self.window_function(name, node, level)
+        else:
+            table = _expr._AGGREGATE_OVERLOADS if aggregate else _expr._FUNCTIONS
+            f = self.call(name, [self.expr(a, level) for a in node.args or ()], table)
+            f.aggregate, f.syntax = aggregate, syntax
+            if syntax == "SUBSTRING" and any(_type_of(a) != T.INT4 for a in f.args[1:]):
+                raise Unsupported("SUBSTRING over a pattern")
+        f.distinct = bool(node.agg_distinct)
+        if node.agg_filter is not None:
+            f.filter = self.condition(node.agg_filter, level)
+        if node.agg_order:
+            if not aggregate:
+                raise Unsupported("ORDER BY in a call")
+            f.order = [self.sort_item(s, None, level) for s in node.agg_order]
+        if node.over is not None:
+            f.over = self.window(node.over, level)
+        return f
+
+    def call(self, name: str, args: list[Any], table: dict[str, Any]) -> FuncExpr:
+        """A call resolved like PostgreSQL's func_select_candidate, arguments coerced."""
         chosen = _expr._select_overload(table.get(name, []), [_type_of(a) for a in args])
         if chosen is None or isinstance(chosen, list):
             raise Unsupported(f"function {name}")
@@ -773,12 +871,29 @@ class _Analyzer:
             self.finalize(a) if t == T.ANY else self.coerced(a, t)
             for a, t in zip(args, types, strict=True)
         ]
-        result = _expr._result_type(ov, tuple(_type_of(a) for a in coerced))
-        if name in _SQL_SYNTAX:
-            raise Unsupported("function with SQL syntax")
-        return FuncExpr(
-            name, coerced, result, distinct=bool(node.agg_distinct), aggregate=aggregate
-        )
+        return FuncExpr(name, coerced, _expr._result_type(ov, tuple(_type_of(a) for a in coerced)))
+
+    def window_function(self, name: str, node: Any, level: _Level) -> FuncExpr:
+        args = [self.expr(a, level) for a in node.args or ()]
+        if name in _RANKING and not args:
+            return FuncExpr(name, [], _RANKING[name])
+        if name == "ntile" and len(args) == 1:
+            return FuncExpr(name, [self.coerced(args[0], T.INT4)], T.INT4)
+        if name in ("first_value", "last_value") and len(args) == 1:
+            arg = self.finalize(args[0])
+            return FuncExpr(name, [arg], _type_of(arg))
+        if name in ("lag", "lead") and len(args) in (1, 2):
+            arg = self.finalize(args[0])
+            rest = [self.coerced(a, T.INT4) for a in args[1:]]
+            return FuncExpr(name, [arg, *rest], _type_of(arg))
+        raise Unsupported(f"window function {name}")
+
+    def window(self, node: Any, level: _Level) -> Window:
+        if node.name or node.refname or node.frameOptions != _DEFAULT_FRAME:
+            raise Unsupported("named window or frame clause")
+        partition = [self.finalize(self.expr(p, level)) for p in node.partitionClause or ()]
+        order = [self.sort_item(s, None, level) for s in node.orderClause or ()]
+        return Window(partition, order)
 
     def x_CoalesceExpr(self, node: Any, level: _Level) -> Any:
         args = [self.expr(a, level) for a in node.args]
@@ -856,25 +971,34 @@ _DATETIME_PAIRS = frozenset(
     if a != b
 )
 
-# functions PostgreSQL 15 prints in SQL syntax (EXTRACT(...), TRIM(...), ...) or by
-# quoting a keyword name: left to the fallback
-_SQL_SYNTAX = frozenset(
-    {
-        "extract",
-        "btrim",
-        "ltrim",
-        "rtrim",
-        "position",
-        "substring",
-        "overlay",
-        "normalize",
-        "timezone",
-        "date_part",
-        "is_normalized",
-        "xmlexists",
-        "collation_for",
-    }
-)
+# functions written in SQL syntax, printed back in it (ruleutils' get_func_sql_syntax):
+# (name, number of arguments) -> form
+_SQL_SYNTAX = {
+    ("extract", 2): "EXTRACT",
+    ("btrim", 1): "TRIM(BOTH",
+    ("btrim", 2): "TRIM(BOTH",
+    ("ltrim", 1): "TRIM(LEADING",
+    ("ltrim", 2): "TRIM(LEADING",
+    ("rtrim", 1): "TRIM(TRAILING",
+    ("rtrim", 2): "TRIM(TRAILING",
+    ("position", 2): "POSITION",
+    ("substring", 2): "SUBSTRING",
+    ("substring", 3): "SUBSTRING",
+}
+
+# functions pglast's deparse qualifies with pg_catalog (LIKE ... ESCAPE) that ruleutils
+# prints as plain calls
+_PLAIN_IN_PG = frozenset({"like_escape"})
+
+# ranking window functions without arguments, by result type
+_RANKING = {
+    "row_number": T.INT8,
+    "rank": T.INT8,
+    "dense_rank": T.INT8,
+    "percent_rank": T.FLOAT8,
+    "cume_dist": T.FLOAT8,
+}
+_DEFAULT_FRAME = 1058  # FRAMEOPTION_DEFAULTS: RANGE UNBOUNDED PRECEDING AND CURRENT ROW
 
 
 def _array_type(elem: int) -> int:
@@ -953,12 +1077,32 @@ class _Printer:
         saved_indent, saved_scope = self.indent, self.scope
         self.scope = self.scope + self.name_rtes(q, self.scope)
         self.indent = start
+        self.with_clause(q)
         if q.setop is not None:
             self.setop(q.setop, top_names)
         else:
             self.basic_select(q, top_names)
         self.order_limit(q)
         self.indent, self.scope = saved_indent, saved_scope
+
+    def with_clause(self, q: Query) -> None:
+        """get_with_clause: each WITH query in parentheses on lines of its own."""
+        if not q.ctes:
+            return
+        self.indent += _STD
+        self.out(" ")
+        for i, cte in enumerate(q.ctes):
+            self.out(", " if i else "WITH ")
+            self.out(_quote(cte.name))
+            if cte.columns:
+                self.out("(" + ", ".join(_quote(c) for c in cte.columns) + ")")
+            self.out(" AS " + cte.materialized + "(")
+            self.keyword("", 0, 0, 0)
+            self.query(cte.query, self.indent, True)
+            self.keyword("", 0, 0, 0)
+            self.out(")")
+        self.indent -= _STD
+        self.keyword("", 0, 0, 0)
 
     def name_rtes(self, q: Query, parents: list[str]) -> list[str]:
         used = set(parents)
@@ -1116,13 +1260,16 @@ class _Printer:
         self.expr(e, True)
         self.out(")" if paren else "")
 
+    def sort_items(self, items: list[SortItem]) -> None:
+        for i, s in enumerate(items):
+            self.out(", " if i else "")
+            self.sort_group(s.expr)
+            self.out((" DESC" if s.descending else "") + s.nulls)
+
     def order_limit(self, q: Query) -> None:
         if q.order:
             self.keyword(" ORDER BY ", -_STD, _STD, 1)
-            for i, s in enumerate(q.order):
-                self.out(", " if i else "")
-                self.sort_group(s.expr)
-                self.out((" DESC" if s.descending else "") + s.nulls)
+            self.sort_items(q.order)
         if q.offset is not None:
             self.keyword(" OFFSET ", -_STD, _STD, 0)
             self.expr(q.offset, False)
@@ -1213,7 +1360,10 @@ class _Printer:
         self.close()
 
     def p_FuncExpr(self, node: FuncExpr, show_implicit: bool) -> None:
-        self.out(_quote_function(node.name) + "(")
+        if node.syntax:
+            self.sql_syntax(node)
+            return
+        self.out(_quote(node.name) + "(")
         if node.star:
             self.out("*")
         if node.distinct:
@@ -1221,6 +1371,59 @@ class _Printer:
         for i, a in enumerate(node.args):
             self.out(", " if i else "")
             self.expr(a, True)
+        if node.order:
+            self.out(" ORDER BY ")
+            self.sort_items(node.order)
+        if node.filter is not None:
+            self.out(") FILTER (WHERE ")
+            self.expr(node.filter, False)
+        if node.over is None:
+            self.out(")")
+            return
+        self.out(") OVER (")
+        sep = ""
+        if node.over.partition:
+            self.out("PARTITION BY ")
+            for i, e in enumerate(node.over.partition):
+                self.out(", " if i else "")
+                self.sort_group(e)
+            sep = " "
+        if node.over.order:
+            self.out(sep + "ORDER BY ")
+            self.sort_items(node.over.order)
+        self.out(")")
+
+    def sql_syntax(self, node: FuncExpr) -> None:
+        """get_func_sql_syntax: EXTRACT(f FROM x), TRIM(BOTH y FROM x), POSITION((y) IN (x)),
+        SUBSTRING(x FROM i FOR n); implicit casts of the arguments hidden."""
+        args = node.args
+        if node.syntax == "EXTRACT":
+            field = args[0]
+            if not isinstance(field, Const) or field.text is None:
+                raise Unsupported("EXTRACT field")
+            self.out(f"EXTRACT({field.text} FROM ")
+            self.expr(args[1], False)
+        elif node.syntax.startswith("TRIM("):
+            self.out(node.syntax)
+            if len(args) == 2:
+                self.out(" ")
+                self.expr(args[1], False)
+            self.out(" FROM ")
+            self.expr(args[0], False)
+        elif node.syntax == "POSITION":
+            self.out("POSITION((")
+            self.expr(args[1], False)
+            self.out(") IN (")
+            self.expr(args[0], False)
+            self.out(")")
+        else:
+            self.out("SUBSTRING(")
+            self.expr(args[0], False)
+            self.out(" FROM ")
+            self.expr(args[1], False)
+            if len(args) == 3:
+                self.out(" FOR ")
+                self.expr(args[2], False)
         self.out(")")
 
     def p_BoolExpr(self, node: BoolExpr, show_implicit: bool) -> None:
@@ -1311,15 +1514,6 @@ class _Printer:
         self.out("(" if paren else "")
         self.query(node.query, self.indent, False)
         self.out("))" if paren else ")")
-
-
-def _quote_function(name: str) -> str:
-    from kuzugres.translator.pgcatalog import quote_ident
-
-    return quote_ident(name)
-
-
-_OWN_PARENS = (Coalesce, NullIf, FuncExpr, CaseExpr, ArrayExpr)
 
 
 def _is_simple(node: Any, parent: Any, pretty: bool) -> bool:
