@@ -456,8 +456,8 @@ class _Analyzer:
             if node.alias is not None and node.alias.colnames:
                 raise Unsupported("column aliases")
             cols = [(t.name, _type_of(t.expr), _typmod_of(t.expr)) for t in cte.query.targets]
-            for i, alias in enumerate(cte.columns[: len(cols)]):
-                cols[i] = (alias, *cols[i][1:])
+            for i, column in enumerate(cte.columns[: len(cols)]):
+                cols[i] = (column, *cols[i][1:])
             alias = node.alias.aliasname if node.alias is not None else None
             rte = Rte(alias or cte.name, cols, relation=_quote(cte.name))
             rte.explicit_alias = alias is not None
