@@ -207,7 +207,7 @@ def _view_definition(call: _Call, oid: int, pretty: bool = False, wrap: int = 0)
     cat = _catalog(call)
     for view in cat.views.values():
         if view.oid == oid:
-            return viewdef.view_definition(view, cat, pretty, wrap)
+            return viewdef.view_definition(view, cat, pretty, wrap, call.env.fmt)
     return None
 
 

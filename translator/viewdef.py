@@ -30,7 +30,7 @@ from pglast import ast, enums
 
 from kuzugres.errors import PgError
 from kuzugres.proxy import types as T
-from kuzugres.proxy.types import decode_text, encode_text, format_type
+from kuzugres.proxy.types import FormatContext, decode_text, encode_text, format_type
 from kuzugres.translator.catalog import Catalog, TableDef, ViewDef
 
 from . import expr as _expr
@@ -173,6 +173,13 @@ class NullIf:
 
 
 @dataclass
+class MinMax:
+    name: str  # GREATEST, LEAST
+    args: list[Any]
+    type: int
+
+
+@dataclass
 class SubLink:
     kind: str  # EXISTS, ANY, ALL, EXPR
     test: Any  # left operand of ANY/ALL
@@ -289,9 +296,12 @@ class _Level:
 class _Analyzer:
     """Builds the typed tree of a SELECT the way PostgreSQL's parser analyzes it."""
 
-    def __init__(self, catalog: Catalog, depends: Sequence[str] = ()) -> None:
+    def __init__(
+        self, catalog: Catalog, depends: Sequence[str] = (), fmt: FormatContext | None = None
+    ) -> None:
         self.catalog = catalog
         self.depends = depends  # qualified names of the relations the view reads
+        self.fmt = fmt or FormatContext()
 
     # -- queries
     def query(self, node: Any, outer: _Level | None, names: Sequence[str] = ()) -> Query:
@@ -440,7 +450,8 @@ class _Analyzer:
         if isinstance(node, ast.RangeSubselect):
             if node.lateral or node.alias is None or node.alias.colnames:
                 raise Unsupported("subquery form")
-            sub = self.query(node.subquery, None)
+            # not LATERAL: it sees the enclosing levels (and WITH queries), not this one
+            sub = self.query(node.subquery, level.outer)
             cols = [(t.name, _type_of(t.expr), _typmod_of(t.expr)) for t in sub.targets]
             rte = Rte(node.alias.aliasname, cols, subquery=sub, explicit_alias=True)
             return self.add_rte(rte, level)
@@ -592,11 +603,16 @@ class _Analyzer:
             return Const(target, None, typmod)
         if target in (T.TEXT, T.VARCHAR, T.BPCHAR, T.NAME, T.UNKNOWN):
             return Const(target, text, typmod)
-        if target in T.OID_ALIASES or T.is_enum(target) or target in (T.TIMESTAMPTZ, T.TIMETZ):
-            raise Unsupported("literal of a session-dependent type")
+        if T.is_enum(target):
+            if text not in T.ENUM_LABELS.get(target, ()):
+                raise Unsupported("not a label of the enum")
+            return Const(target, text, typmod)
+        if target in T.OID_ALIASES:
+            raise Unsupported("literal of an OID alias type")
         try:
-            value = decode_text(target, text.encode())
-            shown = encode_text(target, value).decode()
+            # printed by the type's output function under the session's settings
+            value = decode_text(target, text.encode(), self.fmt)
+            shown = encode_text(target, value, self.fmt).decode()
         except PgError as err:
             raise Unsupported("literal") from err
         return Const(target, shown, typmod)
@@ -667,7 +683,7 @@ class _Analyzer:
             c = self.literal(arg.text, oid)
             return Cast(c, oid, typmod) if typmod >= 0 else c
         if _type_of(arg) == oid:
-            return arg if typmod < 0 else Cast(arg, oid, typmod)
+            return arg if typmod < 0 or typmod == _typmod_of(arg) else Cast(arg, oid, typmod)
         if typmod >= 0:  # the length coercion hides the type coercion under it
             return Cast(Cast(arg, oid, implicit=True), oid, typmod)
         return Cast(arg, oid, typmod)
@@ -899,6 +915,12 @@ class _Analyzer:
         args = [self.expr(a, level) for a in node.args]
         common = self.common_type(args)
         return Coalesce([self.coerced(a, common) for a in args], common)
+
+    def x_MinMaxExpr(self, node: Any, level: _Level) -> Any:
+        args = [self.expr(a, level) for a in node.args]
+        common = self.common_type(args)
+        name = "GREATEST" if node.op == enums.MinMaxOp.IS_GREATEST else "LEAST"
+        return MinMax(name, [self.coerced(a, common) for a in args], common)
 
     def x_CaseExpr(self, node: Any, level: _Level) -> Any:
         results = [self.expr(w.result, level) for w in node.args]
@@ -1223,8 +1245,7 @@ class _Printer:
                 self.out(")")
             else:
                 self.out(item.relation)
-            base = item.relation.rsplit(".", 1)[-1]
-            if item.explicit_alias or (item.subquery is None and _quote(item.name or "") != base):
+            if item.explicit_alias or item.name != item.wanted:
                 self.out(" " + _quote(item.name or ""))
             return
         paren_right = self.pretty and not isinstance(item.right, Rte)
@@ -1251,11 +1272,13 @@ class _Printer:
 
     def sort_group(self, e: Any) -> None:
         if isinstance(e, Const):
-            raise Unsupported("constant sort key")
+            self.p_Const(e, True, showtype=1)  # labelled: not read back as a position
+            return
         if isinstance(e, Var):
             self.expr(e, True)
             return
-        paren = self.pretty or (isinstance(e, FuncExpr) and not isinstance(e, Cast))
+        function = isinstance(e, FuncExpr) or (isinstance(e, Cast) and _function_cast(e))
+        paren = self.pretty or function
         self.out("(" if paren else "")
         self.expr(e, True)
         self.out(")" if paren else "")
@@ -1493,6 +1516,13 @@ class _Printer:
             self.expr(a, True)
         self.out(")")
 
+    def p_MinMax(self, node: MinMax, show_implicit: bool) -> None:
+        self.out(node.name + "(")
+        for i, a in enumerate(node.args):
+            self.out(", " if i else "")
+            self.expr(a, True)
+        self.out(")")
+
     def p_NullIf(self, node: NullIf, show_implicit: bool) -> None:
         self.out("NULLIF(")
         self.expr(node.args[0], True)
@@ -1518,7 +1548,7 @@ class _Printer:
 
 def _is_simple(node: Any, parent: Any, pretty: bool) -> bool:
     """ruleutils' isSimpleNode: whether `node` under `parent` needs no parentheses."""
-    if isinstance(node, Var | Const | Keyword | FuncExpr | Coalesce | NullIf | CaseExpr):
+    if isinstance(node, Var | Const | Keyword | FuncExpr | Coalesce | NullIf | MinMax | CaseExpr):
         return True
     if isinstance(node, ArrayExpr):
         return True
@@ -1542,7 +1572,9 @@ def _is_simple(node: Any, parent: Any, pretty: bool) -> bool:
     if isinstance(node, OpExpr | SubLink | NullTest | BooleanTest | DistinctExpr):
         if isinstance(parent, Cast):
             return False
-        return isinstance(parent, BoolExpr | FuncExpr | ArrayExpr | Coalesce | NullIf | CaseExpr)
+        return isinstance(
+            parent, BoolExpr | FuncExpr | ArrayExpr | Coalesce | NullIf | MinMax | CaseExpr
+        )
     if isinstance(node, BoolExpr):
         if isinstance(parent, BoolExpr):
             if node.op in ("NOT", "AND"):
@@ -1550,7 +1582,7 @@ def _is_simple(node: Any, parent: Any, pretty: bool) -> bool:
             return parent.op == "OR"
         if isinstance(parent, Cast):
             return False
-        return isinstance(parent, FuncExpr | ArrayExpr | Coalesce | NullIf | CaseExpr)
+        return isinstance(parent, FuncExpr | ArrayExpr | Coalesce | NullIf | MinMax | CaseExpr)
     return False
 
 
@@ -1580,10 +1612,17 @@ def _simple_binary(node: OpExpr) -> str | None:
 # ---------------------------------------------------------------- entry points
 
 
-def deparse_view(view: ViewDef, catalog: Catalog, pretty: bool, wrap: int = 0) -> str:
-    """The view's query as pg_get_viewdef prints it (raises Unsupported)."""
+def deparse_view(
+    view: ViewDef,
+    catalog: Catalog,
+    pretty: bool,
+    wrap: int = 0,
+    fmt: FormatContext | None = None,
+) -> str:
+    """The view's query as pg_get_viewdef prints it (raises Unsupported); `fmt` holds the
+    session settings literals are printed with (DateStyle, TimeZone, ...)."""
     stmt = pglast.parse_sql(view.sql)[0].stmt
-    analyzer = _Analyzer(catalog, view.depends)
+    analyzer = _Analyzer(catalog, view.depends, fmt)
     query = analyzer.query(stmt, None, [c.name for c in view.columns])
     if len(query.targets) != len(view.columns):
         raise Unsupported("column count changed")
@@ -1592,10 +1631,16 @@ def deparse_view(view: ViewDef, catalog: Catalog, pretty: bool, wrap: int = 0) -
     return printer.text() + ";"
 
 
-def view_definition(view: ViewDef, catalog: Catalog, pretty: bool = False, wrap: int = 0) -> str:
+def view_definition(
+    view: ViewDef,
+    catalog: Catalog,
+    pretty: bool = False,
+    wrap: int = 0,
+    fmt: FormatContext | None = None,
+) -> str:
     """pg_get_viewdef's text: PostgreSQL 15's deparsed form, or the stored SELECT text
     for a query this deparser does not cover."""
     try:
-        return deparse_view(view, catalog, pretty, wrap)
+        return deparse_view(view, catalog, pretty, wrap, fmt)
     except (Unsupported, PgError, pglast.parser.ParseError):
         return " " + view.sql.strip() + ";"

@@ -74,6 +74,24 @@ CREATE VIEW v_window_more AS SELECT id, rank() OVER (PARTITION BY customer_id OR
 CREATE VIEW v_cte_more AS WITH big AS MATERIALIZED (SELECT id, total FROM orders WHERE total > 100), c(k, n) AS (SELECT customer_id, count(*) FROM orders GROUP BY customer_id) SELECT big.id, c.n FROM big JOIN orders o ON o.id = big.id JOIN c ON c.k = o.customer_id;
 CREATE VIEW v_agg_order AS SELECT customer_id, string_agg(status, ',' ORDER BY placed DESC) AS s, sum(total) FILTER (WHERE status = 'open') AS open_total, array_agg(id ORDER BY id) AS ids FROM orders GROUP BY customer_id;
 CREATE VIEW v_like_escape AS SELECT id FROM customers WHERE email LIKE 'a!%' ESCAPE '!';
+CREATE VIEW v_greatest AS SELECT greatest(id, qty) AS g, least(total, 1.5, id) AS l FROM orders;
+CREATE VIEW v_group_cast AS SELECT id::numeric AS n, id::text AS t FROM orders GROUP BY id::numeric, id::text ORDER BY id::numeric;
+CREATE VIEW v_timestamptz AS SELECT id FROM orders WHERE created::timestamptz > '2020-01-01 10:00+02' AND created > now() - '1 day'::interval;
+CREATE VIEW v_typmod_same AS SELECT name::varchar(40) AS a, name::varchar(10) AS b, total::numeric(10,2) AS c FROM customers, orders;
+CREATE VIEW v_null_target AS SELECT NULL AS x, NULL::text AS y, id FROM customers;
+CREATE VIEW v_cte_sub AS WITH x AS (SELECT id, customer_id FROM orders) SELECT c.id FROM customers c WHERE EXISTS (SELECT 1 FROM x WHERE x.customer_id = c.id) AND c.id IN (SELECT s.id FROM (SELECT id FROM x) s);
+CREATE VIEW v_corr_from_sub AS SELECT c.id FROM customers c WHERE EXISTS (SELECT 1 FROM (SELECT o.id FROM orders o WHERE o.customer_id = c.id) s);
+CREATE VIEW v_order_nulls AS SELECT id FROM orders ORDER BY qty DESC NULLS FIRST, total ASC NULLS LAST, status NULLS FIRST;
+CREATE VIEW v_fetch AS SELECT id FROM orders ORDER BY id FETCH FIRST 3 ROWS ONLY;
+CREATE VIEW v_limit_null AS SELECT id FROM orders ORDER BY id LIMIT NULL;
+CREATE VIEW v_bool_case AS SELECT CASE WHEN vip THEN id ELSE NULL END AS k, CASE WHEN vip AND id > 1 THEN 'a' WHEN NOT vip THEN 'b' END AS w FROM customers;
+CREATE VIEW v_concat2 AS SELECT name || id AS a, id || '-' || email AS b, 'x' || 1 AS c FROM customers;
+CREATE VIEW v_dates AS SELECT placed + 1 AS next, placed - 1 AS prev, created - interval '1 hour' AS h, placed - placed AS days, extract(month from created) AS m, date_trunc('day', created) AS d FROM orders;
+CREATE VIEW v_deep_bool AS SELECT id FROM orders WHERE (id = 1 OR id = 2) AND (status = 'a' OR (status = 'b' AND NOT (qty > 1 OR qty IS NULL)));
+CREATE VIEW v_arith_nest AS SELECT id - qty - 1 AS a, id - (qty - 1) AS b, id * (qty + 1) AS c, (id + qty) * 2 AS d, id / qty * 2 AS e, id * qty / 2 AS f, -(id + 1) AS g FROM orders;
+CREATE VIEW v_cast_arith AS SELECT (id + 1)::bigint * 2 AS a, -id::numeric AS b, (-id)::numeric AS c FROM orders;
+CREATE VIEW v_string_funcs AS SELECT length(status) AS l, replace(status, 'a', 'b') AS r, lpad(status, 5, '*') AS p, split_part(status, ',', 1) AS s, left(status, 2) AS le, md5(status) AS m FROM orders;
+CREATE VIEW v_math_funcs AS SELECT round(total) AS r, round(total, 1) AS r1, floor(weight) AS f, ceil(total) AS c, abs(qty) AS a, sqrt(weight) AS s, mod(id, 3) AS m FROM orders;
 
 -- case: columns
 -- category: ddl
@@ -338,6 +356,78 @@ SELECT pg_get_viewdef('v_agg_order'::regclass) AS plain, pg_get_viewdef('v_agg_o
 -- case: like_escape
 -- category: ddl
 SELECT pg_get_viewdef('v_like_escape'::regclass) AS plain, pg_get_viewdef('v_like_escape'::regclass, true) AS pretty;
+
+-- case: greatest
+-- category: ddl
+SELECT pg_get_viewdef('v_greatest'::regclass) AS plain, pg_get_viewdef('v_greatest'::regclass, true) AS pretty;
+
+-- case: group_cast
+-- category: ddl
+SELECT pg_get_viewdef('v_group_cast'::regclass) AS plain, pg_get_viewdef('v_group_cast'::regclass, true) AS pretty;
+
+-- case: timestamptz
+-- category: ddl
+SELECT pg_get_viewdef('v_timestamptz'::regclass) AS plain, pg_get_viewdef('v_timestamptz'::regclass, true) AS pretty;
+
+-- case: typmod_same
+-- category: ddl
+SELECT pg_get_viewdef('v_typmod_same'::regclass) AS plain, pg_get_viewdef('v_typmod_same'::regclass, true) AS pretty;
+
+-- case: null_target
+-- category: ddl
+SELECT pg_get_viewdef('v_null_target'::regclass) AS plain, pg_get_viewdef('v_null_target'::regclass, true) AS pretty;
+
+-- case: cte_sub
+-- category: ddl
+SELECT pg_get_viewdef('v_cte_sub'::regclass) AS plain, pg_get_viewdef('v_cte_sub'::regclass, true) AS pretty;
+
+-- case: corr_from_sub
+-- category: ddl
+SELECT pg_get_viewdef('v_corr_from_sub'::regclass) AS plain, pg_get_viewdef('v_corr_from_sub'::regclass, true) AS pretty;
+
+-- case: order_nulls
+-- category: ddl
+SELECT pg_get_viewdef('v_order_nulls'::regclass) AS plain, pg_get_viewdef('v_order_nulls'::regclass, true) AS pretty;
+
+-- case: fetch
+-- category: ddl
+SELECT pg_get_viewdef('v_fetch'::regclass) AS plain, pg_get_viewdef('v_fetch'::regclass, true) AS pretty;
+
+-- case: limit_null
+-- category: ddl
+SELECT pg_get_viewdef('v_limit_null'::regclass) AS plain, pg_get_viewdef('v_limit_null'::regclass, true) AS pretty;
+
+-- case: bool_case
+-- category: ddl
+SELECT pg_get_viewdef('v_bool_case'::regclass) AS plain, pg_get_viewdef('v_bool_case'::regclass, true) AS pretty;
+
+-- case: concat2
+-- category: ddl
+SELECT pg_get_viewdef('v_concat2'::regclass) AS plain, pg_get_viewdef('v_concat2'::regclass, true) AS pretty;
+
+-- case: dates
+-- category: ddl
+SELECT pg_get_viewdef('v_dates'::regclass) AS plain, pg_get_viewdef('v_dates'::regclass, true) AS pretty;
+
+-- case: deep_bool
+-- category: ddl
+SELECT pg_get_viewdef('v_deep_bool'::regclass) AS plain, pg_get_viewdef('v_deep_bool'::regclass, true) AS pretty;
+
+-- case: arith_nest
+-- category: ddl
+SELECT pg_get_viewdef('v_arith_nest'::regclass) AS plain, pg_get_viewdef('v_arith_nest'::regclass, true) AS pretty;
+
+-- case: cast_arith
+-- category: ddl
+SELECT pg_get_viewdef('v_cast_arith'::regclass) AS plain, pg_get_viewdef('v_cast_arith'::regclass, true) AS pretty;
+
+-- case: string_funcs
+-- category: ddl
+SELECT pg_get_viewdef('v_string_funcs'::regclass) AS plain, pg_get_viewdef('v_string_funcs'::regclass, true) AS pretty;
+
+-- case: math_funcs
+-- category: ddl
+SELECT pg_get_viewdef('v_math_funcs'::regclass) AS plain, pg_get_viewdef('v_math_funcs'::regclass, true) AS pretty;
 
 -- case: by_name_and_wrap_column
 -- category: ddl
