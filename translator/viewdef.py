@@ -278,7 +278,7 @@ class _Level:
     """One query level's visible range variables (and the levels around it)."""
 
     query: Query
-    visible: list[tuple[Rte, set[str]]] = field(default_factory=list)  # (rte, hidden columns)
+    visible: list[Rte] = field(default_factory=list)
     merged: dict[str, Var] = field(default_factory=dict)  # JOIN USING columns, unqualified
     outer: _Level | None = None
     ctes: dict[str, Cte] = field(default_factory=dict)
@@ -441,7 +441,7 @@ class _Analyzer:
         return self.finalize(self.expr(node, level))
 
     def in_scope(self, name: str | None, level: _Level) -> bool:
-        return any(name == c[0] for rte, _ in level.visible for c in rte.columns)
+        return any(name == c[0] for rte in level.visible for c in rte.columns)
 
     # -- FROM
     def from_item(self, node: Any, level: _Level) -> Any:
@@ -498,7 +498,7 @@ class _Analyzer:
 
     def add_rte(self, rte: Rte, level: _Level) -> Rte:
         level.query.rtes.append(rte)
-        level.visible.append((rte, set()))
+        level.visible.append(rte)
         return rte
 
     def join(self, node: Any, level: _Level) -> Join:
@@ -525,9 +525,6 @@ class _Analyzer:
                     raise Unsupported("USING columns of different types")
                 j.using.append(name)
                 level.merged[name] = lvar
-                for rte, hidden in level.visible:
-                    if rte is lvar.rte or rte is rvar.rte:
-                        hidden.add(name)
         elif node.quals is not None:
             j.quals = self.condition(node.quals, level)
         elif kind == "JOIN":
@@ -561,18 +558,16 @@ class _Analyzer:
         return out
 
     def star(self, node: Any, level: _Level) -> list[Target]:
+        """`*` (every FROM item's columns, as joins output them) or `rel.*`."""
         if len(node.fields) == 2:
             rel = node.fields[0].sval
-            rtes = [r for r, _ in level.visible if r.wanted == rel]
+            rtes = [r for r in level.visible if r.wanted == rel]
             if len(rtes) != 1:
                 raise Unsupported("star")
-            return [Target(Var(rtes[0], c[0], c[1], c[2]), c[0]) for c in rtes[0].columns]
-        out = [Target(v, name) for name, v in level.merged.items()]
-        for rte, hidden in level.visible:
-            out += [
-                Target(Var(rte, c[0], c[1], c[2]), c[0]) for c in rte.columns if c[0] not in hidden
-            ]
-        return out
+            return [Target(v, v.column) for v in _columns_of(rtes[0])]
+        if len(node.fields) != 1:
+            raise Unsupported("qualified star")
+        return [Target(v, v.column) for item in level.query.from_items for v in _columns_of(item)]
 
     # -- expressions
     def condition(self, node: Any, level: _Level) -> Any:
@@ -663,7 +658,7 @@ class _Analyzer:
             return level.merged[column]
         hits = [
             Var(rte, c[0], c[1], c[2])
-            for rte, _ in level.visible
+            for rte in level.visible
             if len(names) == 1 or rte.wanted == names[0]
             for c in rte.columns
             if c[0] == column
@@ -1021,6 +1016,17 @@ _RANKING = {
     "cume_dist": T.FLOAT8,
 }
 _DEFAULT_FRAME = 1058  # FRAMEOPTION_DEFAULTS: RANGE UNBOUNDED PRECEDING AND CURRENT ROW
+
+
+def _columns_of(item: Rte | Join) -> list[Var]:
+    """A FROM item's output columns in PostgreSQL's order: a join's USING columns first
+    (taken from its left side), then the other columns of its left and right sides."""
+    if isinstance(item, Rte):
+        return [Var(item, name, oid, typmod) for name, oid, typmod in item.columns]
+    left, right = _columns_of(item.left), _columns_of(item.right)
+    merged = [next(v for v in left if v.column == name) for name in item.using]
+    rest = [v for v in left + right if v.column not in item.using]
+    return merged + rest
 
 
 def _array_type(elem: int) -> int:
@@ -1642,5 +1648,5 @@ def view_definition(
     for a query this deparser does not cover."""
     try:
         return deparse_view(view, catalog, pretty, wrap, fmt)
-    except (Unsupported, PgError, pglast.parser.ParseError):
+    except Exception:  # noqa: BLE001  (Unsupported, or a deparser bug: never an unreadable catalog)
         return " " + view.sql.strip() + ";"

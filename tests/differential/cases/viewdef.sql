@@ -8,6 +8,8 @@ CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer REFERENCES cust
 CREATE TABLE items (order_id integer, sku text, price numeric, amount bigint, PRIMARY KEY (order_id, sku));
 CREATE SCHEMA sales;
 CREATE TABLE sales.regions (code varchar(8) PRIMARY KEY, label text NOT NULL);
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE people (id integer PRIMARY KEY, m mood, ms mood[]);
 CREATE VIEW v_columns AS SELECT id, name FROM customers;
 CREATE VIEW v_aliases AS SELECT id AS cid, name AS n FROM customers c;
 CREATE VIEW v_column_list (a, b) AS SELECT id, name FROM customers;
@@ -92,6 +94,19 @@ CREATE VIEW v_arith_nest AS SELECT id - qty - 1 AS a, id - (qty - 1) AS b, id * 
 CREATE VIEW v_cast_arith AS SELECT (id + 1)::bigint * 2 AS a, -id::numeric AS b, (-id)::numeric AS c FROM orders;
 CREATE VIEW v_string_funcs AS SELECT length(status) AS l, replace(status, 'a', 'b') AS r, lpad(status, 5, '*') AS p, split_part(status, ',', 1) AS s, left(status, 2) AS le, md5(status) AS m FROM orders;
 CREATE VIEW v_math_funcs AS SELECT round(total) AS r, round(total, 1) AS r1, floor(weight) AS f, ceil(total) AS c, abs(qty) AS a, sqrt(weight) AS s, mod(id, 3) AS m FROM orders;
+CREATE VIEW v_using_chain AS SELECT * FROM (SELECT id AS x, id AS y, name FROM customers) a JOIN (SELECT id AS x, status FROM orders) b USING (x) JOIN (SELECT order_id AS y, sku FROM items) c USING (y);
+CREATE VIEW v_star_rel AS SELECT o.*, c.name FROM orders o JOIN customers c ON c.id = o.customer_id;
+CREATE VIEW v_using_ref AS SELECT x, b.status FROM (SELECT id AS x FROM customers) a LEFT JOIN (SELECT id AS x, status FROM orders) b USING (x) WHERE x > 1 ORDER BY x;
+CREATE VIEW v_cross_type_arithmetic AS SELECT weight + qty AS a, weight * 2 AS b, qty * 1.5 AS c, customer_id / 2.0 AS d, qty + customer_id AS e, id::bigint - qty AS f, id::real + weight AS g, id::real * 2 AS h FROM orders;
+CREATE VIEW v_numeric_and_string_functions AS SELECT length(code) AS a, upper(code) AS b, lower(status) AS c, substr(status, 2) AS d, round(qty) AS e, round(weight) AS f, abs(weight) AS g, trunc(total, 1) AS h, power(qty, 2) AS i FROM orders;
+CREATE VIEW v_bpchar_and_datetime_operators AS SELECT code || 'x' AS a, code = 'abc' AS b, status < code AS c, placed + interval '1 day' AS d, created + interval '1 hour' AS e, placed + 7 AS f, placed - 7 AS g, now() - created AS h FROM orders;
+CREATE VIEW v_datetime_functions AS SELECT to_char(placed, 'YYYY') AS a, date_part('year', created) AS b, age(created) AS c, coalesce(weight, qty, 0) AS d, nullif(qty, 0) AS e, greatest(qty, 1) AS f FROM orders;
+CREATE VIEW v_aggregate_overloads AS SELECT sum(weight) AS a, avg(weight) AS b, sum(qty::bigint) AS c, avg(customer_id) AS d, min(code) AS e, max(status) AS f, bool_and(vip) AS g, bool_or(vip) AS h, count(DISTINCT city) AS i FROM orders, customers;
+CREATE VIEW v_in_lists_of_types AS SELECT id FROM orders WHERE qty IN (1, 2) AND weight IN (1, 2.5) AND code IN ('a', 'b') AND created IN ('2020-01-01', '2021-01-01');
+CREATE VIEW v_more_aggregates AS SELECT string_agg(code, ',') AS a, array_agg(qty) AS b, max(placed) AS c, min(created) AS d, sum(total) / count(*) AS e FROM orders;
+CREATE VIEW v_enum AS SELECT id, m FROM people WHERE m = 'happy' OR m IN ('ok', 'sad') OR m > 'sad';
+CREATE VIEW v_enum_cast AS SELECT id, 'ok'::mood AS o, m::text AS t FROM people;
+CREATE VIEW v_arrays AS SELECT id, ARRAY[1, 2] AS a, ARRAY['x', 'y'] AS b, ms FROM people WHERE 'ok' = ANY (ms);
 
 -- case: columns
 -- category: ddl
@@ -428,6 +443,58 @@ SELECT pg_get_viewdef('v_string_funcs'::regclass) AS plain, pg_get_viewdef('v_st
 -- case: math_funcs
 -- category: ddl
 SELECT pg_get_viewdef('v_math_funcs'::regclass) AS plain, pg_get_viewdef('v_math_funcs'::regclass, true) AS pretty;
+
+-- case: using_chain
+-- category: ddl
+SELECT pg_get_viewdef('v_using_chain'::regclass) AS plain, pg_get_viewdef('v_using_chain'::regclass, true) AS pretty;
+
+-- case: star_rel
+-- category: ddl
+SELECT pg_get_viewdef('v_star_rel'::regclass) AS plain, pg_get_viewdef('v_star_rel'::regclass, true) AS pretty;
+
+-- case: using_ref
+-- category: ddl
+SELECT pg_get_viewdef('v_using_ref'::regclass) AS plain, pg_get_viewdef('v_using_ref'::regclass, true) AS pretty;
+
+-- case: cross_type_arithmetic
+-- category: ddl
+SELECT pg_get_viewdef('v_cross_type_arithmetic'::regclass) AS plain, pg_get_viewdef('v_cross_type_arithmetic'::regclass, true) AS pretty;
+
+-- case: numeric_and_string_functions
+-- category: ddl
+SELECT pg_get_viewdef('v_numeric_and_string_functions'::regclass) AS plain, pg_get_viewdef('v_numeric_and_string_functions'::regclass, true) AS pretty;
+
+-- case: bpchar_and_datetime_operators
+-- category: ddl
+SELECT pg_get_viewdef('v_bpchar_and_datetime_operators'::regclass) AS plain, pg_get_viewdef('v_bpchar_and_datetime_operators'::regclass, true) AS pretty;
+
+-- case: datetime_functions
+-- category: ddl
+SELECT pg_get_viewdef('v_datetime_functions'::regclass) AS plain, pg_get_viewdef('v_datetime_functions'::regclass, true) AS pretty;
+
+-- case: aggregate_overloads
+-- category: ddl
+SELECT pg_get_viewdef('v_aggregate_overloads'::regclass) AS plain, pg_get_viewdef('v_aggregate_overloads'::regclass, true) AS pretty;
+
+-- case: in_lists_of_types
+-- category: ddl
+SELECT pg_get_viewdef('v_in_lists_of_types'::regclass) AS plain, pg_get_viewdef('v_in_lists_of_types'::regclass, true) AS pretty;
+
+-- case: more_aggregates
+-- category: ddl
+SELECT pg_get_viewdef('v_more_aggregates'::regclass) AS plain, pg_get_viewdef('v_more_aggregates'::regclass, true) AS pretty;
+
+-- case: enum
+-- category: ddl
+SELECT pg_get_viewdef('v_enum'::regclass) AS plain, pg_get_viewdef('v_enum'::regclass, true) AS pretty;
+
+-- case: enum_cast
+-- category: ddl
+SELECT pg_get_viewdef('v_enum_cast'::regclass) AS plain, pg_get_viewdef('v_enum_cast'::regclass, true) AS pretty;
+
+-- case: arrays
+-- category: ddl
+SELECT pg_get_viewdef('v_arrays'::regclass) AS plain, pg_get_viewdef('v_arrays'::regclass, true) AS pretty;
 
 -- case: by_name_and_wrap_column
 -- category: ddl
