@@ -21,9 +21,9 @@ then answers the stored text, as before (docs/decisions/0021-view-definitions.md
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pglast
 from pglast import ast, enums
@@ -47,14 +47,18 @@ class Unsupported(Exception):
 
 @dataclass
 class Rte:
-    """A range table entry: a relation, a subquery or a join (which has no name)."""
+    """A range table entry: a table or view, a WITH query or a subquery in FROM."""
 
-    wanted: str | None  # alias, relation name, or None for a join
+    wanted: str  # its alias, else the relation's (WITH query's) name
     columns: list[tuple[str, int, int]]  # (name, type, typmod)
     relation: str = ""  # the FROM text of a relation ("sales.regions")
     subquery: Query | None = None
     explicit_alias: bool = False
     name: str | None = None  # the unique refname, set when printed
+
+
+# The typed tree: PostgreSQL's analyzed nodes (Var, Const, OpExpr ...), as much of them
+# as ruleutils reads. Casts cover FuncExpr/RelabelType/CoerceViaIO coercions alike.
 
 
 @dataclass
@@ -225,7 +229,6 @@ class Join:
     right: Any
     quals: Any = None
     using: list[str] = field(default_factory=list)
-    rte: Rte | None = None
 
 
 @dataclass
@@ -268,6 +271,36 @@ def _type_of(node: Any) -> int:
 
 def _typmod_of(node: Any) -> int:
     return int(getattr(node, "typmod", -1))
+
+
+# ---------------------------------------------------------------- dispatch tables
+
+# one analyzer per pglast expression class, one printer per typed-tree class
+_ANALYZERS: dict[type, Callable[..., Any]] = {}
+_PRINTERS: dict[type, Callable[..., None]] = {}
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _registers(table: dict[type, Callable[..., Any]], *classes: type) -> Callable[[_F], _F]:
+    def register(method: _F) -> _F:
+        for cls in classes:
+            if cls in table:
+                raise RuntimeError(f"{cls.__name__} is registered twice")
+            table[cls] = method
+        return method
+
+    return register
+
+
+def _analyzes(*classes: type) -> Callable[[_F], _F]:
+    """Register an `_Analyzer` method for pglast nodes of `classes`."""
+    return _registers(_ANALYZERS, *classes)
+
+
+def _prints(*classes: type) -> Callable[[_F], _F]:
+    """Register a `_Printer` method for typed-tree nodes of `classes`."""
+    return _registers(_PRINTERS, *classes)
 
 
 # ---------------------------------------------------------------- analysis
@@ -453,7 +486,7 @@ class _Analyzer:
             # not LATERAL: it sees the enclosing levels (and WITH queries), not this one
             sub = self.query(node.subquery, level.outer)
             cols = [(t.name, _type_of(t.expr), _typmod_of(t.expr)) for t in sub.targets]
-            rte = Rte(node.alias.aliasname, cols, subquery=sub, explicit_alias=True)
+            rte = Rte(str(node.alias.aliasname), cols, subquery=sub, explicit_alias=True)
             return self.add_rte(rte, level)
         if isinstance(node, ast.JoinExpr):
             return self.join(node, level)
@@ -613,12 +646,14 @@ class _Analyzer:
         return Const(target, shown, typmod)
 
     def expr(self, node: Any, level: _Level) -> Any:
-        handler = getattr(self, "x_" + type(node).__name__, None)
+        """The typed tree of a pglast expression (its class's `@_analyzes` method)."""
+        handler = _ANALYZERS.get(type(node))
         if handler is None:
             raise Unsupported(type(node).__name__)
-        return handler(node, level)
+        return handler(self, node, level)
 
-    def x_A_Const(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.A_Const)
+    def a_const(self, node: Any, level: _Level) -> Any:
         if node.isnull:
             return Const(T.UNKNOWN, None)
         val = node.val
@@ -639,7 +674,8 @@ class _Analyzer:
             return Const(T.BOOL, "true" if val.boolval else "false")
         raise Unsupported("constant")
 
-    def x_ColumnRef(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.ColumnRef)
+    def column_ref(self, node: Any, level: _Level) -> Any:
         fields = node.fields
         if not all(isinstance(f, ast.String) for f in fields) or len(fields) > 2:
             raise Unsupported("column reference")
@@ -667,7 +703,8 @@ class _Analyzer:
             raise Unsupported("ambiguous column")
         return hits[0] if hits else None
 
-    def x_TypeCast(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.TypeCast)
+    def type_cast(self, node: Any, level: _Level) -> Any:
         oid, typmod = _expr._resolve_type_name(node.typeName, "")
         arg = self.expr(node.arg, level)
         if isinstance(arg, ArrayExpr):
@@ -683,7 +720,8 @@ class _Analyzer:
             return Cast(Cast(arg, oid, implicit=True), oid, typmod)
         return Cast(arg, oid, typmod)
 
-    def x_A_Expr(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.A_Expr)
+    def a_expr(self, node: Any, level: _Level) -> Any:
         K = enums.A_Expr_Kind
         name = str(node.name[-1].sval) if node.name else ""
         if node.kind in (K.AEXPR_OP, K.AEXPR_LIKE, K.AEXPR_ILIKE):
@@ -704,8 +742,8 @@ class _Analyzer:
         if node.kind in (K.AEXPR_BETWEEN_SYM, K.AEXPR_NOT_BETWEEN_SYM):
             lo, hi = node.rexpr
             plain = K.AEXPR_BETWEEN if node.kind == K.AEXPR_BETWEEN_SYM else K.AEXPR_NOT_BETWEEN
-            first = self.x_A_Expr(ast.A_Expr(kind=plain, lexpr=node.lexpr, rexpr=(lo, hi)), level)
-            second = self.x_A_Expr(ast.A_Expr(kind=plain, lexpr=node.lexpr, rexpr=(hi, lo)), level)
+            first = self.a_expr(ast.A_Expr(kind=plain, lexpr=node.lexpr, rexpr=(lo, hi)), level)
+            second = self.a_expr(ast.A_Expr(kind=plain, lexpr=node.lexpr, rexpr=(hi, lo)), level)
             return BoolExpr("OR" if plain == K.AEXPR_BETWEEN else "AND", [first, second])
         if node.kind in (K.AEXPR_BETWEEN, K.AEXPR_NOT_BETWEEN):
             lo, hi = node.rexpr
@@ -788,7 +826,8 @@ class _Analyzer:
                 raise Unsupported("outer reference in an IN list")
         return bool(found)
 
-    def x_A_ArrayExpr(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.A_ArrayExpr)
+    def array_expr(self, node: Any, level: _Level) -> Any:
         elements = [self.expr(x, level) for x in node.elements or ()]
         if not elements:
             raise Unsupported("empty ARRAY[]")
@@ -805,17 +844,20 @@ class _Analyzer:
         except PgError as err:
             raise Unsupported("IN list types") from err
 
-    def x_BoolExpr(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.BoolExpr)
+    def bool_expr(self, node: Any, level: _Level) -> Any:
         op = {0: "AND", 1: "OR", 2: "NOT"}[int(node.boolop)]
         return BoolExpr(op, [self.condition(a, level) for a in node.args])
 
-    def x_NullTest(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.NullTest)
+    def null_test(self, node: Any, level: _Level) -> Any:
         arg = self.expr(node.arg, level)
         if _type_of(arg) == T.UNKNOWN:
             arg = self.coerced(arg, T.TEXT)
         return NullTest(arg, node.nulltesttype == enums.NullTestType.IS_NOT_NULL)
 
-    def x_BooleanTest(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.BooleanTest)
+    def boolean_test(self, node: Any, level: _Level) -> Any:
         tests = {
             0: "IS TRUE",
             1: "IS NOT TRUE",
@@ -826,7 +868,8 @@ class _Analyzer:
         }
         return BooleanTest(self.condition(node.arg, level), tests[int(node.booltesttype)])
 
-    def x_FuncCall(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.FuncCall)
+    def func_call(self, node: Any, level: _Level) -> Any:
         names = [n.sval for n in node.funcname]
         if len(names) > 1 and names[0] != "pg_catalog":
             raise Unsupported("qualified function")
@@ -906,18 +949,21 @@ class _Analyzer:
         order = [self.sort_item(s, None, level) for s in node.orderClause or ()]
         return Window(partition, order)
 
-    def x_CoalesceExpr(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.CoalesceExpr)
+    def coalesce(self, node: Any, level: _Level) -> Any:
         args = [self.expr(a, level) for a in node.args]
         common = self.common_type(args)
         return Coalesce([self.coerced(a, common) for a in args], common)
 
-    def x_MinMaxExpr(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.MinMaxExpr)
+    def min_max(self, node: Any, level: _Level) -> Any:
         args = [self.expr(a, level) for a in node.args]
         common = self.common_type(args)
         name = "GREATEST" if node.op == enums.MinMaxOp.IS_GREATEST else "LEAST"
         return MinMax(name, [self.coerced(a, common) for a in args], common)
 
-    def x_CaseExpr(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.CaseExpr)
+    def case_expr(self, node: Any, level: _Level) -> Any:
         results = [self.expr(w.result, level) for w in node.args]
         default = (
             self.expr(node.defresult, level)
@@ -936,7 +982,8 @@ class _Analyzer:
             whens.append((cond, self.coerced(r, common)))
         return CaseExpr(arg, whens, self.coerced(default, common), common)
 
-    def x_SubLink(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.SubLink)
+    def sublink(self, node: Any, level: _Level) -> Any:
         S = enums.SubLinkType
         sub = self.query(node.subselect, level)
         if node.subLinkType == S.EXISTS_SUBLINK:
@@ -957,7 +1004,8 @@ class _Analyzer:
             return SubLink(kind, op.args[0], op.name, sub, T.BOOL)
         raise Unsupported("sublink type")
 
-    def x_SQLValueFunction(self, node: Any, level: _Level) -> Any:
+    @_analyzes(ast.SQLValueFunction)
+    def value_function(self, node: Any, level: _Level) -> Any:
         op = enums.SQLValueFunctionOp
         known = {
             op.SVFOP_CURRENT_DATE: ("CURRENT_DATE", T.DATE),
@@ -1133,11 +1181,12 @@ class _Printer:
         self.keyword("", 0, 0, 0)
 
     def name_rtes(self, q: Query, parents: list[str]) -> list[str]:
+        """set_rtable_names: each range variable's name, made unique against the enclosing
+        levels' and this level's earlier ones by a `_N` suffix."""
         used = set(parents)
         counters: dict[str, int] = {}
         names = []
         for rte in q.rtes:
-            assert rte.wanted is not None
             name = rte.wanted
             if name in used:
                 n = counters.get(name, 0)
@@ -1177,6 +1226,8 @@ class _Printer:
             self.keyword(")", 0, 0, 0)
 
     def basic_select(self, q: Query, top_names: bool) -> None:
+        """get_basic_select_query: SELECT [DISTINCT] ... FROM ... WHERE ... GROUP BY ...
+        HAVING ..., one level deeper than the enclosing text."""
         self.indent += _STD
         self.out(" SELECT")
         if q.distinct_on:
@@ -1202,18 +1253,18 @@ class _Printer:
             self.expr(q.having, False)
 
     def target_list(self, q: Query, top_names: bool) -> None:
+        """get_target_list: `AS name` unless a column keeps its own name (or, where column
+        names are not shown, an expression keeps `?column?`); a new line for every item
+        past the wrap column or after one spanning lines."""
         sep = " "
         last_multiline = False
         for colno, t in enumerate(q.targets, 1):
             self.out(sep)
             sep = ", "
-            attname: str | None
+            item = self.capture(self.expr, t.expr, True)
+            attname: str | None = None if top_names else "?column?"
             if isinstance(t.expr, Var):
-                item = self.capture(self.expr, t.expr, True)
                 attname = t.expr.column
-            else:
-                item = self.capture(self.expr, t.expr, True)
-                attname = None if top_names else "?column?"
             if attname is None or attname != t.name:
                 item += f" AS {_quote(t.name)}"
             if self.wrap >= 0:
@@ -1227,6 +1278,7 @@ class _Printer:
             self.out(item)
 
     def from_clause(self, q: Query) -> None:
+        """get_from_clause: the FROM items, comma-separated, wrapped like the targets."""
         for i, item in enumerate(q.from_items):
             if i == 0:
                 self.keyword(" FROM ", -_STD, _STD, 2)
@@ -1278,7 +1330,7 @@ class _Printer:
 
     def sort_group(self, e: Any) -> None:
         if isinstance(e, Const):
-            self.p_Const(e, True, showtype=1)  # labelled: not read back as a position
+            self.const(e, True, showtype=1)  # labelled: not read back as a position
             return
         if isinstance(e, Var):
             self.expr(e, True)
@@ -1325,12 +1377,19 @@ class _Printer:
             self.out(")")
 
     def expr(self, node: Any, show_implicit: bool) -> None:
-        getattr(self, "p_" + type(node).__name__)(node, show_implicit)
+        """get_rule_expr: print an expression (its class's `@_prints` method);
+        `show_implicit` shows the casts the parser added."""
+        printer = _PRINTERS.get(type(node))
+        if printer is None:
+            raise Unsupported(f"printing {type(node).__name__}")
+        printer(self, node, show_implicit)
 
-    def p_Var(self, node: Var, show_implicit: bool) -> None:
+    @_prints(Var)
+    def var(self, node: Var, show_implicit: bool) -> None:
         self.out(f"{_quote(node.rte.name or '')}.{_quote(node.column)}")
 
-    def p_Const(self, node: Const, show_implicit: bool, showtype: int = 0) -> None:
+    @_prints(Const)
+    def const(self, node: Const, show_implicit: bool, showtype: int = 0) -> None:
         typename = format_type(node.type, node.typmod)
         if node.text is None:
             self.out("NULL" + (f"::{typename}" if showtype >= 0 else ""))
@@ -1356,10 +1415,12 @@ class _Printer:
         if showtype >= 0 and (label or showtype > 0):
             self.out(f"::{typename}")
 
-    def p_Keyword(self, node: Keyword, show_implicit: bool) -> None:
+    @_prints(Keyword)
+    def sql_keyword(self, node: Keyword, show_implicit: bool) -> None:
         self.out(node.text)
 
-    def p_Cast(self, node: Cast, show_implicit: bool) -> None:
+    @_prints(Cast)
+    def cast(self, node: Cast, show_implicit: bool) -> None:
         if node.implicit and not show_implicit:
             self.paren_expr(node.arg, False, node)
             return
@@ -1370,14 +1431,15 @@ class _Printer:
             and arg.typmod == -1
             and node.typmod >= 0
         ):
-            self.p_Const(arg, False, showtype=-1)
+            self.const(arg, False, showtype=-1)
         else:
             self.open()
             self.paren_expr(arg, False, node)
             self.close()
         self.out(f"::{format_type(node.type, node.typmod)}")
 
-    def p_OpExpr(self, node: OpExpr, show_implicit: bool) -> None:
+    @_prints(OpExpr)
+    def op_expr(self, node: OpExpr, show_implicit: bool) -> None:
         self.open()
         if len(node.args) == 2:
             self.paren_expr(node.args[0], True, node)
@@ -1388,7 +1450,8 @@ class _Printer:
             self.paren_expr(node.args[0], True, node)
         self.close()
 
-    def p_FuncExpr(self, node: FuncExpr, show_implicit: bool) -> None:
+    @_prints(FuncExpr)
+    def func_expr(self, node: FuncExpr, show_implicit: bool) -> None:
         if node.syntax:
             self.sql_syntax(node)
             return
@@ -1455,7 +1518,8 @@ class _Printer:
                 self.expr(args[2], False)
         self.out(")")
 
-    def p_BoolExpr(self, node: BoolExpr, show_implicit: bool) -> None:
+    @_prints(BoolExpr)
+    def bool_expr(self, node: BoolExpr, show_implicit: bool) -> None:
         self.open()
         if node.op == "NOT":
             self.out("NOT ")
@@ -1466,26 +1530,30 @@ class _Printer:
                 self.paren_expr(a, False, node)
         self.close()
 
-    def p_NullTest(self, node: NullTest, show_implicit: bool) -> None:
+    @_prints(NullTest)
+    def null_test(self, node: NullTest, show_implicit: bool) -> None:
         self.open()
         self.paren_expr(node.arg, False, node)
         self.out(" IS NOT NULL" if node.negated else " IS NULL")
         self.close()
 
-    def p_BooleanTest(self, node: BooleanTest, show_implicit: bool) -> None:
+    @_prints(BooleanTest)
+    def boolean_test(self, node: BooleanTest, show_implicit: bool) -> None:
         self.open()
         self.paren_expr(node.arg, False, node)
         self.out(" " + node.test)
         self.close()
 
-    def p_DistinctExpr(self, node: DistinctExpr, show_implicit: bool) -> None:
+    @_prints(DistinctExpr)
+    def distinct_expr(self, node: DistinctExpr, show_implicit: bool) -> None:
         self.open()
         self.paren_expr(node.args[0], True, node)
         self.out(" IS DISTINCT FROM ")
         self.paren_expr(node.args[1], True, node)
         self.close()
 
-    def p_ScalarArrayOp(self, node: ScalarArrayOp, show_implicit: bool) -> None:
+    @_prints(ScalarArrayOp)
+    def scalar_array_op(self, node: ScalarArrayOp, show_implicit: bool) -> None:
         self.open()
         self.paren_expr(node.args[0], True, node)
         self.out(f" {node.name} {'ANY' if node.use_or else 'ALL'} (")
@@ -1493,14 +1561,16 @@ class _Printer:
         self.out(")")
         self.close()
 
-    def p_ArrayExpr(self, node: ArrayExpr, show_implicit: bool) -> None:
+    @_prints(ArrayExpr)
+    def array_expr(self, node: ArrayExpr, show_implicit: bool) -> None:
         self.out("ARRAY[")
         for i, e in enumerate(node.elements):
             self.out(", " if i else "")
             self.expr(e, True)
         self.out("]")
 
-    def p_CaseExpr(self, node: CaseExpr, show_implicit: bool) -> None:
+    @_prints(CaseExpr)
+    def case_expr(self, node: CaseExpr, show_implicit: bool) -> None:
         self.keyword("CASE", 0, _VAR, 0)
         if node.arg is not None:
             self.out(" ")
@@ -1515,28 +1585,32 @@ class _Printer:
             self.expr(node.default, True)
         self.keyword("END", -_VAR, 0, 0)
 
-    def p_Coalesce(self, node: Coalesce, show_implicit: bool) -> None:
+    @_prints(Coalesce)
+    def coalesce(self, node: Coalesce, show_implicit: bool) -> None:
         self.out("COALESCE(")
         for i, a in enumerate(node.args):
             self.out(", " if i else "")
             self.expr(a, True)
         self.out(")")
 
-    def p_MinMax(self, node: MinMax, show_implicit: bool) -> None:
+    @_prints(MinMax)
+    def min_max(self, node: MinMax, show_implicit: bool) -> None:
         self.out(node.name + "(")
         for i, a in enumerate(node.args):
             self.out(", " if i else "")
             self.expr(a, True)
         self.out(")")
 
-    def p_NullIf(self, node: NullIf, show_implicit: bool) -> None:
+    @_prints(NullIf)
+    def null_if(self, node: NullIf, show_implicit: bool) -> None:
         self.out("NULLIF(")
         self.expr(node.args[0], True)
         self.out(", ")
         self.expr(node.args[1], True)
         self.out(")")
 
-    def p_SubLink(self, node: SubLink, show_implicit: bool) -> None:
+    @_prints(SubLink)
+    def sublink(self, node: SubLink, show_implicit: bool) -> None:
         self.out("(")
         if node.test is not None:
             self.expr(node.test, True)
