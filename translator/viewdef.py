@@ -406,8 +406,9 @@ class _Analyzer:
             if len(types) > 1 and any(t.from_unknown for t in column):
                 raise Unsupported("a literal the set operation coerces")
             common = self.common_type([t.expr for t in column])
-            for t in column:
-                t.name = target.name  # every branch shows the view's column names
+            if names:  # the view's own set operation: every branch shows its column names
+                for t in column:
+                    t.name = target.name
             q.targets.append(Target(SetOpColumn(common), target.name))
         # the set operation's own range table names its branches
         q.rtes = [Rte(f"*SELECT* {i}", []) for i in range(1, len(leaves) + 1)]

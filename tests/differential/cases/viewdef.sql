@@ -107,6 +107,10 @@ CREATE VIEW v_more_aggregates AS SELECT string_agg(code, ',') AS a, array_agg(qt
 CREATE VIEW v_enum AS SELECT id, m FROM people WHERE m = 'happy' OR m IN ('ok', 'sad') OR m > 'sad';
 CREATE VIEW v_enum_cast AS SELECT id, 'ok'::mood AS o, m::text AS t FROM people;
 CREATE VIEW v_arrays AS SELECT id, ARRAY[1, 2] AS a, ARRAY['x', 'y'] AS b, ms FROM people WHERE 'ok' = ANY (ms);
+CREATE VIEW v_sub_union2 AS SELECT u.a FROM (SELECT id AS a FROM customers UNION SELECT customer_id AS b FROM orders UNION ALL SELECT qty + 1 FROM orders) u WHERE u.a > 1;
+CREATE VIEW v_sublink_union AS SELECT id FROM customers WHERE id IN (SELECT id AS x FROM orders UNION SELECT order_id AS y FROM items);
+CREATE VIEW v_top_union_names AS SELECT id AS k, name FROM customers UNION SELECT customer_id AS other, status AS s FROM orders;
+CREATE VIEW v_top_union_cols (p, q) AS SELECT id, name FROM customers UNION SELECT customer_id, status FROM orders;
 
 -- case: columns
 -- category: ddl
@@ -495,6 +499,22 @@ SELECT pg_get_viewdef('v_enum_cast'::regclass) AS plain, pg_get_viewdef('v_enum_
 -- case: arrays
 -- category: ddl
 SELECT pg_get_viewdef('v_arrays'::regclass) AS plain, pg_get_viewdef('v_arrays'::regclass, true) AS pretty;
+
+-- case: sub_union2
+-- category: ddl
+SELECT pg_get_viewdef('v_sub_union2'::regclass) AS plain, pg_get_viewdef('v_sub_union2'::regclass, true) AS pretty;
+
+-- case: sublink_union
+-- category: ddl
+SELECT pg_get_viewdef('v_sublink_union'::regclass) AS plain, pg_get_viewdef('v_sublink_union'::regclass, true) AS pretty;
+
+-- case: top_union_names
+-- category: ddl
+SELECT pg_get_viewdef('v_top_union_names'::regclass) AS plain, pg_get_viewdef('v_top_union_names'::regclass, true) AS pretty;
+
+-- case: top_union_cols
+-- category: ddl
+SELECT pg_get_viewdef('v_top_union_cols'::regclass) AS plain, pg_get_viewdef('v_top_union_cols'::regclass, true) AS pretty;
 
 -- case: by_name_and_wrap_column
 -- category: ddl
