@@ -971,7 +971,7 @@ class _Analyzer:
             if node.defresult is not None
             else Const(T.UNKNOWN, None)
         )
-        common = self.common_type([*results, default])
+        common = self.common_type([default, *results])  # PostgreSQL weighs ELSE first
         arg = self.expr(node.arg, level) if node.arg is not None else None
         whens = []
         for w, r in zip(node.args, results, strict=True):

@@ -111,6 +111,10 @@ CREATE VIEW v_sub_union2 AS SELECT u.a FROM (SELECT id AS a FROM customers UNION
 CREATE VIEW v_sublink_union AS SELECT id FROM customers WHERE id IN (SELECT id AS x FROM orders UNION SELECT order_id AS y FROM items);
 CREATE VIEW v_top_union_names AS SELECT id AS k, name FROM customers UNION SELECT customer_id AS other, status AS s FROM orders;
 CREATE VIEW v_top_union_cols (p, q) AS SELECT id, name FROM customers UNION SELECT customer_id, status FROM orders;
+CREATE VIEW v_string_type_resolution AS SELECT name || city AS a, name || 1 AS b, code || code AS c, CASE WHEN vip THEN name ELSE 'y' END AS d, coalesce(name, email) AS e, coalesce(city, name) AS f, CASE WHEN vip THEN city ELSE email END AS g FROM customers, orders;
+CREATE VIEW v_varchar_text_comparisons AS SELECT id FROM customers WHERE name = city AND name < email AND city IN (name, email) AND name LIKE city;
+CREATE VIEW v_simple_case_types AS SELECT orders.id, CASE orders.id WHEN 1 THEN 'one' WHEN 2 THEN 'two' END AS w, CASE name WHEN 'a' THEN 1 END AS x, CASE qty WHEN 1 THEN 'x' END AS y FROM customers, orders;
+CREATE VIEW v_numeric_float_mixing AS SELECT total + 1 AS a, total * qty AS b, weight / total AS c, total > weight AS d, id + 1.5 AS e FROM orders;
 
 -- case: columns
 -- category: ddl
@@ -515,6 +519,22 @@ SELECT pg_get_viewdef('v_top_union_names'::regclass) AS plain, pg_get_viewdef('v
 -- case: top_union_cols
 -- category: ddl
 SELECT pg_get_viewdef('v_top_union_cols'::regclass) AS plain, pg_get_viewdef('v_top_union_cols'::regclass, true) AS pretty;
+
+-- case: string_type_resolution
+-- category: ddl
+SELECT pg_get_viewdef('v_string_type_resolution'::regclass) AS plain, pg_get_viewdef('v_string_type_resolution'::regclass, true) AS pretty;
+
+-- case: varchar_text_comparisons
+-- category: ddl
+SELECT pg_get_viewdef('v_varchar_text_comparisons'::regclass) AS plain, pg_get_viewdef('v_varchar_text_comparisons'::regclass, true) AS pretty;
+
+-- case: simple_case_types
+-- category: ddl
+SELECT pg_get_viewdef('v_simple_case_types'::regclass) AS plain, pg_get_viewdef('v_simple_case_types'::regclass, true) AS pretty;
+
+-- case: numeric_float_mixing
+-- category: ddl
+SELECT pg_get_viewdef('v_numeric_float_mixing'::regclass) AS plain, pg_get_viewdef('v_numeric_float_mixing'::regclass, true) AS pretty;
 
 -- case: by_name_and_wrap_column
 -- category: ddl
