@@ -10,6 +10,7 @@ CREATE SCHEMA sales;
 CREATE TABLE sales.regions (code varchar(8) PRIMARY KEY, label text NOT NULL);
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 CREATE TABLE people (id integer PRIMARY KEY, m mood, ms mood[]);
+CREATE TABLE "T" ("Col" int, "order" text, "user" int, "select" int);
 CREATE VIEW v_columns AS SELECT id, name FROM customers;
 CREATE VIEW v_aliases AS SELECT id AS cid, name AS n FROM customers c;
 CREATE VIEW v_column_list (a, b) AS SELECT id, name FROM customers;
@@ -115,6 +116,10 @@ CREATE VIEW v_string_type_resolution AS SELECT name || city AS a, name || 1 AS b
 CREATE VIEW v_varchar_text_comparisons AS SELECT id FROM customers WHERE name = city AND name < email AND city IN (name, email) AND name LIKE city;
 CREATE VIEW v_simple_case_types AS SELECT orders.id, CASE orders.id WHEN 1 THEN 'one' WHEN 2 THEN 'two' END AS w, CASE name WHEN 'a' THEN 1 END AS x, CASE qty WHEN 1 THEN 'x' END AS y FROM customers, orders;
 CREATE VIEW v_numeric_float_mixing AS SELECT total + 1 AS a, total * qty AS b, weight / total AS c, total > weight AS d, id + 1.5 AS e FROM orders;
+CREATE VIEW v_sublink_and_negative_coercions AS SELECT id FROM orders WHERE id IN (SELECT total FROM orders) AND qty = -1 AND id IN (-1, -2) AND total = ANY (SELECT weight FROM orders);
+CREATE VIEW v_negative_arguments AS SELECT round(total, -1) AS r, abs(-5) AS a, -1.5 * total AS m, 1 - -1 AS n FROM orders;
+CREATE VIEW v_distinct_order_expression AS SELECT DISTINCT status, upper(status) AS u FROM orders ORDER BY upper(status) DESC;
+CREATE VIEW v_quoted_names AS SELECT "T"."Col", "T"."order", "T"."user" AS u, t2."select" FROM "T" JOIN "T" t2 ON t2."Col" = "T"."Col" WHERE "T"."order" = 'x';
 
 -- case: columns
 -- category: ddl
@@ -535,6 +540,22 @@ SELECT pg_get_viewdef('v_simple_case_types'::regclass) AS plain, pg_get_viewdef(
 -- case: numeric_float_mixing
 -- category: ddl
 SELECT pg_get_viewdef('v_numeric_float_mixing'::regclass) AS plain, pg_get_viewdef('v_numeric_float_mixing'::regclass, true) AS pretty;
+
+-- case: sublink_and_negative_coercions
+-- category: ddl
+SELECT pg_get_viewdef('v_sublink_and_negative_coercions'::regclass) AS plain, pg_get_viewdef('v_sublink_and_negative_coercions'::regclass, true) AS pretty;
+
+-- case: negative_arguments
+-- category: ddl
+SELECT pg_get_viewdef('v_negative_arguments'::regclass) AS plain, pg_get_viewdef('v_negative_arguments'::regclass, true) AS pretty;
+
+-- case: distinct_order_expression
+-- category: ddl
+SELECT pg_get_viewdef('v_distinct_order_expression'::regclass) AS plain, pg_get_viewdef('v_distinct_order_expression'::regclass, true) AS pretty;
+
+-- case: quoted_names
+-- category: ddl
+SELECT pg_get_viewdef('v_quoted_names'::regclass) AS plain, pg_get_viewdef('v_quoted_names'::regclass, true) AS pretty;
 
 -- case: by_name_and_wrap_column
 -- category: ddl
