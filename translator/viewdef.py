@@ -1723,5 +1723,5 @@ def view_definition(
     for a query this deparser does not cover."""
     try:
         return deparse_view(view, catalog, pretty, wrap, fmt)
-    except Exception:  # noqa: BLE001  (Unsupported, or a deparser bug: never an unreadable catalog)
+    except Exception:  # Unsupported, or a deparser bug: never an unreadable catalog
         return " " + view.sql.strip() + ";"
