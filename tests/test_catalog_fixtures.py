@@ -56,16 +56,11 @@ _SIZES = (
     "relation sizes: kuzugres reports 0 bytes (Kuzu keeps every table in one file and "
     "cannot say how much of it one relation uses); PostgreSQL counts its pages"
 )
-_VIEWDEF = (
-    "pg_get_viewdef(oid, true) returns the view's text as written, not PostgreSQL's "
-    "re-deparsed, column-qualified and indented form"
-)
 KNOWN_FAILURES: dict[str, str] = {
     r"psql: \dt+ #1": _SIZES,
     r"psql: \di+ #1": _SIZES,
     r"psql: \ds+ #1": _SIZES,
     r"psql: \l+ #1": "database size: kuzugres reports 0 bytes (see relation sizes)",
-    r"psql: \d+ order_totals #4": _VIEWDEF,
     r"psql: \dx #1": "kuzugres has no extensions (pg_extension is empty); PostgreSQL lists plpgsql",
     **{
         rf"psql: \dS pg_am #{n}": (
@@ -78,7 +73,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "settings changed from their defaults are per server by nature (port, data "
         "directory, config files, listen_addresses ...)"
     ),
-    "sqlalchemy: view order_totals #2": _VIEWDEF,
     "sqlalchemy: connect #1": (
         "version() says kuzugres on Kuzu (and the PostgreSQL version it presents), by design"
     ),

@@ -27,7 +27,7 @@ from kuzugres.proxy.types import (
     TIMESTAMPTZ,
     XID,
 )
-from kuzugres.translator import pgcatalog
+from kuzugres.translator import pgcatalog, viewdef
 from kuzugres.translator.catalog import Catalog
 
 from .expr import (
@@ -201,15 +201,33 @@ _function(
 )
 
 
-def _view_definition(call: _Call, oid: int, pretty: bool = False) -> str | None:
-    for view in _catalog(call).views.values():
+def _view_definition(call: _Call, oid: int, pretty: bool = False, wrap: int = 0) -> str | None:
+    """pg_get_viewdef(oid [, pretty]) and pg_get_viewdef(oid, wrap column): NULL for an
+    OID that names no view."""
+    cat = _catalog(call)
+    for view in cat.views.values():
         if view.oid == oid:
-            return " " + view.sql.strip() + ";"
+            return viewdef.view_definition(view, cat, pretty, wrap, call.env.fmt)
     return None
+
+
+def _view_definition_by_name(call: _Call, name: str, pretty: bool = False) -> str | None:
+    from kuzugres.proxy.types import decode_text
+
+    oid = int(decode_text(REGCLASS, name.encode(), call.env.fmt))
+    return _view_definition(call, oid, pretty)
 
 
 _function("pg_get_viewdef", (OID,), TEXT, _view_definition)
 _function("pg_get_viewdef", (OID, BOOL), TEXT, _view_definition)
+_function(
+    "pg_get_viewdef",
+    (OID, INT4),
+    TEXT,
+    lambda call, oid, wrap: _view_definition(call, oid, True, wrap),
+)
+_function("pg_get_viewdef", (TEXT,), TEXT, _view_definition_by_name)
+_function("pg_get_viewdef", (TEXT, BOOL), TEXT, _view_definition_by_name)
 
 
 def _serial_sequence(call: _Call, table: str, column: str) -> str | None:

@@ -145,12 +145,14 @@ def _columns(env: Env) -> Iterator[Row]:
 
 @builds("information_schema.views")
 def _views(env: Env) -> Iterator[Row]:
+    from kuzugres.translator.viewdef import view_definition
+
     for view in env.catalog.views.values():
         yield {
             "table_catalog": env.database,
             "table_schema": view.schema,
             "table_name": view.name,
-            "view_definition": " " + view.sql.strip() + ";",
+            "view_definition": view_definition(view, env.catalog),
             "check_option": "NONE",
             "is_updatable": "NO",
             "is_insertable_into": "NO",

@@ -715,12 +715,14 @@ def _tables(env: Env) -> Iterator[Row]:
 
 @builds("pg_catalog.pg_views")
 def _views(env: Env) -> Iterator[Row]:
+    from kuzugres.translator.viewdef import view_definition  # (imports expr, which imports us)
+
     for view in env.catalog.views.values():
         yield {
             "schemaname": view.schema,
             "viewname": view.name,
             "viewowner": env.user,
-            "definition": " " + view.sql.strip() + ";",
+            "definition": view_definition(view, env.catalog),
         }
 
 
