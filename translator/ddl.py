@@ -26,7 +26,8 @@ from kuzugres.errcodes import (
     UndefinedTable,
 )
 from kuzugres.errors import PgError
-from kuzugres.proxy.types import type_by_parsed_name
+from kuzugres.proxy import types as T
+from kuzugres.proxy.types import type_by_names
 from kuzugres.translator.catalog import (
     ROWID,
     Catalog,
@@ -111,7 +112,8 @@ def scoped(
 
     def apply(catalog: Catalog) -> DdlResult:
         view = catalog.with_search_path(path)
-        result = inner(view)
+        with T.user_types(view):  # type names resolve in this snapshot, through `path`
+            result = inner(view)
         if result.catalog is view:
             return replace(result, catalog=catalog)
         return replace(result, catalog=result.catalog.with_search_path(catalog.search_path))
@@ -188,13 +190,11 @@ _SERIALS = {
 def _type_of(tn: Any) -> tuple[int, int, bool]:
     """(type oid, typmod, is_serial) of a TypeName."""
     names = [n.sval for n in tn.names]
-    base = names[-1] if len(names) == 1 or names[0] == "pg_catalog" else ".".join(names[-2:])
+    base = names[-1]
     serial = base in _SERIALS and len(names) == 1
     if serial:
-        base = _SERIALS[base]
-    if tn.arrayBounds:
-        base += "[]"
-    pgtype = type_by_parsed_name(base)
+        names = [_SERIALS[base]]
+    pgtype = type_by_names(names, bool(tn.arrayBounds))
     mods = [int(getattr(m.val, "ival", 0)) for m in (tn.typmods or ()) if _is_const(m)]
     typmod = -1
     if mods:

@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from pglast import keywords as _keywords
 
 from kuzugres.errcodes import (
     InvalidSchemaName,
@@ -41,6 +38,7 @@ from kuzugres.translator.catalog import (
     SequenceDef,
     TableDef,
     ViewDef,
+    quote_ident,
     stable_oid,
 )
 
@@ -833,6 +831,9 @@ def oid_name(catalog: Catalog, type_oid: int, oid: int) -> str | None:
     if type_oid in (T.REGPROC, T.REGPROCEDURE):
         return builtin_proc_names().get(oid)
     if type_oid == T.REGTYPE:
+        shown = catalog.user_type_shown(oid)
+        if shown is not None:
+            return shown
         t = builtin_type(oid)
         return t["typname"] if t is not None else None
     return None
@@ -877,6 +878,9 @@ def oid_of(catalog: Catalog, type_oid: int, name: str) -> int:
         return oid
     if type_oid == T.REGROLE:
         raise UndefinedObject(f'role "{name}" does not exist')
+    if type_oid == T.REGTYPE:
+        with T.user_types(catalog):
+            return T.type_by_name(name).oid
     raise UndefinedObject(f'type "{name}" does not exist')
 
 
@@ -908,14 +912,13 @@ def format_context(catalog: Catalog, timezone: str, extra_float_digits: int) -> 
         extra_float_digits,
         oid_name=functools.partial(oid_name, catalog),
         oid_of=functools.partial(oid_of, catalog),
-        enum_labels=functools.partial(enum_labels, catalog) if catalog.enums else None,
+        enum_labels=functools.partial(enum_labels, catalog),
     )
 
 
 def enum_labels(catalog: Catalog, oid: int) -> tuple[str, ...] | None:
     """The labels of enum type `oid` in `catalog` (None if it has no such type)."""
-    enum = catalog.enum_by_oid(oid)
-    return enum.labels if enum is not None else None
+    return catalog.enum_order(oid)
 
 
 # -- constraints, indexes, defaults
@@ -1456,14 +1459,3 @@ from kuzugres.translator import infoschema  # noqa: E402, F401  (registers its b
 # ---------------------------------------------------------------------------
 # ORMs and drivers (SQLAlchemy, Alembic): names as PostgreSQL quotes them
 # ---------------------------------------------------------------------------
-
-_QUOTED_KEYWORDS = frozenset(
-    _keywords.RESERVED_KEYWORDS | _keywords.COL_NAME_KEYWORDS | _keywords.TYPE_FUNC_NAME_KEYWORDS
-)
-
-
-def quote_ident(name: str) -> str:
-    """PostgreSQL's quote_ident, as pg_get_constraintdef and pg_get_indexdef print names."""
-    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in _QUOTED_KEYWORDS:
-        return name
-    return '"' + name.replace('"', '""') + '"'
