@@ -72,17 +72,29 @@ class Shape:
     oid: int
     kind: str  # 'r' table, 'v' view
     columns: tuple[tuple[str, int, int], ...]  # (name, type OID, typmod)
+    reltype: int = 0  # its row type (pg_class.reltype; pg_type.typrelid points back)
+    #: whether kuzugres answers queries over it; the others are listed in pg_class,
+    #: pg_attribute and pg_type as PostgreSQL lists them, and reading them is 0A000
+    served: bool = True
 
 
 @functools.cache
 def shapes() -> dict[str, Shape]:
-    """Every served relation by qualified name."""
+    """Every table and view of pg_catalog and information_schema by qualified name."""
     raw = json.loads((DATA / "relations.json").read_text())
     out = {}
     for qualified, spec in raw.items():
         schema, _, name = qualified.partition(".")
         cols = tuple((c[0], int(c[1]), int(c[2])) for c in spec["columns"])
-        out[qualified] = Shape(schema, name, int(spec["oid"]), spec["kind"], cols)
+        out[qualified] = Shape(
+            schema,
+            name,
+            int(spec["oid"]),
+            spec["kind"],
+            cols,
+            int(spec.get("reltype", 0)),
+            bool(spec.get("served", True)),
+        )
     return out
 
 
@@ -443,6 +455,7 @@ def _classes(env: Env) -> Iterator[Row]:
             relam=HEAP_AM_OID if shape.kind == "r" else 0,
             relreplident="n" if shape.kind == "v" else "d",
             relhasrules=shape.kind == "v",
+            reltype=shape.reltype,
         )
     for row, _ in _relation_rows(env):
         yield row

@@ -1040,6 +1040,13 @@ class _Builder:
                 f'relation "{node.schemaname}.{node.relname}" does not exist',
                 position=self.pos(node),
             )
+        if not shape.served:
+            raise FeatureNotSupported(
+                f"reading {shape.schema}.{shape.name} is not supported yet",
+                position=self.pos(node),
+                hint="kuzugres lists every catalog relation PostgreSQL has, but answers "
+                "queries over the ones clients read; see docs/compatibility.md.",
+            )
         base = [
             Column(name, oid, typmod, table_oid=shape.oid, column=i)
             for i, (name, oid, typmod) in enumerate(shape.columns, start=1)
