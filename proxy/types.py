@@ -174,6 +174,9 @@ CHARACTER_DATA = 13224
 SQL_IDENTIFIER = 13226
 TIME_STAMP = 13232
 YES_OR_NO = 13234
+_INFORMATION_SCHEMA_DOMAINS = frozenset(
+    {CARDINAL_NUMBER, CHARACTER_DATA, SQL_IDENTIFIER, TIME_STAMP, YES_OR_NO}
+)
 #: OID-alias types: an OID whose text form is an object's name
 OID_ALIASES = frozenset(
     {REGPROC, REGPROCEDURE, REGOPER, REGOPERATOR, REGCLASS, REGTYPE, REGNAMESPACE, REGROLE}
@@ -428,7 +431,7 @@ def format_type(oid: int, typmod: int | None = None, types: UserTypes | None = N
         return "???"
     if pg_type.is_array and oid not in (INT2VECTOR, OIDVECTOR):  # vectors keep their names
         return format_type(pg_type.elem_oid, typmod, types) + "[]"
-    if pg_type.category == "E":
+    if pg_type.category == "E" or oid in _INFORMATION_SCHEMA_DOMAINS:
         types = types if types is not None else _USER_TYPES.get()
         shown = types.user_type_shown(oid) if types is not None else None
         return shown if shown is not None else pg_type.name
@@ -717,7 +720,9 @@ def _out_timetz(value: Any, ctx: FormatContext) -> str:
 def _out_regtype(value: Any, ctx: FormatContext) -> str:
     oid = int(value)
     pg_type = TYPES_BY_OID.get(oid)
-    if pg_type is not None and not _is_user_type(pg_type):
+    if pg_type is not None and (
+        ctx.oid_name is None or not (_is_user_type(pg_type) or oid in _INFORMATION_SCHEMA_DOMAINS)
+    ):
         return format_type(oid)
     return _out_alias(REGTYPE, value, ctx)
 

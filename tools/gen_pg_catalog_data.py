@@ -43,8 +43,10 @@ QUERIES = {
     "pg_cast": "SELECT * FROM pg_catalog.pg_cast ORDER BY oid",
     "pg_language": "SELECT * FROM pg_catalog.pg_language ORDER BY oid",
     # the comments of built-in functions (pgjdbc's getFunctions shows them as REMARKS)
+    # and types (psql's \dTS)
     "pg_description": "SELECT * FROM pg_catalog.pg_description "
-    "WHERE classoid = 'pg_catalog.pg_proc'::regclass AND objoid < 16384 ORDER BY objoid",
+    "WHERE classoid IN ('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_type'::regclass) "
+    "AND objoid < 16384 ORDER BY classoid, objoid",
     # the rows of pg_get_keywords() (pgjdbc's getSQLKeywords, DBeaver's keyword list)
     "pg_get_keywords": "SELECT * FROM pg_catalog.pg_get_keywords() ORDER BY word",
     "pg_opclass": "SELECT * FROM pg_catalog.pg_opclass ORDER BY oid",

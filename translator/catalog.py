@@ -260,6 +260,13 @@ Relation = TableDef | ViewDef | SequenceDef | IndexDef
 RELATION_KIND = {TableDef: "table", ViewDef: "view", SequenceDef: "sequence", IndexDef: "index"}
 
 
+#: information_schema's domains kuzugres stores (format_type qualifies them unless the
+#: schema is on search_path)
+_INFORMATION_SCHEMA_DOMAINS = {
+    oid: T.TYPES_BY_OID[oid].name
+    for oid in (T.CARDINAL_NUMBER, T.CHARACTER_DATA, T.SQL_IDENTIFIER, T.TIME_STAMP, T.YES_OR_NO)
+}
+
 _QUOTED_KEYWORDS = frozenset(
     _keywords.RESERVED_KEYWORDS | _keywords.COL_NAME_KEYWORDS | _keywords.TYPE_FUNC_NAME_KEYWORDS
 )
@@ -399,6 +406,10 @@ class Catalog:
         enum = self.enum_type(name, schema)
         if enum is not None:
             return enum.oid
+        if schema == "information_schema":
+            for oid, domain in _INFORMATION_SCHEMA_DOMAINS.items():
+                if domain == name:
+                    return oid
         if name.startswith("_"):
             enum = self.enum_type(name[1:], schema)
             if enum is not None:
@@ -410,7 +421,10 @@ class Catalog:
         name (pg_type_is_visible), else schema-qualified; None if there is no such type."""
         enum = self.enum_by_oid(oid)
         if enum is None:
-            return None
+            domain = _INFORMATION_SCHEMA_DOMAINS.get(oid)
+            if domain is None or "information_schema" in self.search_path:
+                return domain
+            return f"information_schema.{domain}"
         shown = quote_ident(enum.name)
         if not self.user_type_visible(oid):
             shown = f"{quote_ident(enum.schema)}.{shown}"

@@ -4542,14 +4542,18 @@ def _format_any_type(oid: int, typmod: int | None, types: UserTypes | None = Non
     text = format_type(oid, typmod, types)
     if text != "???":
         return text
-    from kuzugres.translator.pgcatalog import builtin_type
+    from kuzugres.translator.catalog import Catalog
+    from kuzugres.translator.pgcatalog import builtin_type, builtin_type_shown
 
     row = builtin_type(oid)
     if row is None:
         return text
     if row.get("typelem") and row.get("typcategory") == "A":
-        return _format_any_type(int(row["typelem"]), typmod) + "[]"
-    return _SQL_SPELLINGS.get(oid, str(row["typname"]))
+        return _format_any_type(int(row["typelem"]), typmod, types) + "[]"
+    if oid in _SQL_SPELLINGS:
+        return _SQL_SPELLINGS[oid]
+    shown = builtin_type_shown(types, oid) if isinstance(types, Catalog) else None
+    return shown or str(row["typname"])
 
 
 _SQL_SPELLINGS = {1560: "bit", 1562: "bit varying"}  # format_type's SQL-standard names

@@ -102,17 +102,8 @@ _function(
     "pg_type_is_visible",
     (OID,),
     BOOL,
-    lambda call, oid: (
-        _catalog(call).user_type_visible(oid) if _T.is_enum(_enum_base(oid)) else True
-    ),
+    lambda call, oid: pgcatalog.type_is_visible(_catalog(call), oid),
 )
-
-
-def _enum_base(oid: int) -> int:
-    t = _T.TYPES_BY_OID.get(oid)
-    return t.elem_oid if t is not None and t.is_array else oid
-
-
 for _name in (
     "pg_function_is_visible",
     "pg_operator_is_visible",

@@ -845,11 +845,20 @@ def oid_name(catalog: Catalog, type_oid: int, oid: int) -> str | None:
         return builtin_proc_names().get(oid)
     if type_oid == T.REGTYPE:
         shown = catalog.user_type_shown(oid)
-        if shown is not None:
-            return shown
-        t = builtin_type(oid)
-        return t["typname"] if t is not None else None
+        return shown if shown is not None else builtin_type_shown(catalog, oid)
     return None
+
+
+def builtin_type_shown(catalog: Catalog, oid: int) -> str | None:
+    """A built-in type's typname as format_type and regtype show it: qualified with its
+    schema when search_path does not find it (information_schema's types)."""
+    t = builtin_type(oid)
+    if t is None:
+        return None
+    if type_is_visible(catalog, oid):
+        return str(t["typname"])
+    namespace = "information_schema" if t["typnamespace"] != PG_CATALOG_OID else "pg_catalog"
+    return f"{namespace}.{t['typname']}"
 
 
 def oid_of(catalog: Catalog, type_oid: int, name: str) -> int:
@@ -901,6 +910,23 @@ def _unquote(ident: str) -> str:
     if ident.startswith('"') and ident.endswith('"'):
         return ident[1:-1].replace('""', '"')
     return ident.lower()
+
+
+def type_is_visible(catalog: Catalog, oid: int) -> bool:
+    """pg_type_is_visible: the type is found by its bare name through search_path
+    (pg_catalog's always; information_schema's only on the path)."""
+    if catalog.enum_by_oid(oid) is not None:
+        return catalog.user_type_visible(oid)
+    row = builtin_type(oid)
+    if row is not None:
+        namespace = row["typnamespace"]
+        return namespace == PG_CATALOG_OID or any(
+            schema_oid(s) == namespace for s in catalog.search_path if s in SYSTEM_SCHEMAS
+        )
+    for rel in (*catalog.tables.values(), *catalog.views.values()):
+        if oid in (row_type_oid(rel), stable_oid("rowtype[]", rel.qualified)):
+            return catalog.resolve(rel.name) is rel
+    return True
 
 
 def is_visible(catalog: Catalog, oid: int) -> bool:

@@ -106,3 +106,19 @@ SELECT 'x'::t.weather;
 -- category: queries
 SET search_path = public;
 SELECT 'rain'::t.weather::integer;
+
+-- case: information_schema_types_qualified_off_path
+-- category: queries
+SET search_path = public;
+SELECT format_type('information_schema.sql_identifier'::regtype, NULL),
+       'information_schema.cardinal_number'::regtype::text,
+       (SELECT format_type(t.oid, NULL) FROM pg_type t WHERE t.typname = 'schemata'),
+       pg_type_is_visible('information_schema.yes_or_no'::regtype);
+
+-- case: information_schema_types_on_path
+-- category: queries
+SET search_path = information_schema, public;
+SELECT format_type('information_schema.sql_identifier'::regtype, NULL),
+       'information_schema.cardinal_number'::regtype::text,
+       (SELECT format_type(t.oid, NULL) FROM pg_type t WHERE t.typname = 'schemata'),
+       pg_type_is_visible('information_schema.yes_or_no'::regtype);
