@@ -122,3 +122,22 @@ def test_rolled_back_drop_and_alter_leave_the_type(node: NodeProcess) -> None:
             c.execute(f"SELECT 'ok'::{name}_new")
         assert c.execute(f"SELECT 'ok'::{name}::text").fetchone() == ("ok",)
         assert c.execute(f"SELECT format_type('{name}'::regtype, NULL)").fetchone() == (name,)
+
+
+def test_stored_expressions_keep_their_types(node: NodeProcess) -> None:
+    """A DEFAULT or CHECK casting to a type found through search_path reads the same type
+    under another search_path, as PostgreSQL binds it at creation."""
+    schema, table = fresh("bs"), fresh("bt")
+    with connect(node) as c:
+        c.execute(f"CREATE SCHEMA {schema}")
+        c.execute(f"CREATE TYPE {schema}.mood AS ENUM ('sad', 'ok')")
+        c.execute(f"SET search_path = {schema}, public")
+        c.execute(
+            f"CREATE TABLE {table} (id integer PRIMARY KEY, m mood DEFAULT 'ok'::mood, "
+            "CHECK (m <> 'sad'::mood))"
+        )
+        c.execute("SET search_path = public")
+        c.execute(f"INSERT INTO {schema}.{table} (id) VALUES (1)")
+        assert c.execute(f"SELECT m::text FROM {schema}.{table}").fetchone() == ("ok",)
+        with pytest.raises(errors.CheckViolation):
+            c.execute(f"INSERT INTO {schema}.{table} VALUES (2, 'sad')")
