@@ -2287,8 +2287,11 @@ def encode_binary(oid: int, value: Any) -> bytes:
     return _binary_codec(oid)[0](value)
 
 
-def decode_binary(oid: int, data: bytes) -> Any:
-    """Parse PostgreSQL's binary recv format of type ``oid``; errors are 22P03."""
+def decode_binary(oid: int, data: bytes, ctx: FormatContext | None = None) -> Any:
+    """Parse PostgreSQL's binary recv format of type ``oid``; errors are 22P03. With
+    `ctx`, an enum label is checked against the session's snapshot (`enum_labels`)."""
+    if ctx is not None and oid in ENUM_LABELS:
+        return _TEXT_DECODERS[oid](_text(bytes(data)), ctx)  # enum_recv: the label's bytes
     return _binary_codec(oid)[1](bytes(data))
 
 

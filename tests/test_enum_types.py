@@ -141,3 +141,26 @@ def test_stored_expressions_keep_their_types(node: NodeProcess) -> None:
         assert c.execute(f"SELECT m::text FROM {schema}.{table}").fetchone() == ("ok",)
         with pytest.raises(errors.CheckViolation):
             c.execute(f"INSERT INTO {schema}.{table} VALUES (2, 'sad')")
+
+
+def test_binary_parameter_checks_the_session_labels(node: NodeProcess) -> None:
+    """A label added by a transaction that rolled back is refused in binary too."""
+    from psycopg import pq
+
+    name = fresh("bin_mood")
+    with connect(node) as c:
+        c.execute(f"CREATE TYPE {name} AS ENUM ('sad', 'ok')")
+        with c.transaction(force_rollback=True):
+            c.execute(f"ALTER TYPE {name} ADD VALUE 'meh'")
+        row = c.execute(f"SELECT '{name}'::regtype::oid::int8").fetchone()
+        assert row is not None
+        oid = row[0]
+
+        def send(label: bytes) -> pq.PGresult:
+            sql = f"SELECT $1::{name}::text".encode()
+            return c.pgconn.exec_params(sql, [label], [oid], [1], result_format=0)
+
+        assert send(b"ok").get_value(0, 0) == b"ok"
+        res = send(b"meh")
+        assert res.status == pq.ExecStatus.FATAL_ERROR
+        assert res.error_field(pq.DiagnosticField.SQLSTATE) == b"22P02"
