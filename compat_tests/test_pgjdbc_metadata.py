@@ -111,10 +111,6 @@ SECTIONS = (
 )
 
 KNOWN_DIFFERENCES: dict[str, str] = {
-    "getTypeInfo": (
-        "kuzugres's pg_type has no row types of information_schema's views, which "
-        "PostgreSQL lists as STRUCT types; every other row, the arrays included, is equal"
-    ),
     "query version": (
         "kuzugres announces server_version 16 (compat_tests/test_pgjdbc.py checks it); "
         "the reference server is PostgreSQL 15"
@@ -220,16 +216,3 @@ def test_every_section_is_compared(
     assert set(expected) == set(SECTIONS)
     assert set(got) == set(SECTIONS)
     assert not set(KNOWN_DIFFERENCES) - set(SECTIONS)
-
-
-def test_type_info_differs_only_in_information_schema_types(
-    answers: tuple[dict[str, list[str]], dict[str, list[str]]],
-) -> None:
-    """getTypeInfo's known difference is no more than KNOWN_DIFFERENCES says: every
-    scalar, array, range and pseudo type PostgreSQL lists, kuzugres lists alike."""
-    expected, got = answers
-
-    def scalar(rows: list[str]) -> set[str]:
-        return {r for r in rows if "|DATA_TYPE=2003|" not in r and "|DATA_TYPE=2002|" not in r}
-
-    assert scalar(got["getTypeInfo"]) == scalar(expected["getTypeInfo"])

@@ -58,6 +58,7 @@ from kuzugres.history import (
     schema_rows,
 )
 from kuzugres.journal import Journal, apply_changes, watermark_statement
+from kuzugres.proxy import types as T
 from kuzugres.proxy.copyformat import CopyFormat, CopyParser, encode_header, encode_row
 from kuzugres.proxy.types import (
     FormatContext,
@@ -1258,7 +1259,9 @@ class SessionExecutor:
             return self.store.sequences.nextvals(result.catalog.sequences[name], count)
 
         steps = DataSteps(run, self.format_context(), _EvalContext(self), nextvals)
-        await steps.run_all(result.data)
+        path = self.translation_catalog().search_path
+        with T.user_types(result.catalog.with_search_path(path)):  # defaults, checks
+            await steps.run_all(result.data)
 
     async def _apply_defaults(
         self,

@@ -29,6 +29,7 @@ from pglast import ast, parse_sql
 
 from kuzugres.errors import make_error
 from kuzugres.eventcodec import from_wire, key_from_wire, to_wire
+from kuzugres.proxy import types as T
 from kuzugres.sync.events import Abort, Ddl, Op, RowChange, Transaction
 from kuzugres.sync.hlc import from_datetime, to_datetime
 from kuzugres.sync.log import EventLog, FileLog, LogTail
@@ -203,9 +204,16 @@ def _constant(col: ColumnDef, default: str | None, ctx: Any) -> tuple[bool, Any]
         literal = node.arg if isinstance(node, ast.TypeCast) else node
         if not isinstance(literal, ast.A_Const):
             return False, None
-        expr = compile_expr(
-            node, sql, ParamTypes([]), None, expected_oid=col.type_oid, expected_typmod=col.typmod
-        )
+        snapshot = getattr(ctx, "catalog", None)  # names a cast's enum type
+        with T.user_types(snapshot() if snapshot is not None else None):
+            expr = compile_expr(
+                node,
+                sql,
+                ParamTypes([]),
+                None,
+                expected_oid=col.type_oid,
+                expected_typmod=col.typmod,
+            )
         return True, expr.evaluate((), (), ctx)
     except Exception:  # noqa: BLE001 - an unreadable default is an unknown value
         return False, None

@@ -496,7 +496,7 @@ class Session:
             if raw is None:
                 values.append(None)
             elif fmt == 1:
-                values.append(decode_binary(oid, raw))
+                values.append(decode_binary(oid, raw, ctx))
             else:
                 values.append(decode_text(oid if oid != UNKNOWN_OID else 25, raw, ctx))
         if ps.stmt.columns is not None:

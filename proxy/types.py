@@ -48,10 +48,12 @@ import re
 import struct
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kuzugres.errcodes import (
@@ -75,6 +77,7 @@ __all__ = [
     "FormatContext",
     "Interval",
     "PgType",
+    "UserTypes",
     "decode_binary",
     "decode_text",
     "dump_jsonb",
@@ -89,7 +92,9 @@ __all__ = [
     "round_float4",
     "time_zone",
     "type_by_name",
+    "type_by_names",
     "type_by_oid",
+    "user_types",
     "value_from_kuzu",
     "value_to_kuzu",
 ]
@@ -169,6 +174,9 @@ CHARACTER_DATA = 13224
 SQL_IDENTIFIER = 13226
 TIME_STAMP = 13232
 YES_OR_NO = 13234
+_INFORMATION_SCHEMA_DOMAINS = frozenset(
+    {CARDINAL_NUMBER, CHARACTER_DATA, SQL_IDENTIFIER, TIME_STAMP, YES_OR_NO}
+)
 #: OID-alias types: an OID whose text form is an object's name
 OID_ALIASES = frozenset(
     {REGPROC, REGPROCEDURE, REGOPER, REGOPERATOR, REGCLASS, REGTYPE, REGNAMESPACE, REGROLE}
@@ -297,6 +305,8 @@ _FLOAT_P_RE = re.compile(r"^float\s*\(\s*(\d+)\s*\)")
 def type_by_name(name: str) -> PgType:
     """Resolve a type name as PostgreSQL's parser does: aliases, typmods, ``[]`` suffixes.
 
+    Built-in names first (pg_catalog is searched before the path), then the user-defined
+    types of the active `UserTypes` (see `user_types`), which may be schema-qualified.
     Raises UndefinedObject (42704) ``type "foo" does not exist``.
     """
     spelled = " ".join(name.strip().split())
@@ -306,6 +316,9 @@ def type_by_name(name: str) -> PgType:
     if match:
         is_array = True
         key = key[: match.start()]
+        spelled_base = spelled[: match.start()]
+    else:
+        spelled_base = spelled
     if key.startswith("pg_catalog."):
         key = key[len("pg_catalog.") :]
     float_p = _FLOAT_P_RE.match(key)
@@ -317,6 +330,8 @@ def type_by_name(name: str) -> PgType:
         key = key[1:-1]
     key = _ALIASES.get(key, key)
     pg_type = _TYPES_BY_NAME.get(key)
+    if pg_type is None:
+        pg_type = _user_type_named(spelled_base)
     if pg_type is None or pg_type.category == "A" and is_array:
         raise UndefinedObject(f'type "{spelled}" does not exist')
     if is_array:
@@ -324,6 +339,63 @@ def type_by_name(name: str) -> PgType:
             raise UndefinedObject(f'type "{spelled}" does not exist')
         return TYPES_BY_OID[pg_type.array_oid]
     return pg_type
+
+
+def type_by_names(names: Sequence[str], array: bool = False) -> PgType:
+    """Resolve the name parts of a parsed TypeName (pglast: already unquoted and folded):
+    ``pg_catalog.x`` and bare names try the built-in types first, then the user-defined
+    types of the active `UserTypes` through its search_path; 42704 if none."""
+    names = list(names)
+    schema = names[-2] if len(names) > 1 else None
+    name = names[-1]
+    shown = ".".join(names) + ("[]" if array else "")
+    if schema in (None, "pg_catalog"):
+        try:
+            return type_by_parsed_name(name + ("[]" if array else ""))
+        except UndefinedObject:
+            if schema == "pg_catalog":
+                raise UndefinedObject(f'type "{shown}" does not exist') from None
+    types = _USER_TYPES.get()
+    oid = types.user_type_oid(schema, name) if types is not None else None
+    pg_type = TYPES_BY_OID.get(oid) if oid is not None else None
+    if pg_type is not None and array:
+        pg_type = TYPES_BY_OID.get(pg_type.array_oid) if not pg_type.is_array else None
+    if pg_type is None:
+        raise UndefinedObject(f'type "{shown}" does not exist')
+    return pg_type
+
+
+def _user_type_named(text: str) -> PgType | None:
+    """A user-defined type named by SQL text (``mood``, ``s.mood``, ``"S"."Mood"``)."""
+    types = _USER_TYPES.get()
+    parts = split_qualified_name(text)
+    if types is None or parts is None or len(parts) > 2:
+        return None
+    oid = types.user_type_oid(parts[0] if len(parts) == 2 else None, parts[-1])
+    return TYPES_BY_OID.get(oid) if oid is not None else None
+
+
+_IDENT_PART = re.compile(r'\s*(?:"((?:[^"]|"")*)"|([^".\s]+))\s*')
+
+
+def split_qualified_name(text: str) -> list[str] | None:
+    """The parts of a possibly qualified, possibly quoted SQL name (unquoted parts fold to
+    lower case), as PostgreSQL's stringToQualifiedNameList; None if it is not a name."""
+    parts: list[str] = []
+    pos = 0
+    while True:
+        m = _IDENT_PART.match(text, pos)
+        if m is None or m.end() == pos:
+            return None
+        parts.append(
+            m.group(1).replace('""', '"') if m.group(1) is not None else m.group(2).lower()
+        )
+        pos = m.end()
+        if pos == len(text):
+            return parts
+        if text[pos] != ".":
+            return None
+        pos += 1
 
 
 # format_type()'s SQL-standard spellings; every other type prints as its typname.
@@ -346,18 +418,23 @@ _SQL_NAMES: dict[int, str] = {
 _TIME_TYPES = (TIME, TIMETZ, TIMESTAMP, TIMESTAMPTZ)
 
 
-def format_type(oid: int, typmod: int | None = None) -> str:
+def format_type(oid: int, typmod: int | None = None, types: UserTypes | None = None) -> str:
     """PostgreSQL's format_type(oid, typmod): 'integer', 'character varying(10)', ...
 
     ``typmod=None`` is format_type(oid, NULL) (and format_type_be(), the spelling of
     error messages); ``-1`` says "no modifier" explicitly, which shows bpchar as such.
-    Unknown OIDs give '???' like PostgreSQL.
+    Unknown OIDs give '???' like PostgreSQL. A user-defined type is named by `types`
+    (else the active `UserTypes`): schema-qualified unless its search_path finds it.
     """
     pg_type = TYPES_BY_OID.get(oid)
     if pg_type is None:
         return "???"
     if pg_type.is_array and oid not in (INT2VECTOR, OIDVECTOR):  # vectors keep their names
-        return format_type(pg_type.elem_oid, typmod) + "[]"
+        return format_type(pg_type.elem_oid, typmod, types) + "[]"
+    if pg_type.category == "E" or oid in _INFORMATION_SCHEMA_DOMAINS:
+        types = types if types is not None else _USER_TYPES.get()
+        shown = types.user_type_shown(oid) if types is not None else None
+        return shown if shown is not None else pg_type.name
     mod = typmod if typmod is not None and typmod >= 0 else None
     if oid == BPCHAR and mod is None:
         return "character" if typmod is None else "bpchar"
@@ -642,7 +719,10 @@ def _out_timetz(value: Any, ctx: FormatContext) -> str:
 
 def _out_regtype(value: Any, ctx: FormatContext) -> str:
     oid = int(value)
-    if oid in TYPES_BY_OID:
+    pg_type = TYPES_BY_OID.get(oid)
+    if pg_type is not None and (
+        ctx.oid_name is None or not (_is_user_type(pg_type) or oid in _INFORMATION_SCHEMA_DOMAINS)
+    ):
         return format_type(oid)
     return _out_alias(REGTYPE, value, ctx)
 
@@ -1188,7 +1268,7 @@ def _in_regtype(text: str, ctx: FormatContext) -> int:
     except UndefinedObject:
         if ctx.oid_of is None:
             raise
-        return ctx.oid_of(REGTYPE, stripped)
+        return ctx.oid_of(REGTYPE, stripped)  # the session's user-defined types
 
 
 def _make_in_alias(type_oid: int) -> TextDecoder:
@@ -2207,8 +2287,11 @@ def encode_binary(oid: int, value: Any) -> bytes:
     return _binary_codec(oid)[0](value)
 
 
-def decode_binary(oid: int, data: bytes) -> Any:
-    """Parse PostgreSQL's binary recv format of type ``oid``; errors are 22P03."""
+def decode_binary(oid: int, data: bytes, ctx: FormatContext | None = None) -> Any:
+    """Parse PostgreSQL's binary recv format of type ``oid``; errors are 22P03. With
+    `ctx`, an enum label is checked against the session's snapshot (`enum_labels`)."""
+    if ctx is not None and oid in ENUM_LABELS:
+        return _TEXT_DECODERS[oid](_text(bytes(data)), ctx)  # enum_recv: the label's bytes
     return _binary_codec(oid)[1](bytes(data))
 
 
@@ -2574,27 +2657,66 @@ def _map_nested(convert: Callable[[Any], Any], value: Any) -> Any:
 # User-defined enum types
 # --------------------------------------------------------------------------------------
 
-#: enum type OID -> its labels in sort order, and its name as format_type shows it.
+#: enum type OID -> its labels in sort order as last registered: the fallback where no
+#: catalog snapshot is at hand (`UserTypes.enum_order` is the session's).
 ENUM_LABELS: dict[int, tuple[str, ...]] = {}
 
 
+class UserTypes(Protocol):
+    """The user-defined types one catalog snapshot has, seen through a search_path.
+
+    `translator.catalog.Catalog` is one. Name resolution and existence go through it, so
+    a type another session has not committed, or a rolled-back one, is not found.
+    """
+
+    def user_type_oid(self, schema: str | None, name: str) -> int | None:
+        """The OID of type `name` (its array type for ``_name``) in `schema`, or the first
+        schema of the search_path that has one; None if there is none."""
+        ...
+
+    def user_type_shown(self, oid: int) -> str | None:
+        """The name format_type shows for type `oid`: qualified unless visible on the
+        search_path (pg_type_is_visible); None if this snapshot has no such type."""
+        ...
+
+    def enum_order(self, oid: int) -> tuple[str, ...] | None:
+        """The labels of enum type `oid` in sort order; None if there is no such enum."""
+        ...
+
+
+_USER_TYPES: ContextVar[UserTypes | None] = ContextVar("kuzugres_user_types", default=None)
+
+
+@contextmanager
+def user_types(types: UserTypes | None) -> Iterator[None]:
+    """Resolve and name user-defined types through `types` in this block (a translation,
+    a DDL statement): the compiler reaches type names in many places, none of which
+    carries the catalog."""
+    token = _USER_TYPES.set(types)
+    try:
+        yield
+    finally:
+        _USER_TYPES.reset(token)
+
+
+def active_user_types() -> UserTypes | None:
+    """The `UserTypes` of the enclosing `user_types` block, if any."""
+    return _USER_TYPES.get()
+
+
+def _is_user_type(pg_type: PgType) -> bool:
+    return pg_type.category == "E" or (pg_type.is_array and pg_type.elem_oid in ENUM_LABELS)
+
+
 def register_enum(schema: str, name: str, oid: int, array_oid: int, labels: Sequence[str]) -> None:
-    """Make an enum type (and its array type) known to the codecs and the type table.
+    """Make the codecs know an enum type (and its array type), by OID only.
 
     Enum OIDs are stable_oid()s of the type's qualified name, so entries never collide
-    with another type's; the catalog snapshot re-registers its enums when it changes.
+    with another type's and may outlive the type; names resolve through the session's
+    snapshot (`UserTypes`), never through this table.
     """
-    shown = name if schema == "public" else f"{schema}.{name}"
-    scalar = PgType(shown, oid, array_oid, -1, "E")
-    array = PgType("_" + name, array_oid, 0, -1, "A", elem_oid=oid)
-    unregister_enum_names(oid)  # a renamed type loses its old name
-    TYPES_BY_OID[oid] = scalar
-    TYPES_BY_OID[array_oid] = array
-    _TYPES_BY_NAME[f"{schema}.{name}"] = scalar
-    _TYPES_BY_NAME[f"{schema}._{name}"] = array
-    if schema == "public" or name not in _TYPES_BY_NAME:
-        _TYPES_BY_NAME[name] = scalar
-        _TYPES_BY_NAME["_" + name] = array
+    TYPES_BY_OID[oid] = PgType(name, oid, array_oid, -1, "E")
+    TYPES_BY_OID[array_oid] = PgType("_" + name, array_oid, 0, -1, "A", elem_oid=oid)
     ENUM_LABELS[oid] = tuple(labels)
     _TEXT_ENCODERS[oid] = _out_str
     _TEXT_DECODERS[oid] = _make_in_enum(oid)
@@ -2605,36 +2727,34 @@ def register_enum(schema: str, name: str, oid: int, array_oid: int, labels: Sequ
     _KUZU_FOR_PG[oid] = "STRING"
 
 
-def unregister_enum_names(oid: int) -> None:
-    """Forget the names of enum type `oid` (dropped or renamed); its codecs stay, keyed by
-    an OID no other type can have."""
-    scalar = TYPES_BY_OID.get(oid)
-    if scalar is None:
-        return
-    for key, t in list(_TYPES_BY_NAME.items()):
-        if t.oid in (oid, scalar.array_oid):
-            del _TYPES_BY_NAME[key]
-
-
 def is_enum(oid: int) -> bool:
     """Whether `oid` is a user-defined enum type."""
     return oid in ENUM_LABELS
 
 
-def enum_sort_key(oid: int, label: str) -> int:
+def enum_order(oid: int) -> tuple[str, ...]:
+    """The labels of enum `oid` in sort order: the active snapshot's, else as registered."""
+    types = _USER_TYPES.get()
+    order = types.enum_order(oid) if types is not None else None
+    return order if order is not None else ENUM_LABELS.get(oid, ())
+
+
+def enum_sort_key(oid: int, label: str, order: Sequence[str] | None = None) -> int:
     """The position of `label` in the enum's sort order (comparisons and ORDER BY)."""
+    labels = enum_order(oid) if order is None else order
     try:
-        return ENUM_LABELS[oid].index(label)
+        return labels.index(label)
     except ValueError:
-        return len(ENUM_LABELS[oid])
+        return len(labels)
 
 
 def _make_in_enum(oid: int) -> TextDecoder:
     def decode(text: str, ctx: FormatContext) -> str:
         labels = ctx.enum_labels(oid) if ctx.enum_labels is not None else None
         if text not in (ENUM_LABELS.get(oid, ()) if labels is None else labels):
+            shown = ctx.oid_name(REGTYPE, oid) if ctx.oid_name is not None else None
             raise InvalidTextRepresentation(
-                f'invalid input value for enum {TYPES_BY_OID[oid].name}: "{text}"'
+                f'invalid input value for enum {shown or format_type(oid)}: "{text}"'
             )
         return text
 

@@ -27,11 +27,12 @@ OUT = ROOT / "translator" / "pgdata"
 
 #: catalog -> the query choosing its built-in rows (ordered by oid, text output)
 QUERIES = {
-    # built-in scalar, array, pseudo, range and multirange types (not the row types
-    # of system catalogs and views), and information_schema's domains and array types
-    # (of its domains and views: pgjdbc's getTypeInfo lists them)
-    "pg_type": "SELECT * FROM pg_catalog.pg_type WHERE typrelid = 0 AND (typnamespace = 11 "
-    "OR typnamespace = 'information_schema'::regnamespace) ORDER BY oid",
+    # every type of pg_catalog and information_schema: built-in scalar, array, pseudo,
+    # range and multirange types, information_schema's domains, and the row types of
+    # both schemas' tables and views with their array types (pgjdbc's getTypeInfo lists
+    # them all; each row type's typrelid is a relation of relations.json)
+    "pg_type": "SELECT * FROM pg_catalog.pg_type WHERE typnamespace = 11 "
+    "OR typnamespace = 'information_schema'::regnamespace ORDER BY oid",
     "pg_am": "SELECT * FROM pg_catalog.pg_am ORDER BY oid",
     "pg_collation": "SELECT * FROM pg_catalog.pg_collation WHERE collname IN "
     "('default', 'C', 'POSIX', 'ucs_basic') ORDER BY oid",
@@ -42,8 +43,10 @@ QUERIES = {
     "pg_cast": "SELECT * FROM pg_catalog.pg_cast ORDER BY oid",
     "pg_language": "SELECT * FROM pg_catalog.pg_language ORDER BY oid",
     # the comments of built-in functions (pgjdbc's getFunctions shows them as REMARKS)
+    # and types (psql's \dTS)
     "pg_description": "SELECT * FROM pg_catalog.pg_description "
-    "WHERE classoid = 'pg_catalog.pg_proc'::regclass AND objoid < 16384 ORDER BY objoid",
+    "WHERE classoid IN ('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_type'::regclass) "
+    "AND objoid < 16384 ORDER BY classoid, objoid",
     # the rows of pg_get_keywords() (pgjdbc's getSQLKeywords, DBeaver's keyword list)
     "pg_get_keywords": "SELECT * FROM pg_catalog.pg_get_keywords() ORDER BY word",
     "pg_opclass": "SELECT * FROM pg_catalog.pg_opclass ORDER BY oid",
@@ -95,11 +98,25 @@ pg_catalog.pg_opfamily pg_catalog.pg_cursors
 """
 
 
+#: every table and view of the two system schemas: listed in pg_class, pg_attribute and
+#: pg_type (their row types) as PostgreSQL lists them, served only if in RELATIONS
+ALL_RELATIONS = (
+    "SELECT c.oid::regclass::text FROM pg_catalog.pg_class c "
+    "WHERE c.relnamespace IN (11, 'information_schema'::regnamespace) "
+    "AND c.relkind IN ('r', 'v') ORDER BY c.oid"
+)
+
+
 def relations(conn: psycopg.Connection) -> dict[str, object]:
+    served = set(RELATIONS.split())  # the relations kuzugres answers queries over
+    listed = [r[0] for r in conn.execute(ALL_RELATIONS).fetchall()]
+    names = [q if "." in q else f"pg_catalog.{q}" for q in listed]
+    assert served <= set(names), served - set(names)
     out: dict[str, object] = {}
-    for qualified in RELATIONS.split():
+    # the served ones first, in RELATIONS' order, then the others by OID
+    for qualified in RELATIONS.split() + [q for q in names if q not in served]:
         rows = conn.execute(
-            "SELECT c.oid, c.relkind, a.attname, a.atttypid, a.atttypmod "
+            "SELECT c.oid, c.relkind, c.reltype, a.attname, a.atttypid, a.atttypmod "
             "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
             "WHERE c.oid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
             "ORDER BY a.attnum",
@@ -108,7 +125,9 @@ def relations(conn: psycopg.Connection) -> dict[str, object]:
         out[qualified] = {
             "oid": rows[0][0],
             "kind": rows[0][1],
-            "columns": [[name, typ, mod] for _, _, name, typ, mod in rows],
+            "reltype": rows[0][2],
+            "served": qualified in served,
+            "columns": [[name, typ, mod] for _, _, _, name, typ, mod in rows],
         }
     return out
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+
+from pglast import keywords as _keywords
 
 from kuzugres.errcodes import FeatureNotSupported, UndefinedObject, UndefinedTable
 from kuzugres.errors import PgError
@@ -257,6 +260,26 @@ Relation = TableDef | ViewDef | SequenceDef | IndexDef
 RELATION_KIND = {TableDef: "table", ViewDef: "view", SequenceDef: "sequence", IndexDef: "index"}
 
 
+#: information_schema's domains kuzugres stores (format_type qualifies them unless the
+#: schema is on search_path)
+_INFORMATION_SCHEMA_DOMAINS = {
+    oid: T.TYPES_BY_OID[oid].name
+    for oid in (T.CARDINAL_NUMBER, T.CHARACTER_DATA, T.SQL_IDENTIFIER, T.TIME_STAMP, T.YES_OR_NO)
+}
+
+_QUOTED_KEYWORDS = frozenset(
+    _keywords.RESERVED_KEYWORDS | _keywords.COL_NAME_KEYWORDS | _keywords.TYPE_FUNC_NAME_KEYWORDS
+)
+
+
+def quote_ident(name: str) -> str:
+    """PostgreSQL's quote_identifier, as pg_get_constraintdef, pg_get_indexdef and
+    format_type print names."""
+    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in _QUOTED_KEYWORDS:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
 def relation_kind(rel: Relation) -> str:
     """'table', 'view', 'sequence' or 'index' (PostgreSQL's words in messages)."""
     return RELATION_KIND[type(rel)]
@@ -366,24 +389,67 @@ class Catalog:
         return None
 
     def enum_by_oid(self, oid: int) -> EnumDef | None:
-        """The enum type whose type OID is `oid`."""
-        for e in self.enums.values():
-            if e.oid == oid:
-                return e
+        """The enum type whose type OID (or array type OID) is `oid`."""
+        return self._enums_by_oid().get(oid)
+
+    def _enums_by_oid(self) -> dict[int, EnumDef]:
+        cached: dict[int, EnumDef] | None = self.__dict__.get("_by_oid")
+        if cached is None:
+            cached = {oid: e for e in self.enums.values() for oid in (e.oid, e.array_oid)}
+            object.__setattr__(self, "_by_oid", cached)  # a memo of frozen data
+        return cached
+
+    # -- user-defined types as the translator and the codecs see them (T.UserTypes)
+    def user_type_oid(self, schema: str | None, name: str) -> int | None:
+        """The OID of enum type `name` (``_name``: its array type) in `schema`, or the
+        first schema of search_path that has it; None if there is none."""
+        enum = self.enum_type(name, schema)
+        if enum is not None:
+            return enum.oid
+        if schema == "information_schema":
+            for oid, domain in _INFORMATION_SCHEMA_DOMAINS.items():
+                if domain == name:
+                    return oid
+        if name.startswith("_"):
+            enum = self.enum_type(name[1:], schema)
+            if enum is not None:
+                return enum.array_oid
         return None
+
+    def user_type_shown(self, oid: int) -> str | None:
+        """format_type's name of enum type `oid`: bare when search_path finds it by that
+        name (pg_type_is_visible), else schema-qualified; None if there is no such type."""
+        enum = self.enum_by_oid(oid)
+        if enum is None:
+            domain = _INFORMATION_SCHEMA_DOMAINS.get(oid)
+            if domain is None or "information_schema" in self.search_path:
+                return domain
+            return f"information_schema.{domain}"
+        shown = quote_ident(enum.name)
+        if not self.user_type_visible(oid):
+            shown = f"{quote_ident(enum.schema)}.{shown}"
+        return shown if oid == enum.oid else shown + "[]"
+
+    def user_type_visible(self, oid: int) -> bool:
+        """pg_type_is_visible of an enum type (or its array type)."""
+        enum = self.enum_by_oid(oid)
+        return enum is not None and self.enum_type(enum.name) is enum
+
+    def enum_order(self, oid: int) -> tuple[str, ...] | None:
+        """The labels of enum type `oid` in sort order (None if there is no such enum)."""
+        enum = self.enum_by_oid(oid)
+        return enum.ordered() if enum is not None and enum.oid == oid else None
 
     # -- changes (each returns the next version)
     def with_enum(self, enum: EnumDef) -> Catalog:
         enums = dict(self.enums)
         enums[enum.qualified] = enum
-        register_enum_types(enums.values())
+        register_enum_types((enum,))
         return self._next(enums=enums)
 
     def without_enum(self, qualified: str) -> Catalog:
         enums = dict(self.enums)
-        gone = enums.pop(qualified, None)
-        if gone is not None:
-            T.unregister_enum_names(gone.oid)
+        enums.pop(qualified, None)
         return self._next(enums=enums)
 
     def _next(self, **changes: Any) -> Catalog:
@@ -410,9 +476,9 @@ class Catalog:
         return self._next(tables=tables, sequences=sequences, indexes=indexes)
 
     def _check_types(self, columns: Sequence[ColumnDef]) -> None:
-        """42704 for a column of an enum type this snapshot does not have (type names
-        resolve process-wide, see proxy.types.register_enum)."""
-        known = {oid for e in self.enums.values() for oid in (e.oid, e.array_oid)}
+        """42704 for a column of an enum type this snapshot does not have (a plan
+        translated against another snapshot can name one)."""
+        known = self._enums_by_oid()
         for col in columns:
             if col.type_oid >= 16384 and col.type_oid not in known:
                 raise UndefinedObject(f"type with OID {col.type_oid} does not exist")
@@ -536,10 +602,11 @@ class Catalog:
 
 
 def register_enum_types(enums: Any) -> None:
-    """Make the wire codecs and the translator's type table know these enum types.
+    """Make the wire codecs know these enum types, by OID.
 
     Their OIDs are stable (a name gives one OID everywhere), so a process-wide table is
-    safe to keep after a type is dropped; labels come from the snapshot at run time.
+    safe to keep after a type is dropped; names, existence and labels come from the
+    session's snapshot (Catalog implements proxy.types.UserTypes).
     """
     for e in enums:
         T.register_enum(e.schema, e.name, e.oid, e.array_oid, e.ordered())

@@ -10,6 +10,7 @@ translator.ddl_objects. docs/decisions/0007-ddl-on-kuzu.md says what each does t
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -26,7 +27,8 @@ from kuzugres.errcodes import (
     UndefinedTable,
 )
 from kuzugres.errors import PgError
-from kuzugres.proxy.types import type_by_parsed_name
+from kuzugres.proxy import types as T
+from kuzugres.proxy.types import type_by_names
 from kuzugres.translator.catalog import (
     ROWID,
     Catalog,
@@ -111,7 +113,8 @@ def scoped(
 
     def apply(catalog: Catalog) -> DdlResult:
         view = catalog.with_search_path(path)
-        result = inner(view)
+        with T.user_types(view):  # type names resolve in this snapshot, through `path`
+            result = inner(view)
         if result.catalog is view:
             return replace(result, catalog=catalog)
         return replace(result, catalog=result.catalog.with_search_path(catalog.search_path))
@@ -188,13 +191,11 @@ _SERIALS = {
 def _type_of(tn: Any) -> tuple[int, int, bool]:
     """(type oid, typmod, is_serial) of a TypeName."""
     names = [n.sval for n in tn.names]
-    base = names[-1] if len(names) == 1 or names[0] == "pg_catalog" else ".".join(names[-2:])
+    base = names[-1]
     serial = base in _SERIALS and len(names) == 1
     if serial:
-        base = _SERIALS[base]
-    if tn.arrayBounds:
-        base += "[]"
-    pgtype = type_by_parsed_name(base)
+        names = [_SERIALS[base]]
+    pgtype = type_by_names(names, bool(tn.arrayBounds))
     mods = [int(getattr(m.val, "ival", 0)) for m in (tn.typmods or ()) if _is_const(m)]
     typmod = -1
     if mods:
@@ -211,8 +212,33 @@ def _type_of(tn: Any) -> tuple[int, int, bool]:
 
 
 def deparse(node: Any) -> str:
-    """An expression back to SQL text (how defaults and checks are stored)."""
-    return str(RawStream()(node))
+    """An expression back to SQL text (how defaults, checks and views are stored), with
+    each bare user-defined type name qualified with the schema it resolves to now: as
+    PostgreSQL binds a stored expression's types when it is created, so another
+    search_path later reads the same types."""
+    return str(RawStream()(_bound_types(node)))
+
+
+def _bound_types(node: Any) -> Any:
+    types = T.active_user_types()
+    if not isinstance(types, Catalog) or not types.enums:
+        return node
+    bare: list[Any] = []
+    walk_ast(node, ast.TypeName, lambda tn: bare.append(tn) if len(tn.names) == 1 else None)
+    if not bare:
+        return node
+    node = copy.deepcopy(node)  # the parse tree belongs to a cached plan
+
+    def bind(tn: Any) -> None:
+        if len(tn.names) != 1:
+            return
+        name = tn.names[0].sval
+        enum = types.enum_type(name)
+        if enum is not None and type_by_names([name]).oid == enum.oid:  # not a built-in's
+            tn.names = (ast.String(sval=enum.schema), ast.String(sval=enum.name))
+
+    walk_ast(node, ast.TypeName, bind)
+    return node
 
 
 def walk_ast(node: Any, leaf: type, visit: Callable[[Any], None]) -> None:

@@ -107,9 +107,11 @@ from kuzugres.proxy.types import (
     VARCHAR,
     FormatContext,
     Interval,
+    UserTypes,
     decode_text,
     dump_jsonb,
     encode_text,
+    enum_order,
     enum_sort_key,
     format_type,
     is_enum,
@@ -117,7 +119,7 @@ from kuzugres.proxy.types import (
     parse_json,
     round_float4,
     time_zone,
-    type_by_parsed_name,
+    type_by_names,
 )
 from kuzugres.registry import registrar
 
@@ -1247,9 +1249,7 @@ def _resolve_type_name(tn: ast.TypeName, sql: str) -> tuple[int, int]:
     names = [n.sval for n in (tn.names or ())]
     name = names[-1].lower() if names else ""
     try:
-        if len(names) > 1 and names[0] != "pg_catalog":
-            name = ".".join(names[-2:])  # a user-defined (enum) type
-        oid = type_by_parsed_name(name).oid
+        oid = type_by_names(names).oid
     except UndefinedObject:
         shown = ".".join(names)
         raise UndefinedObject(
@@ -2420,7 +2420,8 @@ def _jsonb_key(v: Any, top: bool = False) -> Any:
 
 def _cmp_key(oid: int) -> Callable[[Any], Any]:
     if is_enum(oid):  # the declared order (pg_enum.enumsortorder), not the labels' text
-        return lambda v: enum_sort_key(oid, v)
+        order = enum_order(oid)  # the snapshot's it is compiled against
+        return lambda v: enum_sort_key(oid, v, order)
     if oid == BPCHAR:
         return lambda v: v.rstrip(" ")
     if oid == INTERVAL:
@@ -2734,13 +2735,11 @@ def _ctx_call(f: Callable[[EvalContext], Any]) -> Impl:
 
 
 def _enum_labels(call: _Call) -> tuple[str, ...]:
-    """The labels in sort order: the session snapshot's where they differ from the
-    process-wide table's (a label added by a transaction that rolled back)."""
+    """The labels in sort order, as the session's snapshot has them."""
     oid = call.arg_types[0]
-    labels = ENUM_LABELS[oid]
     known = call.env.fmt.enum_labels
     mine = known(oid) if known is not None else None
-    return labels if mine is None else tuple(x for x in labels if x in mine)
+    return ENUM_LABELS[oid] if mine is None else tuple(mine)
 
 
 def _enum_range(call: _Call, first: str | None, last: str | None = None) -> list[str]:
@@ -2825,7 +2824,7 @@ _function(
     "format_type",
     (OID, INT4),
     TEXT,
-    lambda call, oid, mod: None if oid is None else _format_any_type(oid, mod),
+    lambda call, oid, mod: None if oid is None else _format_any_type(oid, mod, _user_types(call)),
     strict=False,
 )
 _function("gen_random_uuid", (), UUID, _simple(uuid.uuid4))
@@ -4532,19 +4531,29 @@ def _cn_sublink(node: Any) -> tuple[str | None, int]:
     return None, 0
 
 
-def _format_any_type(oid: int, typmod: int | None) -> str:
+def _user_types(call: _Call) -> UserTypes | None:
+    """The session's catalog snapshot, which names its user-defined types."""
+    snapshot = getattr(call.env.ctx, "catalog", None)
+    return snapshot() if snapshot is not None else None
+
+
+def _format_any_type(oid: int, typmod: int | None, types: UserTypes | None = None) -> str:
     """format_type() for every built-in type, those kuzugres cannot store included."""
-    text = format_type(oid, typmod)
+    text = format_type(oid, typmod, types)
     if text != "???":
         return text
-    from kuzugres.translator.pgcatalog import builtin_type
+    from kuzugres.translator.catalog import Catalog
+    from kuzugres.translator.pgcatalog import builtin_type, builtin_type_shown
 
     row = builtin_type(oid)
     if row is None:
         return text
     if row.get("typelem") and row.get("typcategory") == "A":
-        return _format_any_type(int(row["typelem"]), typmod) + "[]"
-    return _SQL_SPELLINGS.get(oid, str(row["typname"]))
+        return _format_any_type(int(row["typelem"]), typmod, types) + "[]"
+    if oid in _SQL_SPELLINGS:
+        return _SQL_SPELLINGS[oid]
+    shown = builtin_type_shown(types, oid) if isinstance(types, Catalog) else None
+    return shown or str(row["typname"])
 
 
 _SQL_SPELLINGS = {1560: "bit", 1562: "bit varying"}  # format_type's SQL-standard names

@@ -98,8 +98,13 @@ _function(
 _function(
     "pg_table_is_visible", (OID,), BOOL, lambda call, oid: pgcatalog.is_visible(_catalog(call), oid)
 )
-for _name in (
+_function(
     "pg_type_is_visible",
+    (OID,),
+    BOOL,
+    lambda call, oid: pgcatalog.type_is_visible(_catalog(call), oid),
+)
+for _name in (
     "pg_function_is_visible",
     "pg_operator_is_visible",
     "pg_collation_is_visible",

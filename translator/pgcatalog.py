@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from pglast import keywords as _keywords
 
 from kuzugres.errcodes import (
     InvalidSchemaName,
@@ -41,6 +38,7 @@ from kuzugres.translator.catalog import (
     SequenceDef,
     TableDef,
     ViewDef,
+    quote_ident,
     stable_oid,
 )
 
@@ -74,17 +72,29 @@ class Shape:
     oid: int
     kind: str  # 'r' table, 'v' view
     columns: tuple[tuple[str, int, int], ...]  # (name, type OID, typmod)
+    reltype: int = 0  # its row type (pg_class.reltype; pg_type.typrelid points back)
+    #: whether kuzugres answers queries over it; the others are listed in pg_class,
+    #: pg_attribute and pg_type as PostgreSQL lists them, and reading them is 0A000
+    served: bool = True
 
 
 @functools.cache
 def shapes() -> dict[str, Shape]:
-    """Every served relation by qualified name."""
+    """Every table and view of pg_catalog and information_schema by qualified name."""
     raw = json.loads((DATA / "relations.json").read_text())
     out = {}
     for qualified, spec in raw.items():
         schema, _, name = qualified.partition(".")
         cols = tuple((c[0], int(c[1]), int(c[2])) for c in spec["columns"])
-        out[qualified] = Shape(schema, name, int(spec["oid"]), spec["kind"], cols)
+        out[qualified] = Shape(
+            schema,
+            name,
+            int(spec["oid"]),
+            spec["kind"],
+            cols,
+            int(spec.get("reltype", 0)),
+            bool(spec.get("served", True)),
+        )
     return out
 
 
@@ -445,6 +455,7 @@ def _classes(env: Env) -> Iterator[Row]:
             relam=HEAP_AM_OID if shape.kind == "r" else 0,
             relreplident="n" if shape.kind == "v" else "d",
             relhasrules=shape.kind == "v",
+            reltype=shape.reltype,
         )
     for row, _ in _relation_rows(env):
         yield row
@@ -835,9 +846,21 @@ def oid_name(catalog: Catalog, type_oid: int, oid: int) -> str | None:
     if type_oid in (T.REGPROC, T.REGPROCEDURE):
         return builtin_proc_names().get(oid)
     if type_oid == T.REGTYPE:
-        t = builtin_type(oid)
-        return t["typname"] if t is not None else None
+        shown = catalog.user_type_shown(oid)
+        return shown if shown is not None else builtin_type_shown(catalog, oid)
     return None
+
+
+def builtin_type_shown(catalog: Catalog, oid: int) -> str | None:
+    """A built-in type's typname as format_type and regtype show it: qualified with its
+    schema when search_path does not find it (information_schema's types)."""
+    t = builtin_type(oid)
+    if t is None:
+        return None
+    if type_is_visible(catalog, oid):
+        return str(t["typname"])
+    namespace = "information_schema" if t["typnamespace"] != PG_CATALOG_OID else "pg_catalog"
+    return f"{namespace}.{t['typname']}"
 
 
 def oid_of(catalog: Catalog, type_oid: int, name: str) -> int:
@@ -879,6 +902,9 @@ def oid_of(catalog: Catalog, type_oid: int, name: str) -> int:
         return oid
     if type_oid == T.REGROLE:
         raise UndefinedObject(f'role "{name}" does not exist')
+    if type_oid == T.REGTYPE:
+        with T.user_types(catalog):
+            return T.type_by_name(name).oid
     raise UndefinedObject(f'type "{name}" does not exist')
 
 
@@ -886,6 +912,23 @@ def _unquote(ident: str) -> str:
     if ident.startswith('"') and ident.endswith('"'):
         return ident[1:-1].replace('""', '"')
     return ident.lower()
+
+
+def type_is_visible(catalog: Catalog, oid: int) -> bool:
+    """pg_type_is_visible: the type is found by its bare name through search_path
+    (pg_catalog's always; information_schema's only on the path)."""
+    if catalog.enum_by_oid(oid) is not None:
+        return catalog.user_type_visible(oid)
+    row = builtin_type(oid)
+    if row is not None:
+        namespace = row["typnamespace"]
+        return namespace == PG_CATALOG_OID or any(
+            schema_oid(s) == namespace for s in catalog.search_path if s in SYSTEM_SCHEMAS
+        )
+    for rel in (*catalog.tables.values(), *catalog.views.values()):
+        if oid in (row_type_oid(rel), stable_oid("rowtype[]", rel.qualified)):
+            return catalog.resolve(rel.name) is rel
+    return True
 
 
 def is_visible(catalog: Catalog, oid: int) -> bool:
@@ -910,14 +953,13 @@ def format_context(catalog: Catalog, timezone: str, extra_float_digits: int) -> 
         extra_float_digits,
         oid_name=functools.partial(oid_name, catalog),
         oid_of=functools.partial(oid_of, catalog),
-        enum_labels=functools.partial(enum_labels, catalog) if catalog.enums else None,
+        enum_labels=functools.partial(enum_labels, catalog),
     )
 
 
 def enum_labels(catalog: Catalog, oid: int) -> tuple[str, ...] | None:
     """The labels of enum type `oid` in `catalog` (None if it has no such type)."""
-    enum = catalog.enum_by_oid(oid)
-    return enum.labels if enum is not None else None
+    return catalog.enum_order(oid)
 
 
 # -- constraints, indexes, defaults
@@ -1458,14 +1500,3 @@ from kuzugres.translator import infoschema  # noqa: E402, F401  (registers its b
 # ---------------------------------------------------------------------------
 # ORMs and drivers (SQLAlchemy, Alembic): names as PostgreSQL quotes them
 # ---------------------------------------------------------------------------
-
-_QUOTED_KEYWORDS = frozenset(
-    _keywords.RESERVED_KEYWORDS | _keywords.COL_NAME_KEYWORDS | _keywords.TYPE_FUNC_NAME_KEYWORDS
-)
-
-
-def quote_ident(name: str) -> str:
-    """PostgreSQL's quote_ident, as pg_get_constraintdef and pg_get_indexdef print names."""
-    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in _QUOTED_KEYWORDS:
-        return name
-    return '"' + name.replace('"', '""') + '"'

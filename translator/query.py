@@ -11,7 +11,9 @@ Every query level compiles to a `_Query` whose `rows(run, outer)` produces its r
 `outer` is the row of the enclosing query level (empty at the top) and is appended to
 this level's rows when expressions are evaluated, so correlated references are plain
 slot reads (`_QScope` resolves names first locally, then in the enclosing scope).
-Subqueries that reference no outer row are evaluated once per execution (memoized).
+Subqueries that reference no outer row are evaluated once per execution (memoized);
+a correlated one tied to the outer row by a column equality over rows that are not
+indexes those rows by the column once per execution (`_OuterKey`).
 """
 
 from __future__ import annotations
@@ -179,6 +181,8 @@ class _Run:
     ctx: EvalContext
     memo: dict[Any, Rows] = field(default_factory=dict)
     work: dict[int, Rows] = field(default_factory=dict)  # recursive CTE working tables
+    #: correlated levels' uncorrelated rows by the value of an outer equality (_OuterKey)
+    lookups: dict[int, dict[Any, Rows]] = field(default_factory=dict)
 
 
 _RUN: ContextVar[_Run | None] = ContextVar("kuzugres_query_run", default=None)
@@ -1040,6 +1044,13 @@ class _Builder:
                 f'relation "{node.schemaname}.{node.relname}" does not exist',
                 position=self.pos(node),
             )
+        if not shape.served:
+            raise FeatureNotSupported(
+                f"reading {shape.schema}.{shape.name} is not supported yet",
+                position=self.pos(node),
+                hint="kuzugres lists every catalog relation PostgreSQL has, but answers "
+                "queries over the ones clients read; see docs/compatibility.md.",
+            )
         base = [
             Column(name, oid, typmod, table_oid=shape.oid, column=i)
             for i, (name, oid, typmod) in enumerate(shape.columns, start=1)
@@ -1425,6 +1436,33 @@ class _Builder:
                 f"{what} cannot be applied to the nullable side of an outer join"
             )
 
+    def outer_key(self, node: Any, scope: _QScope) -> _OuterKey | None:
+        """A `local column = outer column` conjunct of the WHERE of a correlated level
+        whose FROM does not depend on the outer row (catalog clients' `c.reltype = t.oid`),
+        to look its rows up by value instead of scanning them once per outer row."""
+        for item in _walk(node.fromClause):
+            if isinstance(item, ast.RangeVar) and item.schemaname is None:
+                if self.find_cte(item.relname) is not None:
+                    return None  # a recursive CTE's working table changes during the run
+        width = len(scope.columns)
+        for a, b in column_equalities(node.whereClause):
+            inner_names, outer_names = _ref_names(a), _ref_names(b)
+            if inner_names is None or outer_names is None:
+                continue
+            for inner_ref, outer_ref in ((a, b), (b, a)):
+                try:
+                    inner_slot = scope.resolve(_ref_names(inner_ref) or (), None)
+                    outer_slot = scope.resolve(_ref_names(outer_ref) or (), None)
+                except PgError:
+                    return None
+                if inner_slot >= width or outer_slot < width:
+                    continue
+                inner = compile_expr(inner_ref, self.sql, self.params, scope)
+                outer = compile_expr(outer_ref, self.sql, self.params, scope)
+                if _hash_comparable(inner.type_oid, outer.type_oid):
+                    return _OuterKey(inner, outer, width)
+        return None
+
     # -- SELECT
     def select(self, node: Any, outer: Scope | None, want: list[int | None] | None) -> _Query:
         sql, params = self.sql, self.params
@@ -1436,6 +1474,7 @@ class _Builder:
             source = self.items(node.fromClause, outer, hits, node.whereClause)
         else:
             source = _Src([], lambda run, o: [()])
+        from_correlated = bool(hits)
         scope = _QScope(tuple(source.columns), outer=outer, shadowed=source.shadowed, hits=hits)
         if not self.ctes or outer is None:
             self.top_scope = scope
@@ -1466,6 +1505,11 @@ class _Builder:
                 taken |= got
         taken |= source.guaranteed
         where_in_scan = all(id(c) in taken for c in conjuncts(node.whereClause))
+        outer_key = (
+            self.outer_key(node, scope)
+            if where is not None and outer is not None and not from_correlated
+            else None
+        )
 
         # expand * and t.*
         target_nodes: list[tuple[Any, str]] = []
@@ -1645,7 +1689,10 @@ class _Builder:
             if isinstance(got, GroupedRows):
                 rows = list(got)  # grouped by Kuzu (WHERE was all pushed into the scan)
             else:
-                rows = source_rows(run, outer_row)
+                if outer_key is not None:
+                    rows = outer_key.candidates(run, source_rows, outer_row)
+                else:
+                    rows = source_rows(run, outer_row)
                 if where is not None:
                     rows = [r for r in rows if where.evaluate(r + outer_row, params_, ctx) is True]
             if grouping is not None:
@@ -2945,6 +2992,49 @@ def _check_recursion(node: Any, name: str) -> None:
 
     walk(node.larg, "nonrecursive")
     walk(node.rarg, "ok")
+
+
+@dataclass(frozen=True, eq=False)
+class _OuterKey:
+    """`inner = outer` in a correlated level's WHERE, over rows that do not depend on the
+    outer row: they are indexed by `inner` once per run and each outer row takes the ones
+    its `outer` value matches (a superset of the WHERE's answer, which still applies)."""
+
+    inner: RowExpr
+    outer: RowExpr
+    width: int  # slots of the level's own rows
+
+    def candidates(self, run: _Run, source: RowsFn, outer_row: Outer) -> Rows:
+        params, ctx = run.params, run.ctx
+        value = self.outer.evaluate((None,) * self.width + outer_row, params, ctx)
+        if value is None:
+            return []
+        index = run.lookups.get(id(self))
+        if index is None:
+            index = {}
+            for r in source(run, outer_row):
+                v = self.inner.evaluate(r + outer_row, params, ctx)
+                if v is not None:
+                    index.setdefault(_hashable(v), []).append(r)
+            run.lookups[id(self)] = index
+        return index.get(_hashable(value), [])
+
+
+#: types whose `=` is Python's equality of their values (no padding, collation or NaN)
+_HASH_EQUAL = frozenset(
+    {T.INT2, T.INT4, T.INT8, T.OID, T.BOOL, T.TEXT, T.VARCHAR, T.NAME, T.CHAR, T.UUID, T.DATE}
+) | frozenset(T.OID_ALIASES)
+_INTEGERS = frozenset({T.INT2, T.INT4, T.INT8, T.OID}) | frozenset(T.OID_ALIASES)
+
+
+def _hash_comparable(a: int, b: int) -> bool:
+    return (a == b and a in _HASH_EQUAL) or (a in _INTEGERS and b in _INTEGERS)
+
+
+def _ref_names(ref: Any) -> tuple[str, ...] | None:
+    """The names of a plain column reference (None for `t.*` and the like)."""
+    names = tuple(f.sval or "" for f in ref.fields if isinstance(f, ast.String))
+    return names if len(names) == len(ref.fields) else None
 
 
 def _hashable(value: Any) -> Any:

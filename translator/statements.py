@@ -26,7 +26,8 @@ from kuzugres.errcodes import (
     UndefinedColumn,
 )
 from kuzugres.errors import PgError
-from kuzugres.proxy.types import format_type, type_by_parsed_name
+from kuzugres.proxy import types as T
+from kuzugres.proxy.types import format_type, type_by_names
 from kuzugres.registry import registrar
 from kuzugres.translator import ddl, ddl_alter, ddl_objects, ddl_types, dml, expr, pushdown, query
 from kuzugres.translator.audit import REVERT_COLUMNS, revert_plan
@@ -154,6 +155,12 @@ def translate(
 ) -> list[Statement]:
     """Parse and translate every statement in `sql` against a catalog snapshot (pure)."""
     src = Source(sql, catalog or Catalog())
+    with T.user_types(src.catalog):  # type names resolve in this snapshot
+        return _translate(src, param_types)
+
+
+def _translate(src: Source, param_types: Sequence[int]) -> list[Statement]:
+    sql = src.sql
     try:
         raws = parse_sql(sql)
     except ParseError as exc:
@@ -794,11 +801,7 @@ def _cypher_arg(node: Any, src: Source, p: ParamTypes) -> CypherArg:
 
 
 def _type_oid(tn: Any) -> int:
-    names = [n.sval for n in tn.names]
-    name = names[-1] if len(names) == 1 or names[0] == "pg_catalog" else ".".join(names[-2:])
-    if tn.arrayBounds:
-        name += "[]"
-    return type_by_parsed_name(name).oid
+    return type_by_names([n.sval for n in tn.names], bool(tn.arrayBounds)).oid
 
 
 def _typmod(tn: Any) -> int:

@@ -1722,6 +1722,7 @@ def view_definition(
     """pg_get_viewdef's text: PostgreSQL 15's deparsed form, or the stored SELECT text
     for a query this deparser does not cover."""
     try:
-        return deparse_view(view, catalog, pretty, wrap, fmt)
+        with T.user_types(catalog):  # the view's type names resolve in this snapshot
+            return deparse_view(view, catalog, pretty, wrap, fmt)
     except Exception:  # Unsupported, or a deparser bug: never an unreadable catalog
         return " " + view.sql.strip() + ";"
