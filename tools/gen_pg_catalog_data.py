@@ -41,9 +41,13 @@ QUERIES = {
     "pg_operator": "SELECT * FROM pg_catalog.pg_operator ORDER BY oid",
     "pg_cast": "SELECT * FROM pg_catalog.pg_cast ORDER BY oid",
     "pg_language": "SELECT * FROM pg_catalog.pg_language ORDER BY oid",
-    # the comments of built-in functions (pgjdbc's getFunctions shows them as REMARKS)
-    "pg_description": "SELECT * FROM pg_catalog.pg_description "
-    "WHERE classoid = 'pg_catalog.pg_proc'::regclass AND objoid < 16384 ORDER BY objoid",
+    # the comments of built-in functions (pgjdbc's getFunctions shows them as REMARKS) and
+    # of the built-in types above (DBeaver's type list, psql's \dT+)
+    "pg_description": "SELECT d.* FROM pg_catalog.pg_description d "
+    "WHERE d.objoid < 16384 AND (d.classoid = 'pg_catalog.pg_proc'::regclass "
+    "OR d.classoid = 'pg_catalog.pg_type'::regclass AND d.objoid IN (SELECT t.oid "
+    "FROM pg_catalog.pg_type t WHERE t.typrelid = 0 AND (t.typnamespace = 11 "
+    "OR t.typnamespace = 'information_schema'::regnamespace))) ORDER BY d.objoid",
     # the rows of pg_get_keywords() (pgjdbc's getSQLKeywords, DBeaver's keyword list)
     "pg_get_keywords": "SELECT * FROM pg_catalog.pg_get_keywords() ORDER BY word",
     "pg_opclass": "SELECT * FROM pg_catalog.pg_opclass ORDER BY oid",

@@ -285,6 +285,8 @@ _function(
     INT8,
     lambda call, oid, fork: pgcatalog.relation_size(_catalog(call), oid),
 )
+# kuzugres keeps no access statistics: no index has been scanned (DBeaver's index list).
+_function("pg_stat_get_numscans", (OID,), INT8, _simple(lambda oid: 0))
 _function("pg_size_pretty", (INT8,), TEXT, _simple(pgcatalog.size_pretty))
 _function("pg_size_pretty", (NUMERIC,), TEXT, _simple(lambda n: pgcatalog.size_pretty(int(n))))
 for _sig in ((NAME,), (OID,)):
