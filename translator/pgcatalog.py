@@ -1238,6 +1238,13 @@ def default_text(cat: Catalog, table: TableDef, text: str, type_oid: int) -> str
 # -- session state (read through the evaluation context at run time)
 
 
+@functools.cache
+def _setting_descriptions() -> dict[str, Row]:
+    """PostgreSQL 15's own description of each of its settings (category, texts, context,
+    type, unit, bounds, choices), by name."""
+    return {r["name"]: r for r in builtin_rows("pg_settings")}
+
+
 @builds("pg_catalog.pg_settings")
 def _settings(env: Env) -> Iterator[Row]:
     listing = getattr(env.ctx, "settings_rows", None)
@@ -1250,9 +1257,13 @@ def _settings(env: Env) -> Iterator[Row]:
             "short_desc": description,
             "context": "internal" if read_only else "user",
             "vartype": vartype,
+            # a setting PostgreSQL has is described as PostgreSQL describes it
+            **_setting_descriptions().get(name, {}),
             "source": "default",
             "boot_val": value,
             "reset_val": value,
+            "sourcefile": None,  # set by no configuration file
+            "sourceline": None,
             "pending_restart": False,
         }
 

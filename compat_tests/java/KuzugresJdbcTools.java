@@ -10,6 +10,9 @@
 // DBeaver, repository dbeaver/dbeaver, plugin plugins/org.jkiss.dbeaver.ext.postgresql,
 // sources with the "Copyright (C) 2010-2024 DBeaver Corp" header (DBeaver 24.x):
 //   [DS]  model/PostgreExecutionContext.java  refreshDefaults()
+//   [SE]  model/PostgreDataSource.java        SettingCache (standard_conforming_strings is
+//                                             read on connect)
+//   [SQ]  model/PostgreSequence.java          loadAdditionalInfo() (server 10+)
 //   [DB]  model/PostgreDatabase.java          readDatabaseInfo(), SchemaCache, cacheDataTypes(),
 //                                             EnumValueCache, AccessMethodCache
 //   [SC]  model/PostgreSchema.java            TableCache (lookup and children), ConstraintCache,
@@ -233,6 +236,11 @@ public class KuzugresJdbcTools {
     // [DB] PostgreDatabase.readDatabaseInfo
     private static final String DBEAVER_DATABASE =
             "SELECT db.oid,db.* FROM pg_catalog.pg_database db WHERE datname=?";
+    // [SE] PostgreDataSource.SettingCache (one setting by name)
+    private static final String DBEAVER_SETTING = "select * from pg_catalog.pg_settings where name=?";
+    // [SQ] PostgreSequence.loadAdditionalInfo
+    private static final String DBEAVER_SEQUENCE =
+            "SELECT * from pg_catalog.pg_sequences WHERE schemaname=? AND sequencename=?";
     // [DB] PostgreDatabase.cacheDataTypes (server 10+, not reading all types)
     private static final String DBEAVER_TYPES =
             "SELECT t.oid,t.*,c.relkind,format_type(nullif(t.typbasetype, 0), t.typtypmod)"
@@ -313,6 +321,8 @@ public class KuzugresJdbcTools {
             // user OID; the reference server's `kuzugres` was created, so above it.
             section("dbeaver: database", () -> prepared(conn, DBEAVER_DATABASE, false,
                     Set.of("oid"), "kuzugres"));
+            section("dbeaver: setting standard_conforming_strings", () -> prepared(conn,
+                    DBEAVER_SETTING, false, "standard_conforming_strings"));
             section("dbeaver: data types", () -> prepared(conn, DBEAVER_TYPES, true));
             section("dbeaver: enum values", () -> prepared(conn, DBEAVER_ENUMS, true));
 
@@ -337,6 +347,11 @@ public class KuzugresJdbcTools {
             section("dbeaver: table constraints public.orders", () -> prepared(conn,
                     DBEAVER_CONSTRAINTS + "c.conrelid=?\nORDER BY c.oid", true,
                     Long.parseLong(tableOids.get("public.orders"))));
+            for (String[] seq : new String[][] {{"public", "customers_id_seq"},
+                    {"inventory", "item_no"}}) {
+                section("dbeaver: sequence " + seq[0] + "." + seq[1], () -> prepared(conn,
+                        DBEAVER_SEQUENCE, false, seq[0], seq[1]));
+            }
             section("dbeaver: access methods",
                     () -> prepared(conn, DBEAVER_ACCESS_METHODS, false));
 

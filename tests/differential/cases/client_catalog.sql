@@ -57,3 +57,12 @@ WHERE t.typname IN ('int4', 'text', 'varchar', 'jsonb', 'uuid', '_text') ORDER B
 -- case: builtin_type_obj_description
 -- category: queries
 SELECT obj_description('timestamptz'::regtype, 'pg_type');
+
+-- case: setting_descriptions
+-- category: queries
+SELECT name, category, short_desc, extra_desc, context, vartype, unit, min_val, max_val, enumvals
+FROM pg_settings
+WHERE name IN ('standard_conforming_strings', 'client_encoding', 'DateStyle', 'TimeZone',
+               'integer_datetimes', 'search_path', 'application_name', 'statement_timeout',
+               'max_identifier_length', 'server_version_num')
+ORDER BY name;
