@@ -121,6 +121,8 @@ TOOL_SECTIONS = (
     "dbeaver: table constraints public.orders",
     *(f"dbeaver: sequence {seq}" for seq in SEQUENCES),
     "dbeaver: access methods",
+    "dbeaver: roles",
+    "dbeaver: tablespaces",
     "dbeaver: read data public.customers",
     "dbeaver: read data inventory.items",
     "dbeaver: update cell public.customers",

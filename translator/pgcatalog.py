@@ -60,6 +60,7 @@ PG_NAMESPACE_OID = 2615
 PG_DATABASE_OID = 1262
 PG_TYPE_OID = 1247
 ANYENUM_OID = 3500
+BUILTIN_TABLESPACE_OIDS = frozenset({1663, 1664})  # pg_default, pg_global
 
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema")
 

@@ -14,7 +14,8 @@
 //                                             read on connect)
 //   [SQ]  model/PostgreSequence.java          loadAdditionalInfo() (server 10+)
 //   [DB]  model/PostgreDatabase.java          readDatabaseInfo(), SchemaCache, cacheDataTypes(),
-//                                             EnumValueCache, AccessMethodCache
+//                                             EnumValueCache, AccessMethodCache, RoleCache,
+//                                             TablespaceCache (a table's owner and tablespace)
 //   [SC]  model/PostgreSchema.java            TableCache (lookup and children), ConstraintCache,
 //                                             IndexCache
 //   [JT]  org.jkiss.dbeaver.model/src/org/jkiss/dbeaver/model/impl/jdbc/struct/JDBCTable.java
@@ -301,6 +302,16 @@ public class KuzugresJdbcTools {
             + "LEFT OUTER JOIN pg_catalog.pg_description dsc ON i.indexrelid=dsc.objoid\n"
             + "WHERE  i.indrelid=? ORDER BY c.relname";
     // [DB] PostgreDatabase.AccessMethodCache (an index's relam resolves here)
+    // [DB] PostgreDatabase.RoleCache (PostgreSQL: comments on roles)
+    private static final String DBEAVER_ROLES =
+            "SELECT a.oid,a.*,pd.description FROM pg_catalog.pg_roles a \n"
+            + "left join pg_catalog.pg_shdescription pd on a.oid = pd.objoid\n"
+            + "ORDER BY a.rolname";
+    // [DB] PostgreDatabase.TablespaceCache (with tablespace locations)
+    private static final String DBEAVER_TABLESPACES =
+            "SELECT t.oid,t.*,pg_tablespace_location(t.oid) loc\n"
+            + "FROM pg_catalog.pg_tablespace t \n"
+            + "ORDER BY t.oid";
     private static final String DBEAVER_ACCESS_METHODS =
             "SELECT am.oid,am.* FROM pg_catalog.pg_am am \nORDER BY am.oid";
 
@@ -354,6 +365,8 @@ public class KuzugresJdbcTools {
             }
             section("dbeaver: access methods",
                     () -> prepared(conn, DBEAVER_ACCESS_METHODS, false));
+            section("dbeaver: roles", () -> prepared(conn, DBEAVER_ROLES, false));
+            section("dbeaver: tablespaces", () -> prepared(conn, DBEAVER_TABLESPACES, false));
 
             // [JT] readData: the data editor's first page of a table, then what it asks of
             // the result to make it editable.

@@ -66,3 +66,7 @@ WHERE name IN ('standard_conforming_strings', 'client_encoding', 'DateStyle', 'T
                'integer_datetimes', 'search_path', 'application_name', 'statement_timeout',
                'max_identifier_length', 'server_version_num')
 ORDER BY name;
+
+-- case: tablespace_locations
+-- category: queries
+SELECT spcname, pg_tablespace_location(oid) FROM pg_tablespace ORDER BY oid;
