@@ -23,9 +23,11 @@ the suite until it is removed from the list.
 Then compat_tests/java/KuzugresJdbcTools.java replays, on new connections, what DBeaver
 (24.x) and Metabase (v0.62) send when they connect and browse, with the SQL their sources
 spell (the program's header names each source file): DBeaver's context defaults, database,
-schema, type and enum lists, a schema's tables, columns, constraints and indexes, the data
-editor's first page of a table with the result-set metadata that makes it editable, its own
-UPDATE ... WHERE pk = ? of an edited cell and its row count; Metabase's connection set-up,
+settings, schema, type and enum lists, a schema's tables, columns, constraints, indexes and
+sequences, roles and tablespaces, the data editor's first page of a table with the
+result-set metadata that makes it editable, its own UPDATE ... WHERE pk = ? of an edited
+cell, INSERT (generated keys read back) and DELETE of a row, its row count, and making a
+schema the active one (SET search_path); Metabase's connection set-up,
 schema list, table privileges, tables, enum types, fields, primary and foreign keys,
 fingerprint queries, select probes and a saved question. It runs after TOOLS_SETUP, which
 adds a second schema with a comment, an enum type, a sequence, and a table with a foreign key
@@ -127,7 +129,10 @@ TOOL_SECTIONS = (
     "dbeaver: read data inventory.items",
     "dbeaver: update cell public.customers",
     "dbeaver: update cell inventory.items",
+    "dbeaver: insert row public.customers",
+    "dbeaver: delete row public.customers",
     "dbeaver: count public.orders",
+    "dbeaver: set active schema inventory",
     "metabase: connect",
     "metabase: schemas",
     "metabase: table privileges",

@@ -1548,7 +1548,8 @@ _QUOTED_KEYWORDS = frozenset(
 
 
 def quote_ident(name: str) -> str:
-    """PostgreSQL's quote_ident, as pg_get_constraintdef and pg_get_indexdef print names."""
-    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in _QUOTED_KEYWORDS:
+    """PostgreSQL's quote_ident, as pg_get_constraintdef and pg_get_indexdef print names
+    (a name with `$` is quoted: quote_identifier takes only a-z, 0-9 and _ as safe)."""
+    if re.fullmatch(r"[a-z_][a-z0-9_]*", name) and name not in _QUOTED_KEYWORDS:
         return name
     return '"' + name.replace('"', '""') + '"'

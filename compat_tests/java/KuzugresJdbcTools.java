@@ -19,7 +19,12 @@
 //   [SC]  model/PostgreSchema.java            TableCache (lookup and children), ConstraintCache,
 //                                             IndexCache
 //   [JT]  org.jkiss.dbeaver.model/src/org/jkiss/dbeaver/model/impl/jdbc/struct/JDBCTable.java
-//                                             readData(), countData(), updateData()
+//                                             readData(), countData(), updateData(),
+//                                             deleteData()
+//   [IB]  org.jkiss.dbeaver.model/src/org/jkiss/dbeaver/model/impl/data/
+//         ExecuteInsertBatchImpl.java         the INSERT of a new row (NULL cells left out so
+//                                             defaults apply; generated keys read back)
+//   [DS]  PostgreExecutionContext.setSearchPath(): making a schema the active one
 //   [RM]  model/jdbc/PostgreResultSetMetaDataImpl.java: a result column's table and schema are
 //         pgjdbc's PGResultSetMetaData.getBaseTableName/getBaseSchemaName.
 // DBeaver binds OIDs with setLong and reads a table's first page with a plain SELECT limited by
@@ -416,9 +421,41 @@ public class KuzugresJdbcTools {
                 }
                 simple(conn, "SELECT * FROM inventory.items", true);
             });
+            // [IB] a new row with its serial id left out, the generated keys read back;
+            // [JT] deleteData: that row deleted again by its key.
+            section("dbeaver: insert row public.customers", () -> {
+                try (PreparedStatement st = conn.prepareStatement(
+                        "INSERT INTO public.customers (email,name)\n\tVALUES (?,?)",
+                        Statement.RETURN_GENERATED_KEYS)) {
+                    st.setString(1, "c@example.com");
+                    st.setString(2, "Cy");
+                    System.out.println("inserted=" + st.executeUpdate());
+                    try (ResultSet keys = st.getGeneratedKeys()) {
+                        print(keys, false);
+                    }
+                }
+            });
+            section("dbeaver: delete row public.customers", () -> {
+                try (PreparedStatement st = conn.prepareStatement(
+                        "DELETE FROM public.customers\n\tWHERE id=?")) {
+                    st.setInt(1, 3);
+                    System.out.println("deleted=" + st.executeUpdate());
+                }
+                simple(conn, "SELECT * FROM public.customers", true);
+            });
             // [JT] countData: the status bar's row count.
             section("dbeaver: count public.orders",
                     () -> prepared(conn, "SELECT COUNT(*) FROM public.orders", false));
+            // [DS] the navigator's "set active schema": the default path with the schema
+            // first after "$user", then the context defaults read again.
+            section("dbeaver: set active schema inventory", () -> {
+                try (Statement st = conn.createStatement()) {
+                    st.execute("SET search_path = \"$user\",inventory,public");
+                }
+                prepared(conn, DBEAVER_DEFAULTS, false);
+                simple(conn, "SHOW search_path", false);
+                simple(conn, "SELECT * FROM items", true);
+            });
         }
     }
 

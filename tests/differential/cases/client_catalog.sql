@@ -70,3 +70,18 @@ ORDER BY name;
 -- case: tablespace_locations
 -- category: queries
 SELECT spcname, pg_tablespace_location(oid) FROM pg_tablespace ORDER BY oid;
+
+-- case: set_search_path_quotes_names
+-- category: queries
+-- DBeaver's "set active schema" sends SET search_path = "$user",inventory,public
+SET search_path = "$user", 'a,b', public;
+SHOW search_path;
+
+-- case: search_path_restored
+-- category: queries
+SET search_path = "$user",public;
+SHOW search_path;
+
+-- case: quote_ident_dollar
+-- category: queries
+SELECT quote_ident('a$b'), quote_ident('$user'), quote_ident('user_1'), quote_ident('Mixed');
