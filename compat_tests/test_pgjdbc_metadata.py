@@ -122,6 +122,7 @@ TOOL_SECTIONS = (
     *(f"dbeaver: {what} {rel}" for rel in DBEAVER_RELATIONS for what in ("columns", "indexes")),
     "dbeaver: table constraints public.orders",
     *(f"dbeaver: sequence {seq}" for seq in SEQUENCES),
+    "dbeaver: view definition public.order_totals",
     "dbeaver: access methods",
     "dbeaver: roles",
     "dbeaver: tablespaces",
@@ -212,6 +213,10 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         )
         for seq in SEQUENCES
     },
+    "dbeaver: view definition public.order_totals": (
+        "pg_get_viewdef returns the view's text as written, not PostgreSQL's re-deparsed, "
+        "column-qualified, indented form (docs/compatibility.md, regression fixtures)"
+    ),
     "dbeaver: data types": (
         "kuzugres's pg_type has no row types of the system catalogs and information_schema, "
         "so the array types of those row types pass DBeaver's `et.typcategory <> 'C'` filter "

@@ -13,6 +13,7 @@
 //   [SE]  model/PostgreDataSource.java        SettingCache (standard_conforming_strings is
 //                                             read on connect)
 //   [SQ]  model/PostgreSequence.java          loadAdditionalInfo() (server 10+)
+//   [VW]  model/PostgreViewBase.java          getObjectDefinitionText() (a view's source)
 //   [DB]  model/PostgreDatabase.java          readDatabaseInfo(), SchemaCache, cacheDataTypes(),
 //                                             EnumValueCache, AccessMethodCache, RoleCache,
 //                                             TablespaceCache (a table's owner and tablespace)
@@ -113,7 +114,7 @@ public class KuzugresJdbcTools {
         if ("oid".equals(md.getColumnTypeName(i)) && Long.parseLong(value) >= FIRST_USER_OID) {
             return "<oid>";
         }
-        return value;
+        return value.replace("\n", "\\n");
     }
 
     private static String row(ResultSet rs, Set<String> masked) throws SQLException {
@@ -368,6 +369,10 @@ public class KuzugresJdbcTools {
                 section("dbeaver: sequence " + seq[0] + "." + seq[1], () -> prepared(conn,
                         DBEAVER_SEQUENCE, false, seq[0], seq[1]));
             }
+            // [VW] a view's definition tab (the OID bound as a long)
+            section("dbeaver: view definition public.order_totals", () -> prepared(conn,
+                    "SELECT pg_get_viewdef(?, true)", false,
+                    Long.parseLong(tableOids.get("public.order_totals"))));
             section("dbeaver: access methods",
                     () -> prepared(conn, DBEAVER_ACCESS_METHODS, false));
             section("dbeaver: roles", () -> prepared(conn, DBEAVER_ROLES, false));
