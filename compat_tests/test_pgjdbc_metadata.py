@@ -95,6 +95,12 @@ COMMENT ON TABLE inventory.items IS 'One row per stock keeping unit';
 COMMENT ON COLUMN inventory.items.qty IS 'Units on hand';
 COMMENT ON TABLE public.customers IS 'People who order';
 INSERT INTO inventory.items (sku, state, qty) VALUES ('A-1', 'in_stock', 3);
+INSERT INTO tags VALUES ('vip', 'Very important');
+INSERT INTO orders (id, customer_id, total, placed, ref, extra, notes, tag)
+VALUES (11, 2, 7.25, '2024-02-10 12:00:00', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+        '{"gift": true, "n": 2}', '{first,"with space"}', 'vip'),
+       (12, 1, NULL, '2024-02-11 08:30:00', NULL, '[]', '{}', NULL);
+INSERT INTO order_lines VALUES (11, 1, 2, 3.625), (11, 2, 1, 0.5);
 """
 
 TABLES = ("customers", "orders", "order_lines", "tags")
@@ -148,6 +154,8 @@ TOOL_SECTIONS = (
     "metabase: fingerprint public.orders",
     "metabase: select probe public.customers",
     "metabase: select probe inventory.items",
+    "metabase: table preview public.orders",
+    "metabase: question count by month",
     "metabase: question count",
 )
 SECTIONS = (

@@ -661,6 +661,26 @@ public class KuzugresJdbcTools {
                     }
                 });
             }
+            // Browsing: a table's raw rows (the UI's 2000-row limit), then a question that
+            // counts them by month (postgres.clj date-trunc: no cast of a timestamp column).
+            section("metabase: table preview public.orders", () -> prepared(conn,
+                    "-- Metabase:: userID: 1 queryType: MBQL\n"
+                    + "SELECT \"public\".\"orders\".\"id\" AS \"id\","
+                    + " \"public\".\"orders\".\"customer_id\" AS \"customer_id\","
+                    + " \"public\".\"orders\".\"total\" AS \"total\","
+                    + " \"public\".\"orders\".\"placed\" AS \"placed\","
+                    + " \"public\".\"orders\".\"ref\" AS \"ref\","
+                    + " \"public\".\"orders\".\"extra\" AS \"extra\","
+                    + " \"public\".\"orders\".\"notes\" AS \"notes\","
+                    + " \"public\".\"orders\".\"tag\" AS \"tag\""
+                    + " FROM \"public\".\"orders\" LIMIT 2000", true));
+            section("metabase: question count by month", () -> prepared(conn,
+                    "-- Metabase:: userID: 1 queryType: MBQL\n"
+                    + "SELECT DATE_TRUNC('month', \"public\".\"orders\".\"placed\") AS \"placed\","
+                    + " COUNT(*) AS \"count\" FROM \"public\".\"orders\""
+                    + " GROUP BY DATE_TRUNC('month', \"public\".\"orders\".\"placed\")"
+                    + " ORDER BY DATE_TRUNC('month', \"public\".\"orders\".\"placed\") ASC",
+                    false));
             // A saved question: the count of a table.
             section("metabase: question count", () -> prepared(conn,
                     "-- Metabase:: userID: 1 queryType: MBQL\n"
