@@ -7,8 +7,13 @@
 // Where the SQL comes from (the statements are copied as the tools' sources spell them; they
 // are the interface these tools speak, and nothing else of those sources is used here):
 //
-// DBeaver, repository dbeaver/dbeaver, plugin plugins/org.jkiss.dbeaver.ext.postgresql,
-// sources with the "Copyright (C) 2010-2024 DBeaver Corp" header (DBeaver 24.x):
+// DBeaver, repository dbeaver/dbeaver, plugin plugins/org.jkiss.dbeaver.ext.postgresql (paths
+// below under src/org/jkiss/dbeaver/ext/postgresql/), read from public copies of the sources:
+// PostgreDatabase, PostgreSchema, JDBCTable and ExecuteInsertBatchImpl with the "Copyright (C)
+// 2010-2024 DBeaver Corp" header (DBeaver 24.x); PostgreExecutionContext at commit 86cfe3591e09
+// (2010-2021 header); PostgreDataSource.SettingCache, PostgreSequence and PostgreViewBase from
+// the current copies. DBeaver 25.3 still sends the columns query below verbatim (its text as a
+// server's pg_stat_activity showed it for "DBeaver 25.3.3 - Metadata").
 //   [DS]  model/PostgreExecutionContext.java  refreshDefaults()
 //   [SE]  model/PostgreDataSource.java        SettingCache (standard_conforming_strings is
 //                                             read on connect)
@@ -31,13 +36,16 @@
 // DBeaver binds OIDs with setLong and reads a table's first page with a plain SELECT limited by
 // Statement.setMaxRows (its default does not rewrite the query with LIMIT).
 //
-// Metabase, repository metabase/metabase, v0.62 (src/metabase/driver/postgres.clj:
-// get-tables-sql, describe-fields-sql, describe-fks-sql, enum-types, db-default-timezone,
-// current-user-table-privileges; src/metabase/driver/sql_jdbc/sync/describe_database.clj:
-// all-schemas via DatabaseMetaData.getSchemas, simple-select-probe-query). Metabase builds its
-// queries with HoneySQL 2 (quoted ANSI identifiers, non-inline literals as parameters); the text
-// below is that rendering as Metabase v0.62.1.5 sent it to PostgreSQL, with the same parameters.
-// The getColumns/getPrimaryKeys/ResultSetMetaData steps are the pgjdbc calls Metabase makes.
+// Metabase, repository metabase/metabase, v0.62 (src/metabase/driver/postgres.clj at commit
+// 008fd6675457: get-tables-sql, describe-fields-sql, describe-fks-sql, enum-types,
+// db-default-timezone, current-user-table-privileges, date-trunc;
+// src/metabase/driver/sql_jdbc/sync/describe_database.clj: all-schemas via
+// DatabaseMetaData.getSchemas, simple-select-probe-query). Metabase builds its queries with
+// HoneySQL 2 (quoted ANSI identifiers, non-inline literals as parameters); the text below is
+// that rendering as a published capture of Metabase v0.62.1.5 syncing PostgreSQL shows it,
+// with the same parameters. The getColumns/getPrimaryKeys/ResultSetMetaData steps are the
+// pgjdbc calls Metabase makes; the table preview and the count by month are MBQL questions
+// compiled the same way (qualified columns, the UI's 2000-row limit, DATE_TRUNC).
 //
 // Output: every section prints "== <name>" and one line per row, "COLUMN=value|...". A value
 // of type oid that names a user object (16384 and above) prints as <oid>; rows print in the
