@@ -88,6 +88,7 @@ from kuzugres.translator.catalog import (
     ROWID,
     Catalog,
     ConstraintDef,
+    SequenceDef,
     TableDef,
     fk_rel_tables,
     key_type,
@@ -2057,6 +2058,10 @@ class _EvalContext:
             (name, c.statement, c.hold, c.binary, c.scroll, c.created)
             for name, c in self._ex.cursors.items()
         ]
+
+    def sequence_state(self, seq: SequenceDef) -> tuple[int, bool]:
+        """pg_sequences: the sequence's last value and whether it was handed out."""
+        return self._ex.store.sequences.current(seq)
 
     def format_context(self) -> FormatContext:
         """How values print and parse for the session (cached by the executor)."""

@@ -152,7 +152,11 @@ def _any(name: str, value: str) -> str:
 
 
 def _search_path(name: str, value: str) -> str:
-    return ", ".join(p.strip() for p in value.split(",")) if value.strip() else '""'
+    """The schema list with its separators normalized (a comma inside a quoted name is
+    part of that name)."""
+    if not value.strip():
+        return '""'
+    return ", ".join(p.strip() for p in re.findall(r'(?:"(?:[^"]|"")*"|[^,"])+', value))
 
 
 def _as_of(name: str, value: str) -> str:

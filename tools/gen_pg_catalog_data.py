@@ -50,6 +50,9 @@ QUERIES = {
     # the rows of pg_get_keywords() (pgjdbc's getSQLKeywords, DBeaver's keyword list)
     "pg_get_keywords": "SELECT * FROM pg_catalog.pg_get_keywords() ORDER BY word",
     "pg_opclass": "SELECT * FROM pg_catalog.pg_opclass ORDER BY oid",
+    # what PostgreSQL says of each setting (its value is the session's, not these)
+    "pg_settings": "SELECT name, unit, category, short_desc, extra_desc, context, vartype, "
+    "min_val, max_val, enumvals FROM pg_catalog.pg_settings ORDER BY name",
     "pg_tablespace": "SELECT oid, spcname, 10::oid AS spcowner, NULL::aclitem[] AS spcacl, "
     "NULL::text[] AS spcoptions FROM pg_catalog.pg_tablespace ORDER BY oid",
 }

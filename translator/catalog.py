@@ -274,8 +274,9 @@ _QUOTED_KEYWORDS = frozenset(
 
 def quote_ident(name: str) -> str:
     """PostgreSQL's quote_identifier, as pg_get_constraintdef, pg_get_indexdef and
-    format_type print names."""
-    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in _QUOTED_KEYWORDS:
+    format_type print names (a name with `$` is quoted: quote_identifier takes only a-z,
+    0-9 and _ as safe)."""
+    if re.fullmatch(r"[a-z_][a-z0-9_]*", name) and name not in _QUOTED_KEYWORDS:
         return name
     return '"' + name.replace('"', '""') + '"'
 

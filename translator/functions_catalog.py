@@ -308,6 +308,16 @@ _function(
     INT8,
     lambda call, oid, fork: pgcatalog.relation_size(_catalog(call), oid),
 )
+# The built-in tablespaces live in the data directory: their location is '' (DBeaver's
+# tablespace list); kuzugres has no others.
+_function(
+    "pg_tablespace_location",
+    (OID,),
+    TEXT,
+    _simple(lambda oid: "" if oid in pgcatalog.BUILTIN_TABLESPACE_OIDS else None),
+)
+# kuzugres keeps no access statistics: no index has been scanned (DBeaver's index list).
+_function("pg_stat_get_numscans", (OID,), INT8, _simple(lambda oid: 0))
 _function("pg_size_pretty", (INT8,), TEXT, _simple(pgcatalog.size_pretty))
 _function("pg_size_pretty", (NUMERIC,), TEXT, _simple(lambda n: pgcatalog.size_pretty(int(n))))
 for _sig in ((NAME,), (OID,)):

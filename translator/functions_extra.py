@@ -121,7 +121,7 @@ _ALL_KEYWORDS = (
 
 
 def _quote_ident(s: str) -> str:
-    if re.fullmatch(r"[a-z_][a-z0-9_$]*", s) and s not in _ALL_KEYWORDS:
+    if re.fullmatch(r"[a-z_][a-z0-9_]*", s) and s not in _ALL_KEYWORDS:
         return s
     return '"' + s.replace('"', '""') + '"'
 

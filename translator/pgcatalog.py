@@ -57,6 +57,8 @@ PG_CONSTRAINT_OID = 2606
 PG_NAMESPACE_OID = 2615
 PG_DATABASE_OID = 1262
 PG_TYPE_OID = 1247
+ANYENUM_OID = 3500
+BUILTIN_TABLESPACE_OIDS = frozenset({1663, 1664})  # pg_default, pg_global
 
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema")
 
@@ -249,7 +251,12 @@ def builds(qualified: str) -> Callable[[Builder], Builder]:
 
 #: Relations whose rows come from the session at run time (never memoized).
 _SESSION_STATE = frozenset(
-    {"pg_catalog.pg_settings", "pg_catalog.pg_stat_activity", "pg_catalog.pg_cursors"}
+    {
+        "pg_catalog.pg_settings",
+        "pg_catalog.pg_stat_activity",
+        "pg_catalog.pg_cursors",
+        "pg_catalog.pg_sequences",  # last_value
+    }
 )
 #: (relation, user, database) -> (the snapshot the rows were built from, the rows)
 _MEMO: dict[tuple[str, str, str], tuple[Catalog, tuple[tuple[Any, ...], ...]]] = {}
@@ -423,12 +430,26 @@ def _relation_rows(env: Env) -> Iterator[tuple[Row, Any]]:
                 "v",
                 len(view.columns),
                 relhasrules=True,
+                reltuples=-1.0,
                 reltype=row_type_oid(view),
             ),
             view,
         )
     for seq in cat.sequences.values():
-        yield class_row(seq.oid, seq.name, seq.schema, "S", 3), seq
+        # A sequence is one relation of one page holding one tuple (its state).
+        yield (
+            class_row(
+                seq.oid,
+                seq.name,
+                seq.schema,
+                "S",
+                3,
+                relfilenode=seq.oid,
+                relpages=1,
+                reltuples=1.0,
+            ),
+            seq,
+        )
     for index in cat.indexes.values():
         yield (
             class_row(
@@ -461,12 +482,22 @@ def _classes(env: Env) -> Iterator[Row]:
         yield row
 
 
-def _type_facts(type_oid: int) -> tuple[int, bool, str, str]:
-    """attlen, attbyval, attalign, attstorage of a column of this type."""
+def _type_facts(type_oid: int, enums: frozenset[int] = frozenset()) -> tuple[int, bool, str, str]:
+    """attlen, attbyval, attalign, attstorage of a column of this type (`enums`: the OIDs
+    of the enum types, stored as 4-byte sort positions)."""
+    if type_oid in enums:
+        return 4, True, "i", "p"
     t = builtin_type(type_oid)
     if t is None:
         return -1, False, "i", "x"
     return t["typlen"], t["typbyval"], t["typalign"], t["typstorage"]
+
+
+def _type_collation(type_oid: int) -> int:
+    """pg_type.typcollation of a built-in type: 100 (default) for text types and their
+    arrays, 950 (C) for name, 0 for types that do not collate."""
+    t = builtin_type(type_oid)
+    return int(t["typcollation"]) if t is not None else 0
 
 
 @functools.cache
@@ -492,9 +523,10 @@ _SYSTEM_COLUMNS = (
 @builds("pg_catalog.pg_attribute")
 def _attributes(env: Env) -> Iterator[Row]:
     cat = env.catalog
+    enums = frozenset(enum.oid for enum in cat.enums.values())
 
     def column(relid: int, num: int, name: str, oid: int, typmod: int, **extra: Any) -> Row:
-        length, byval, align, storage = _type_facts(oid)
+        length, byval, align, storage = _type_facts(oid, enums)
         elem = builtin_type(oid)
         return {
             "attrelid": relid,
@@ -511,7 +543,7 @@ def _attributes(env: Env) -> Iterator[Row]:
             "attstorage": storage,
             "attcompression": "",
             "attislocal": True,
-            "attcollation": 100 if oid in (T.TEXT, T.VARCHAR, T.BPCHAR) else 0,
+            "attcollation": _type_collation(oid),
             "attidentity": "",  # "char" columns are never NULL in pg_attribute
             "attgenerated": "",
             **extra,
@@ -758,7 +790,9 @@ def _sequence_row(seq: SequenceDef) -> Row:
 
 @builds("pg_catalog.pg_sequences")
 def _sequences(env: Env) -> Iterator[Row]:
+    state = getattr(env.ctx, "sequence_state", None)
     for seq in env.catalog.sequences.values():
+        value, called = state(seq) if state is not None else (None, False)
         yield {
             "schemaname": seq.schema,
             "sequencename": seq.name,
@@ -770,7 +804,7 @@ def _sequences(env: Env) -> Iterator[Row]:
             "increment_by": seq.increment,
             "cycle": seq.cycle,
             "cache_size": 1,
-            "last_value": None,
+            "last_value": value if called else None,  # NULL until first handed out
         }
 
 
@@ -1020,6 +1054,12 @@ def _constraints(env: Env) -> Iterator[Row]:
                 "condeferrable": con.deferrable,
                 "condeferred": con.initially_deferred,
                 "conkey": _attnums(table, con.columns),
+                # "char" columns are never NULL: a blank where the kind has no action
+                "confupdtype": " ",
+                "confdeltype": " ",
+                "confmatchtype": " ",
+                # only CHECK constraints are inherited (and can be NO INHERIT)
+                "connoinherit": con.kind != "c",
             }
             if con.kind in ("p", "u"):
                 row["conindid"] = constraint_index_oid(table, con)
@@ -1032,10 +1072,48 @@ def _constraints(env: Env) -> Iterator[Row]:
                     confdeltype=con.on_delete,
                     confmatchtype="s",
                     confkey=_attnums(parent, con.ref_columns) if parent is not None else [],
+                    **_foreign_key_operators(cat, table, con, parent),
                 )
             elif con.kind == "c":
                 row["conbin"] = con.check
             yield row
+
+
+def _foreign_key_operators(
+    cat: Catalog, table: TableDef, con: ConstraintDef, parent: TableDef | None
+) -> Row:
+    """conpfeqop, conppeqop, conffeqop: per key column, the equality operators PK = FK,
+    PK = PK and FK = FK that PostgreSQL's referential checks use."""
+    if parent is None:
+        return {}
+    enums = frozenset(enum.oid for enum in cat.enums.values())
+    pf, pp, ff = [], [], []
+    for fk_name, pk_name in zip(con.columns, con.ref_columns, strict=False):
+        fk_col, pk_col = table.column(fk_name), parent.column(pk_name)
+        if fk_col is None or pk_col is None:
+            return {}
+        fk, pk = _btree_input(fk_col.type_oid, enums), _btree_input(pk_col.type_oid, enums)
+        pf.append(_equality_operator(pk, fk))
+        pp.append(_equality_operator(pk, pk))
+        ff.append(_equality_operator(fk, fk))
+    return {"conpfeqop": pf, "conppeqop": pp, "conffeqop": ff}
+
+
+def _btree_input(type_oid: int, enums: frozenset[int]) -> int:
+    """The type a btree operator class compares a column of this type as: varchar as text
+    (varchar_ops is text's), an enum as anyenum."""
+    if type_oid in enums:
+        return ANYENUM_OID
+    return T.TEXT if type_oid == T.VARCHAR else type_oid
+
+
+@functools.cache
+def _equality_operator(left: int, right: int) -> int:
+    """The built-in `=` operator of (left, right), 0 if there is none."""
+    for op in builtin_rows("pg_operator"):
+        if op["oprname"] == "=" and op["oprleft"] == left and op["oprright"] == right:
+            return int(op["oid"])
+    return 0
 
 
 def constraint_definition(cat: Catalog, oid: int) -> str | None:
@@ -1091,6 +1169,7 @@ def _index_entries(
 
 @builds("pg_catalog.pg_index")
 def _indexes(env: Env) -> Iterator[Row]:
+    enums = frozenset(enum.oid for enum in env.catalog.enums.values())
     for oid, table, columns, unique, primary, _ in _index_entries(env.catalog):
         n = len(columns)
         yield {
@@ -1106,7 +1185,7 @@ def _indexes(env: Env) -> Iterator[Row]:
             "indislive": True,
             "indkey": _attnums(table, columns),
             "indcollation": [100 if _is_text(table, c) else 0 for c in columns],
-            "indclass": [_default_btree_opclass(table, c) for c in columns],
+            "indclass": [_default_btree_opclass(table, c, enums) for c in columns],
             "indoption": [0] * n,
         }
 
@@ -1134,14 +1213,16 @@ def _btree_default_opclasses() -> dict[int, int]:
     }
 
 
-def _default_btree_opclass(table: TableDef, name: str) -> int:
+def _default_btree_opclass(table: TableDef, name: str, enums: frozenset[int] = frozenset()) -> int:
     """The operator class PostgreSQL picks for a btree index key: the type's default,
     else the one of the type it is binary-coercible to (varchar: text_ops; an array:
-    array_ops); 0 for an expression key."""
+    array_ops; an enum, one of `enums`: enum_ops); 0 for an expression key."""
     col = table.column(name)
     if col is None:
         return 0
     classes = _btree_default_opclasses()
+    if col.type_oid in enums:
+        return classes.get(ANYENUM_OID, 0)
     if col.type_oid in classes:
         return classes[col.type_oid]
     if col.type_oid == T.VARCHAR:
@@ -1200,13 +1281,20 @@ def default_text(cat: Catalog, table: TableDef, text: str, type_oid: int) -> str
             shown = f"{quote_ident(seq.schema)}.{shown}"
         return f"nextval('{shown.replace(chr(39), chr(39) * 2)}'::regclass)"
     if text.startswith("'") and text.endswith("'") and "'" not in text[1:-1].replace("''", ""):
-        return f"{text}::{T.format_type(type_oid)}"
+        return f"{text}::{T.format_type(type_oid, None, cat)}"
     if text in ("TRUE", "FALSE"):
         return text.lower()  # ruleutils prints a boolean constant in lower case
     return text
 
 
 # -- session state (read through the evaluation context at run time)
+
+
+@functools.cache
+def _setting_descriptions() -> dict[str, Row]:
+    """PostgreSQL 15's own description of each of its settings (category, texts, context,
+    type, unit, bounds, choices), by name."""
+    return {r["name"]: r for r in builtin_rows("pg_settings")}
 
 
 @builds("pg_catalog.pg_settings")
@@ -1221,9 +1309,13 @@ def _settings(env: Env) -> Iterator[Row]:
             "short_desc": description,
             "context": "internal" if read_only else "user",
             "vartype": vartype,
+            # a setting PostgreSQL has is described as PostgreSQL describes it
+            **_setting_descriptions().get(name, {}),
             "source": "default",
             "boot_val": value,
             "reset_val": value,
+            "sourcefile": None,  # set by no configuration file
+            "sourceline": None,
             "pending_restart": False,
         }
 

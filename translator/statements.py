@@ -33,6 +33,7 @@ from kuzugres.translator import ddl, ddl_alter, ddl_objects, ddl_types, dml, exp
 from kuzugres.translator.audit import REVERT_COLUMNS, revert_plan
 from kuzugres.translator.catalog import Catalog
 from kuzugres.translator.expr import Column, ParamTypes
+from kuzugres.translator.pgcatalog import quote_ident
 from kuzugres.translator.plans import (
     CloseCursorPlan,
     ConstantPlan,
@@ -281,13 +282,18 @@ def _const_value(node: Any) -> Any:
     raise FeatureNotSupported(f"{type(node).__name__} as a setting value is not supported")
 
 
-def _setting_text(args: Sequence[Any]) -> str:
+#: Settings whose value is a list of names (PostgreSQL's GUC_LIST_QUOTE): SET quotes each
+#: element as an identifier, so `SET search_path = "$user", 'a,b'` shows `"$user", "a,b"`.
+_LIST_QUOTED_SETTINGS = frozenset({"search_path", "temp_tablespaces"})
+
+
+def _setting_text(args: Sequence[Any], quote: bool = False) -> str:
     parts = []
     for a in args:
         v = _const_value(a)
         if isinstance(v, bool):
             v = "on" if v else "off"
-        parts.append(str(v))
+        parts.append(quote_ident(v) if quote and isinstance(v, str) else str(v))
     return ", ".join(parts)
 
 
@@ -299,7 +305,8 @@ def _set(node: Any, src: Source, offset: int, p: ParamTypes) -> Plan:
         name = node.name
         if name == "timezone" and node.args and _is(node.args[0], ast.TypeCast):
             return SetPlan("TimeZone", str(_const_value(node.args[0])).strip(), node.is_local)
-        return SetPlan(name, _setting_text(node.args or ()), bool(node.is_local))
+        text = _setting_text(node.args or (), quote=name.lower() in _LIST_QUOTED_SETTINGS)
+        return SetPlan(name, text, bool(node.is_local))
     if kind in (K.VAR_SET_DEFAULT, K.VAR_SET_CURRENT):
         return SetPlan(node.name, None, bool(node.is_local))
     if kind == K.VAR_RESET:
