@@ -50,7 +50,7 @@ async def node_ids(conn: asyncpg.Connection, table: str) -> list[int]:
 
 def test_connect_and_simple_fetch(node: NodeProcess) -> None:
     async def body(conn: asyncpg.Connection) -> None:
-        assert conn.get_server_version().major == 16
+        assert conn.get_server_version().major == 15
         assert await conn.fetchval("SELECT 1") == 1
         row = await conn.fetchrow("SELECT current_user AS u, current_database() AS d")
         assert row is not None and (row["u"], row["d"]) == ("tester", "kuzugres")

@@ -86,8 +86,8 @@ def test_metadata(jdbc_output: str) -> None:
     assert failures(jdbc_output, "metadata") == []
     got = oks(jdbc_output)
     assert got["product"] == "PostgreSQL"
-    assert got["version"].startswith("16."), got["version"]
-    assert got["major"] == "16"
+    assert got["version"].startswith("15."), got["version"]
+    assert got["major"] == "15"
 
 
 def test_plain_statements(jdbc_output: str) -> None:

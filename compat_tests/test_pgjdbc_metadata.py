@@ -205,12 +205,7 @@ SECTIONS = (
     *TOOL_SECTIONS,
 )
 
-KNOWN_DIFFERENCES: dict[str, str] = {
-    "query version": (
-        "kuzugres announces server_version 16 (compat_tests/test_pgjdbc.py checks it); "
-        "the reference server is PostgreSQL 15"
-    ),
-}
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 def parse_sections(output: str) -> dict[str, list[str]]:

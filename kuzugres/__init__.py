@@ -3,4 +3,4 @@
 __version__ = "0.1.0"
 
 #: The PostgreSQL version kuzugres speaks for (server_version, version()).
-PG_SERVER_VERSION = "16.4"
+PG_SERVER_VERSION = "15.18"

@@ -196,7 +196,7 @@ def _define(*defs: SettingDef) -> None:
 
 _define(
     SettingDef("server_version", PG_SERVER_VERSION, report=True, read_only=True),
-    SettingDef("server_version_num", "160004", read_only=True),
+    SettingDef("server_version_num", "150018", read_only=True),
     SettingDef("kuzugres_version", __version__, report=True, read_only=True),
     SettingDef("server_encoding", "UTF8", report=True, read_only=True),
     SettingDef("client_encoding", "UTF8", _encoding, report=True),

@@ -149,7 +149,8 @@ def test_arrow_fetch_returns_get_next_values(tmp_path: Path) -> None:
     ):
         got = fetch_all(conn.execute(q)).rows
         want = conn.execute(q).get_all()
-        assert [repr(r) for r in got] == [repr(r) for r in want]
+        # two runs of an aggregation may give its groups in different orders
+        assert sorted(repr(r) for r in got) == sorted(repr(r) for r in want)
         assert all(isinstance(r, list) for r in got)
     assert gc.isenabled()
     conn.close()

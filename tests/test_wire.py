@@ -18,7 +18,7 @@ from tests.wire import RawClient, cstr, error, msg, names
 def test_startup_reports_parameters(node: NodeProcess) -> None:
     c = RawClient(node.port)
     p = c.params
-    assert p["server_version"].startswith("16.")
+    assert p["server_version"].startswith("15.")
     assert p["kuzugres_version"]
     assert p["server_encoding"] == "UTF8" and p["client_encoding"] == "UTF8"
     assert p["DateStyle"] == "ISO, MDY"

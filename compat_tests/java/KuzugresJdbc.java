@@ -94,7 +94,7 @@ public class KuzugresJdbc {
             check("current_user", rs.getString(1), "tester");
             check("current_database", rs.getString(2), "kuzugres");
             check("int_division", rs.getInt("q"), 3);
-            check("version_prefix", rs.getString(4).startsWith("PostgreSQL 16"), true);
+            check("version_prefix", rs.getString(4).startsWith("PostgreSQL 15"), true);
             check("one_row", rs.next(), false);
         }
         try (Statement st = c.createStatement()) {
