@@ -63,13 +63,6 @@ KNOWN_FAILURES: dict[str, str] = {
     r"psql: \ds+ #1": _SIZES,
     r"psql: \l+ #1": "database size: kuzugres reports 0 bytes (see relation sizes)",
     r"psql: \dx #1": "kuzugres has no extensions (pg_extension is empty); PostgreSQL lists plpgsql",
-    **{
-        rf"psql: \dS pg_am #{n}": (
-            "kuzugres's catalog relations are virtual: no indexes, NOT NULL markers or "
-            "replica identity as PostgreSQL's system catalogs have"
-        )
-        for n in (2, 3, 4)
-    },
     r"psql: \dconfig #1": (
         "settings changed from their defaults are per server by nature (port, data "
         "directory, config files, listen_addresses ...)"

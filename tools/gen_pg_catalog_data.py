@@ -25,6 +25,11 @@ from tests.pgserver import start_postgres  # noqa: E402
 
 OUT = ROOT / "translator" / "pgdata"
 
+#: the tables, views and indexes of pg_catalog and information_schema (as `c`)
+_SYSTEM_RELATION = (
+    "c.relnamespace IN (11, 'information_schema'::regnamespace) AND c.relkind IN ('r', 'v', 'i')"
+)
+
 #: catalog -> the query choosing its built-in rows (ordered by oid, text output)
 QUERIES = {
     # every type of pg_catalog and information_schema: built-in scalar, array, pseudo,
@@ -55,6 +60,37 @@ QUERIES = {
     "min_val, max_val, enumvals FROM pg_catalog.pg_settings ORDER BY name",
     "pg_tablespace": "SELECT oid, spcname, 10::oid AS spcowner, NULL::aclitem[] AS spcacl, "
     "NULL::text[] AS spcoptions FROM pg_catalog.pg_tablespace ORDER BY oid",
+    # The system relations themselves (psql's \dS <catalog>): what pg_class says of the
+    # tables, views and indexes of both system schemas beyond their columns (the facts
+    # that do not depend on the cluster: not pages, tuples, xids, ACLs or toast tables)
+    "pg_class": "SELECT oid, relname, relnamespace, reltype, relam, relkind, relnatts, "
+    "relhasindex, relisshared, relpersistence, relreplident, relhasrules, relchecks, "
+    "relhastriggers, relrowsecurity, relispopulated, reltablespace "
+    f"FROM pg_catalog.pg_class c WHERE {_SYSTEM_RELATION} ORDER BY oid",
+    # their columns as pg_attribute has them (NOT NULL markers, system columns, the
+    # indexes' columns), without the column ACLs, which name the cluster's roles
+    "pg_attribute": "SELECT attrelid, attname, atttypid, attstattarget, attlen, attnum, "
+    "attndims, attcacheoff, atttypmod, attbyval, attalign, attstorage, attcompression, "
+    "attnotnull, atthasdef, atthasmissing, attidentity, attgenerated, attisdropped, "
+    "attislocal, attinhcount, attcollation FROM pg_catalog.pg_attribute "
+    "WHERE attrelid IN (SELECT c.oid FROM pg_catalog.pg_class c "
+    f"WHERE {_SYSTEM_RELATION}) ORDER BY attrelid, attnum",
+    # the indexes of system catalogs, with pg_get_indexdef's texts (plain, pretty and of
+    # each key column)
+    "pg_index": "SELECT i.*, pg_catalog.pg_get_indexdef(i.indexrelid) AS indexdef, "
+    "pg_catalog.pg_get_indexdef(i.indexrelid, 0, true) AS indexdef_pretty, "
+    "array(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) "
+    "FROM generate_series(1, i.indnatts) AS k) AS indexdef_columns "
+    "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+    f"WHERE {_SYSTEM_RELATION} ORDER BY i.indexrelid",
+    "pg_indexes": "SELECT * FROM pg_catalog.pg_indexes WHERE schemaname = 'pg_catalog' "
+    "ORDER BY tablename, indexname",
+    # the PRIMARY KEY and UNIQUE constraints of system catalogs (PostgreSQL 14+), with
+    # pg_get_constraintdef's texts (plain and pretty)
+    "pg_constraint": "SELECT *, pg_catalog.pg_get_constraintdef(oid) AS condef, "
+    "pg_catalog.pg_get_constraintdef(oid, true) AS condef_pretty "
+    "FROM pg_catalog.pg_constraint WHERE connamespace IN "
+    "(11, 'information_schema'::regnamespace) ORDER BY oid",
 }
 
 

@@ -186,7 +186,7 @@ _function(
     "pg_get_constraintdef",
     (OID, BOOL),
     TEXT,
-    lambda call, oid, pretty: pgcatalog.constraint_definition(_catalog(call), oid),
+    lambda call, oid, pretty: pgcatalog.constraint_definition(_catalog(call), oid, pretty),
 )
 _function(
     "pg_get_indexdef",

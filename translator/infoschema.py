@@ -21,6 +21,9 @@ from kuzugres.translator.pgcatalog import (
     default_text,
     schema_oid,
     shapes,
+    system_attributes,
+    system_classes,
+    system_constraints,
     unique_constraint_for,
 )
 
@@ -179,8 +182,71 @@ def _table_ref(env: Env, table: TableDef) -> Row:
     return {"table_catalog": env.database, "table_schema": table.schema, "table_name": table.name}
 
 
+# The system catalogs' own constraints: PostgreSQL shows them to a role that owns the
+# catalogs, as the session user of kuzugres does (pg_roles: the bootstrap superuser).
+
+
+def _system_ref(env: Env, relid: int) -> Row:
+    schema = "pg_catalog" if system_classes()[relid]["relnamespace"] == 11 else "information_schema"
+    return {
+        "table_catalog": env.database,
+        "table_schema": schema,
+        "table_name": system_classes()[relid]["relname"],
+    }
+
+
+def _system_owner(env: Env, schema: str, name: str) -> Row:
+    return {
+        "constraint_catalog": env.database,
+        "constraint_schema": schema,
+        "constraint_name": name,
+    }
+
+
+def _system_keys(env: Env) -> Iterator[tuple[Row, Row, tuple[str, ...]]]:
+    """(table reference, pg_constraint row, key columns) of every PRIMARY KEY and UNIQUE
+    constraint of a system catalog."""
+    for con in system_constraints().values():
+        if con["contype"] in ("p", "u") and con["conrelid"] in system_classes():
+            names = {a["attnum"]: a["attname"] for a in system_attributes()[con["conrelid"]]}
+            columns = tuple(str(names[n]) for n in con["conkey"])
+            yield _system_ref(env, con["conrelid"]), con, columns
+
+
+def _system_not_nulls(env: Env) -> Iterator[tuple[Row, str, str]]:
+    """(table reference, constraint name, column) of every NOT NULL column of a system
+    table, named as information_schema names them."""
+    for relid, rel in system_classes().items():
+        if rel["relkind"] != "r":
+            continue
+        for a in system_attributes().get(relid, ()):
+            if a["attnum"] > 0 and a["attnotnull"]:
+                name = f"{rel['relnamespace']}_{relid}_{a['attnum']}_not_null"
+                yield _system_ref(env, relid), name, str(a["attname"])
+
+
+def _system_table_constraints(env: Env) -> Iterator[Row]:
+    fixed = {"is_deferrable": "NO", "initially_deferred": "NO", "enforced": "YES"}
+    for ref, con, _ in _system_keys(env):
+        yield {
+            **_system_owner(env, ref["table_schema"], con["conname"]),
+            **ref,
+            "constraint_type": _CONSTRAINT_TYPES[con["contype"]],
+            **fixed,
+            "nulls_distinct": "YES" if con["contype"] == "u" else None,
+        }
+    for ref, name, _ in _system_not_nulls(env):
+        yield {
+            **_system_owner(env, ref["table_schema"], name),
+            **ref,
+            "constraint_type": "CHECK",
+            **fixed,
+        }
+
+
 @builds("information_schema.table_constraints")
 def _table_constraints(env: Env) -> Iterator[Row]:
+    yield from _system_table_constraints(env)
     for table in env.catalog.tables.values():
         for con in table.constraints:
             if con.index_only:
@@ -208,6 +274,16 @@ def _table_constraints(env: Env) -> Iterator[Row]:
 
 @builds("information_schema.check_constraints")
 def _check_constraints(env: Env) -> Iterator[Row]:
+    for ref, name, column in _system_not_nulls(env):
+        yield {
+            **_system_owner(env, ref["table_schema"], name),
+            "check_clause": f"{column} IS NOT NULL",
+        }
+    for con in system_constraints().values():  # information_schema's domains' CHECKs
+        if con["contype"] == "c":
+            schema = "pg_catalog" if con["connamespace"] == 11 else "information_schema"
+            clause = str(con["condef"]).removeprefix("CHECK ")
+            yield {**_system_owner(env, schema, con["conname"]), "check_clause": clause}
     for table in env.catalog.tables.values():
         for con in table.constraints:
             if con.kind == "c":
@@ -222,6 +298,15 @@ def _check_constraints(env: Env) -> Iterator[Row]:
 
 @builds("information_schema.key_column_usage")
 def _key_column_usage(env: Env) -> Iterator[Row]:
+    for ref, con, columns in _system_keys(env):
+        for i, name in enumerate(columns, start=1):
+            yield {
+                **_system_owner(env, ref["table_schema"], con["conname"]),
+                **ref,
+                "column_name": name,
+                "ordinal_position": i,
+                "position_in_unique_constraint": None,
+            }
     cat = env.catalog
     for table in cat.tables.values():
         for con in table.constraints:
@@ -244,6 +329,13 @@ def _key_column_usage(env: Env) -> Iterator[Row]:
 
 @builds("information_schema.constraint_column_usage")
 def _constraint_column_usage(env: Env) -> Iterator[Row]:
+    for ref, con, columns in _system_keys(env):
+        for name in columns:
+            yield {
+                **ref,
+                "column_name": name,
+                **_system_owner(env, ref["table_schema"], con["conname"]),
+            }
     cat = env.catalog
     for table in cat.tables.values():
         for con in table.constraints:

@@ -204,6 +204,47 @@ def builtin_proc_names() -> dict[int, str]:
     return {oid: name for name, oid in builtin_proc_oids().items()}
 
 
+# -- the system relations themselves: PostgreSQL 15's pg_class, pg_attribute, pg_index
+# and pg_constraint rows of its catalogs (their OIDs are below 16384, the user ones'
+# `stable_oid`s above)
+
+
+@functools.cache
+def system_classes() -> dict[int, Row]:
+    """OID -> what pg_class says of a system table, view or index (relhasindex,
+    relreplident, relisshared ...: the facts that do not depend on a cluster)."""
+    return {r["oid"]: r for r in builtin_rows("pg_class")}
+
+
+@functools.cache
+def system_attributes() -> dict[int, tuple[Row, ...]]:
+    """Relation OID -> its pg_attribute rows (system columns, NOT NULL markers)."""
+    out: dict[int, list[Row]] = {}
+    for r in builtin_rows("pg_attribute"):
+        out.setdefault(r["attrelid"], []).append(r)
+    return {oid: tuple(rows) for oid, rows in out.items()}
+
+
+@functools.cache
+def system_indexes() -> dict[int, Row]:
+    """Index OID -> the pg_index row of a system catalog's index, with pg_get_indexdef's
+    texts (`indexdef`, `indexdef_pretty`, `indexdef_columns`)."""
+    return {r["indexrelid"]: r for r in builtin_rows("pg_index")}
+
+
+@functools.cache
+def _system_index_oids() -> dict[str, int]:
+    """Name -> OID of the indexes of system catalogs (all in pg_catalog)."""
+    return {system_classes()[oid]["relname"]: oid for oid in system_indexes()}
+
+
+@functools.cache
+def system_constraints() -> dict[int, Row]:
+    """OID -> the pg_constraint row of a system catalog's PRIMARY KEY or UNIQUE
+    constraint (or information_schema's domains' CHECKs), with its `condef`."""
+    return {r["oid"]: r for r in builtin_rows("pg_constraint")}
+
+
 # ---------------------------------------------------------------------------- user objects
 
 
@@ -466,8 +507,9 @@ def _relation_rows(env: Env) -> Iterator[tuple[Row, Any]]:
 
 @builds("pg_catalog.pg_class")
 def _classes(env: Env) -> Iterator[Row]:
+    system = system_classes()
     for shape in shapes().values():
-        yield class_row(
+        row = class_row(
             shape.oid,
             shape.name,
             shape.schema,
@@ -478,6 +520,10 @@ def _classes(env: Env) -> Iterator[Row]:
             relhasrules=shape.kind == "v",
             reltype=shape.reltype,
         )
+        yield {**row, **system.get(shape.oid, {})}
+    for oid in system_indexes():
+        index = system[oid]
+        yield {**class_row(oid, index["relname"], "pg_catalog", "i", index["relnatts"]), **index}
     for row, _ in _relation_rows(env):
         yield row
 
@@ -549,9 +595,15 @@ def _attributes(env: Env) -> Iterator[Row]:
             **extra,
         }
 
+    system = system_attributes()
     for shape in shapes().values():
+        if shape.oid in system:
+            yield from system[shape.oid]
+            continue
         for i, (name, oid, typmod) in enumerate(shape.columns, start=1):
             yield column(shape.oid, i, name, oid, typmod)
+    for oid in system_indexes():
+        yield from system.get(oid, ())
     for table in cat.tables.values():
         for num, name, oid in _SYSTEM_COLUMNS:
             yield column(table.oid, num, name, oid, -1, attstattarget=0, attnotnull=True)
@@ -869,6 +921,8 @@ def oid_name(catalog: Catalog, type_oid: int, oid: int) -> str | None:
             for con in table.constraints:
                 if con.kind in ("p", "u") and constraint_index_oid(table, con) == oid:
                     return con.name
+        if oid in system_indexes():
+            return str(system_classes()[oid]["relname"])
         return None
     if type_oid == T.REGNAMESPACE:
         for name in ("pg_catalog", "information_schema", *catalog.schemas):
@@ -911,9 +965,17 @@ def oid_of(catalog: Catalog, type_oid: int, name: str) -> int:
                 or shadows_user_relation(rel_name, catalog.search_path, catalog)
             ):
                 return shape.oid
+        system_index = _system_index_oids().get(rel_name)
+        if system_index is not None and (
+            schema_name == "pg_catalog"
+            or (schema_name is None and "pg_catalog" not in catalog.search_path)
+        ):
+            return system_index  # pg_catalog is searched first unless the path names it
         found = catalog.resolve(rel_name, schema_name)
         if found is not None:
             return found.oid
+        if system_index is not None and schema_name is None:
+            return system_index
         for table in catalog.tables.values():
             for con in table.constraints:
                 if (
@@ -973,6 +1035,8 @@ def is_visible(catalog: Catalog, oid: int) -> bool:
     for shape in shapes().values():
         if shape.oid == oid:
             return lookup(shape.name, None, catalog.search_path) is shape
+    if oid in system_indexes():
+        return True
     for table in catalog.tables.values():
         for con in table.constraints:
             if con.kind in ("p", "u") and constraint_index_oid(table, con) == oid:
@@ -1038,6 +1102,7 @@ def _unique_index_for(table: TableDef, columns: tuple[str, ...]) -> int:
 
 @builds("pg_catalog.pg_constraint")
 def _constraints(env: Env) -> Iterator[Row]:
+    yield from system_constraints().values()
     cat = env.catalog
     for table in cat.tables.values():
         for con in table.constraints:
@@ -1116,8 +1181,11 @@ def _equality_operator(left: int, right: int) -> int:
     return 0
 
 
-def constraint_definition(cat: Catalog, oid: int) -> str | None:
+def constraint_definition(cat: Catalog, oid: int, pretty: bool = False) -> str | None:
     """pg_get_constraintdef: the constraint's definition as PostgreSQL prints it."""
+    system = system_constraints().get(oid)
+    if system is not None:
+        return str(system["condef_pretty" if pretty else "condef"])
     for table in cat.tables.values():
         for con in table.constraints:
             if constraint_oid(table, con) != oid:
@@ -1169,6 +1237,7 @@ def _index_entries(
 
 @builds("pg_catalog.pg_index")
 def _indexes(env: Env) -> Iterator[Row]:
+    yield from system_indexes().values()
     enums = frozenset(enum.oid for enum in env.catalog.enums.values())
     for oid, table, columns, unique, primary, _ in _index_entries(env.catalog):
         n = len(columns)
@@ -1193,6 +1262,7 @@ def _indexes(env: Env) -> Iterator[Row]:
 @builds("pg_catalog.pg_indexes")
 def _index_view(env: Env) -> Iterator[Row]:
     """The pg_indexes view: one row per index with its CREATE INDEX text."""
+    yield from builtin_rows("pg_indexes")
     for oid, table, _, _, _, name in _index_entries(env.catalog):
         yield {
             "schemaname": table.schema,
@@ -1240,6 +1310,12 @@ def _is_text(table: TableDef, name: str) -> bool:
 
 def index_definition(cat: Catalog, oid: int, column: int = 0) -> str | None:
     """pg_get_indexdef: CREATE INDEX text, or the name of key column `column` (1-based)."""
+    system = system_indexes().get(oid)
+    if system is not None:
+        if column > 0:
+            columns = system["indexdef_columns"]
+            return str(columns[column - 1]) if column <= len(columns) else ""
+        return str(system["indexdef"])
     for index_oid, table, columns, unique, _, name in _index_entries(cat):
         if index_oid != oid:
             continue
@@ -1550,6 +1626,9 @@ def _depend(env: Env) -> Iterator[Row]:
 
 def index_definition_pretty(cat: Catalog, oid: int) -> str | None:
     """pg_get_indexdef(oid, 0, true): the table named bare when search_path finds it."""
+    system = system_indexes().get(oid)
+    if system is not None:
+        return str(system["indexdef_pretty"])  # pg_catalog is always on the path
     text = index_definition(cat, oid)
     if text is None:
         return None
