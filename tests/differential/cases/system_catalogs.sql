@@ -190,3 +190,16 @@ WHERE c.relkind = 'i' AND n.nspname = 'public';
 -- category: queries
 SELECT relname, relhasindex, relreplident FROM pg_class
 WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY relname;
+
+-- case: psql_list_system_indexes
+-- category: queries
+-- psql's \diS pg_am*
+SELECT n.nspname as "Schema", c.relname as "Name", c2.relname as "Table"
+FROM pg_catalog.pg_class c
+     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
+     LEFT JOIN pg_catalog.pg_class c2 ON i.indrelid = c2.oid
+WHERE c.relkind IN ('i','I','')
+  AND c.relname OPERATOR(pg_catalog.~) '^(pg_am.*)$' COLLATE pg_catalog.default
+  AND pg_catalog.pg_table_is_visible(c.oid)
+ORDER BY 1,2;
