@@ -16,6 +16,7 @@ Usage: .venv/bin/python benchmarks/write_bench.py [--single 1000] [--batches 10]
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import sys
@@ -174,8 +175,8 @@ def main() -> None:
             f"Machine: {platform.machine()}, {platform.python_implementation()} "
             f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}; one client over "
             "loopback TCP; PostgreSQL 15 from tests/pgserver.py (synchronous_commit on). "
-            "The 2 cores were shared with other jobs during this run, so timings are "
-            "noisy; compare the ratios within the run.\n\n" + text
+            f"Load average at the end of the run: {os.getloadavg()[0]:.1f} on "
+            f"{os.cpu_count()} cores; compare the ratios within the run.\n\n" + text
         )
         write_section("Writes (issue 5)", body)
 
