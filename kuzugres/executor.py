@@ -288,6 +288,8 @@ class SessionExecutor:
         self._savepoints: list[Savepoint] = []
         self._deferred = DeferredChecks()  # the block's deferred foreign-key checks
         self.cursors: dict[str, Cursor] = {}  # DECLAREd cursors by name
+        # a running batch's sequence values: name -> (state before, state after it)
+        self._batch_sequences: dict[str, tuple[tuple[int, bool], tuple[int, bool]]] | None = None
         self._tx_start: dt.datetime | None = None
         self._stmt_start = dt.datetime.now(dt.UTC)
         self._format_key: tuple[str, str | None] | None = None
@@ -1183,9 +1185,14 @@ class SessionExecutor:
         seq = self.catalog().sequences.get(sequence)
         if seq is None:
             raise UndefinedTable(f'relation "{sequence}" does not exist')
-        values = self.store.sequences.nextvals(seq, count)
+        state = self.store.sequences
+        before = state.current(seq)
+        values = state.nextvals(seq, count)
         if values:
             self.session_sequences.got(seq.qualified, values[-1])
+            if self._batch_sequences is not None:  # a batch may hand them back (`rewind`)
+                first = self._batch_sequences.get(seq.qualified, (before, before))[0]
+                self._batch_sequences[seq.qualified] = (first, state.current(seq))
         await self._save_sequences()
         return values
 
@@ -1294,10 +1301,78 @@ class SessionExecutor:
         out = [tuple(e.evaluate(r, params, ctx) for e in plan.returning.exprs) for r in rows]
         return ResultSet(plan.returning.columns, out, f"{tag} {len(rows)}")
 
+    # ------------------------------------------------------------------ batched INSERT
+    def batchable(self, stmt: Statement) -> bool:
+        """Whether executions of `stmt` may run as one batch (`execute_batch`): a
+        one-row INSERT ... VALUES of parameters and constants, without RETURNING or ON
+        CONFLICT, planned against the current schema, outside time travel."""
+        plan = stmt.plan
+        return (
+            isinstance(plan, InsertPlan)
+            and plan.query is None
+            and len(plan.values) == 1
+            and not plan.value_scans
+            and plan.returning is None
+            and plan.on_conflict is None
+            and plan.catalog_version == self.catalog().version
+            and self._as_of is None
+            and not self._as_of_changed()
+            and not self.failed
+        )
+
+    def mark(self) -> Savepoint:
+        """The state a failed batch goes back to (as a savepoint would)."""
+        return Savepoint(
+            "",
+            self.settings.savepoint(),
+            len(self._changes) if self._kuzu_tx == "write" else 0,
+            self._kuzu_tx,
+            self._tx_catalog,
+            copy.deepcopy(self._deferred),
+            frozenset(id(c) for c in self.cursors.values()),
+        )
+
+    async def rewind(self, sp: Savepoint) -> None:
+        """Undo a failed batch: back to `mark`'s state, the block not failed. The
+        sequence values it took are handed back where no one has taken one since, so
+        running the rows one by one numbers them as PostgreSQL would have."""
+        state = self.store.sequences
+        for name, (before, after) in (self._batch_sequences or {}).items():
+            if state.values.get(name) == after:
+                state.values[name] = before
+        self._batch_sequences = None
+        await self._rewind(sp)
+        self._tx_catalog = sp.catalog
+        self._deferred = sp.deferred
+
+    async def execute_batch(self, stmt: Statement, params: Sequence[Sequence[Any]]) -> None:
+        """Run several executions of one `batchable` INSERT as a single multi-row INSERT
+        (the protocol's pipelines: executemany, JDBC batches). Each row is what its own
+        execution would write; when this raises, the caller rewinds to its `mark` and
+        runs the executions one by one, so errors come as PostgreSQL gives them."""
+        plan = stmt.plan
+        assert isinstance(plan, InsertPlan)
+        self._stmt_start = dt.datetime.now(dt.UTC)
+        if self._tx_start is None or not self.in_block:
+            self._tx_start = self._stmt_start
+
+        async def work() -> ResultSet:
+            sources: list[list[Any]] = []
+            for p in params:
+                sources += await self._insert_sources(plan, p)
+            return await self._insert_rows(plan, sources, params[0])
+
+        self._batch_sequences = {}
+        await self.write_atomically(work, "INSERT")
+        self._batch_sequences = None
+        await self._save_sequences()
+
     async def _insert(self, plan: InsertPlan, params: Sequence[Any]) -> ResultSet:
+        return await self._insert_rows(plan, await self._insert_sources(plan, params), params)
+
+    async def _insert_sources(self, plan: InsertPlan, params: Sequence[Any]) -> list[list[Any]]:
+        """The values an INSERT's query or VALUES gives, one list per row."""
         ctx = _EvalContext(self)
-        table = plan.table
-        ncols = len(table.columns)
         sources: list[list[Any]] = []
         if plan.query is not None:
             scanned = await self._read(plan.query, params)
@@ -1315,6 +1390,15 @@ class SessionExecutor:
                     sources.append(
                         [DEFAULT if e is DEFAULT else e.evaluate((), params, ctx) for e in vrow]
                     )
+        return sources
+
+    async def _insert_rows(
+        self, plan: InsertPlan, sources: list[list[Any]], params: Sequence[Any]
+    ) -> ResultSet:
+        """Insert rows made of `sources` (defaults, checks, keys, RETURNING)."""
+        ctx = _EvalContext(self)
+        ncols = len(plan.table.columns)
+        table = plan.table
         rows: list[list[Any]] = []
         missing: list[list[bool]] = []
         for src in sources:

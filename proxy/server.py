@@ -246,7 +246,7 @@ class Server:
             frame = frames.next_frame()  # ProtocolViolation closes the connection
             if frame is None:
                 if session.out:
-                    writer.write(session.take_output())
+                    writer.write(await session.drain_output())
                     await writer.drain()
                 data = await self._read_idle(session, reader)
                 if not data:
@@ -255,11 +255,13 @@ class Server:
                 continue
             msg = m.decode_frontend(*frame)
             await session.handle(msg)
-            if session.out and (isinstance(msg, m.Flush) or len(session.out) > 256):
-                writer.write(session.take_output())
+            if session.out and (
+                isinstance(msg, m.Flush) or (len(session.out) > 256 and not session.holding)
+            ):
+                writer.write(await session.drain_output())
                 await writer.drain()
         if session.out:
-            writer.write(session.take_output())
+            writer.write(await session.drain_output())
             await writer.drain()
 
     async def _read_idle(self, session: Session, reader: asyncio.StreamReader) -> bytes:

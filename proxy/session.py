@@ -38,6 +38,8 @@ from kuzugres.proxy.types import (
 )
 
 UNKNOWN_OID = 705
+#: The most executions of one INSERT held back to run as one (`Session._hold`).
+_BATCH_ROWS = 5000
 
 
 class Executor(Protocol):
@@ -70,6 +72,14 @@ class Executor(Protocol):
 
     def cursor_columns(self, name: str) -> Sequence[Any] | None: ...
 
+    def batchable(self, stmt: Any) -> bool: ...
+
+    def mark(self) -> Any: ...
+
+    async def rewind(self, mark: Any) -> None: ...
+
+    async def execute_batch(self, stmt: Any, params: Sequence[Sequence[Any]]) -> None: ...
+
     async def close(self) -> None: ...
 
     @property
@@ -97,6 +107,15 @@ class Portal:
     pos: int = 0
     tag: str = ""
     empty: bool = False
+
+
+@dataclass
+class _Batch:
+    """Executions of one INSERT held back to run as one (`Session._flush_batch`): each
+    with its portal and the index in `out` where its CommandComplete goes."""
+
+    stmt: Any
+    items: list[tuple[Portal, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -133,15 +152,27 @@ class Session:
         self._task: asyncio.Task[Any] | None = None
         self._cancel_requested = False
         self._descriptions: dict[tuple[Any, ...], m.RowDescription] = {}
+        self._batch: _Batch | None = None
 
     # ------------------------------------------------------------------ output
     def send(self, msg: m.BackendMessage) -> None:
         self.out.append(msg.encode())
 
     def take_output(self) -> bytes:
+        assert self._batch is None, "flush the batch first (drain_output)"
         data = b"".join(self.out)
         self.out.clear()
         return data
+
+    @property
+    def holding(self) -> bool:
+        """Whether executions are held back (their output is not complete yet)."""
+        return self._batch is not None
+
+    async def drain_output(self) -> bytes:
+        """The output so far, after running the executions held back in a batch."""
+        await self._flush_batch()
+        return self.take_output()
 
     def send_error(self, err: PgError) -> None:
         self.send(m.ErrorResponse(err.fields()))
@@ -173,8 +204,13 @@ class Session:
         """Execute in a child task so cancel and statement_timeout can interrupt it."""
         if not self.ex.needs_task(stmt):
             return await self.ex.execute(stmt, params)
+        return await self._interruptible(self.ex.execute(stmt, params))
+
+    async def _interruptible(self, work: Any) -> Any:
+        """Run `work` (a coroutine) as a child task that cancel and statement_timeout
+        interrupt (57014)."""
         self._cancel_requested = False
-        self._task = asyncio.ensure_future(self.ex.execute(stmt, params))
+        self._task = asyncio.ensure_future(work)
         timeout_ms = self.ex.statement_timeout_ms()
         try:
             if timeout_ms > 0:
@@ -204,6 +240,10 @@ class Session:
     # ------------------------------------------------------------------ dispatch
     async def handle(self, msg: m.FrontendMessage) -> None:
         """Process one frontend message; output accumulates in `out`."""
+        if self._batch is not None and not isinstance(
+            msg, m.Parse | m.Bind | m.Describe | m.Execute
+        ):
+            await self._flush_batch()
         if self.copy_in is not None:
             await self._handle_copy(msg)
             return
@@ -242,11 +282,19 @@ class Session:
                     f"unexpected message {type(msg).__name__} during query processing"
                 )
         except PgError as err:
-            self.ignore_till_sync = True
-            await self._fail(err)
+            await self._fail_extended(err)
         except Exception as exc:  # noqa: BLE001  (never crash a session on a bug)
-            self.ignore_till_sync = True
-            await self._fail(InternalError(f"internal error: {exc!r}"))
+            await self._fail_extended(InternalError(f"internal error: {exc!r}"))
+
+    async def _fail_extended(self, err: PgError) -> None:
+        """An error in the extended protocol: the held-back executions run first (they
+        came before it); if one of them fails, its error is the one reported."""
+        if self._batch is not None:
+            await self._flush_batch()
+            if self.ignore_till_sync:
+                return
+        self.ignore_till_sync = True
+        await self._fail(err)
 
     # ------------------------------------------------------------------ simple query
     async def _query(self, sql: str) -> None:
@@ -552,6 +600,19 @@ class Session:
         # Until Sync, the statements run in one transaction (PostgreSQL's rule): a
         # pipeline of writes commits once, or not at all if one fails.
         self.ex.begin_implicit(pipeline=True)
+        if msg.max_rows == 0 and self.ex.batchable(stmt):
+            if self._batch is not None and self._batch.stmt.plan is not stmt.plan:
+                await self._flush_batch()  # another INSERT: the held ones run first
+                if self.ignore_till_sync:
+                    return
+            self._hold(portal)
+            if len(self._batch.items) >= _BATCH_ROWS:  # type: ignore[union-attr]
+                await self._flush_batch()
+            return
+        if self._batch is not None:
+            await self._flush_batch()
+            if self.ignore_till_sync:
+                return
         outcome = await self._run(stmt, portal.params)
         self._emit(outcome, stmt.columns, portal, simple=False, max_rows=msg.max_rows)
         if portal.rows is None and self.copy_in is None:
@@ -559,6 +620,64 @@ class Session:
             portal.tag = ""
             portal.empty = True
         self._after_statement()
+
+    # ------------------------------------------------------------------ batched INSERTs
+    def _hold(self, portal: Portal) -> None:
+        """Hold an execution of a batchable INSERT back, to run with the next ones of
+        the same statement as one multi-row INSERT (`_flush_batch`)."""
+        stmt = portal.prepared.stmt
+        if self._batch is None:
+            self._batch = _Batch(stmt)
+        self._batch.items.append((portal, len(self.out)))
+        self.out.append(b"")  # where its CommandComplete goes
+        portal.rows, portal.tag, portal.empty = [], "", True
+
+    async def _flush_batch(self) -> None:
+        """Run the held-back executions as one INSERT; if that fails, go back to before
+        it and run them one by one, so the rows before the failing one are written and
+        its error is reported in its place, as PostgreSQL would."""
+        batch, self._batch = self._batch, None
+        if batch is None:
+            return
+        portals = [p for p, _ in batch.items]
+        mark = self.ex.mark()
+        try:
+            await self._interruptible(
+                self.ex.execute_batch(batch.stmt, [p.params for p in portals])
+            )
+        except QueryCanceled as err:  # the first held execution was running: it fails
+            before, self.out = self.out, []
+            await self._fail(err)
+            produced, self.out = self.out, before
+            at = batch.items[0][1]
+            self.out[at] = b"".join(produced)
+            del self.out[at + 1 :]
+            self.ignore_till_sync = True
+            return
+        except Exception:  # noqa: BLE001  (one by one, each error reported as it comes)
+            await self.ex.rewind(mark)
+        else:
+            done = m.CommandComplete("INSERT 0 1").encode()
+            for _, at in batch.items:
+                self.out[at] = done
+            return
+        for portal, at in batch.items:
+            before, self.out = self.out, []
+            try:
+                outcome = await self._run(batch.stmt, portal.params)
+                self._emit(outcome, batch.stmt.columns, portal, simple=False)
+                self._after_statement()
+            except PgError as err:
+                await self._fail(err)
+                self.ignore_till_sync = True
+            except Exception as exc:  # noqa: BLE001
+                await self._fail(InternalError(f"internal error: {exc!r}"))
+                self.ignore_till_sync = True
+            produced, self.out = self.out, before
+            self.out[at] = b"".join(produced)
+            if self.ignore_till_sync:
+                del self.out[at + 1 :]  # what followed the error was discarded
+                return
 
     def _drain_portal(self, portal: Portal, max_rows: int) -> None:
         rows = portal.rows or []
