@@ -206,12 +206,12 @@ class Session:
             return await self.ex.execute(stmt, params)
         return await self._interruptible(self.ex.execute(stmt, params))
 
-    async def _interruptible(self, work: Any) -> Any:
+    async def _interruptible(self, work: Any, statements: int = 1) -> Any:
         """Run `work` (a coroutine) as a child task that cancel and statement_timeout
-        interrupt (57014)."""
+        interrupt (57014); `statements` executions get the timeout each."""
         self._cancel_requested = False
         self._task = asyncio.ensure_future(work)
-        timeout_ms = self.ex.statement_timeout_ms()
+        timeout_ms = self.ex.statement_timeout_ms() * statements
         try:
             if timeout_ms > 0:
                 done, _ = await asyncio.wait({self._task}, timeout=timeout_ms / 1000)
@@ -643,7 +643,7 @@ class Session:
         mark = self.ex.mark()
         try:
             await self._interruptible(
-                self.ex.execute_batch(batch.stmt, [p.params for p in portals])
+                self.ex.execute_batch(batch.stmt, [p.params for p in portals]), len(portals)
             )
         except QueryCanceled as err:  # the first held execution was running: it fails
             before, self.out = self.out, []
