@@ -200,6 +200,9 @@ class ViewDef:
     oid: int = 0
     depends: tuple[str, ...] = ()  # qualified names of the tables and views it reads
     comment: str | None = None
+    #: the search_path at CREATE VIEW: the SELECT's names resolve as they did then, as
+    #: PostgreSQL binds them (None: a view stored before this was recorded)
+    search_path: tuple[str, ...] | None = None
 
     @property
     def qualified(self) -> str:
@@ -576,6 +579,9 @@ class Catalog:
                     **v,
                     "columns": tuple(ColumnDef(**c) for c in v["columns"]),
                     "depends": tuple(v["depends"]),
+                    "search_path": (
+                        None if v.get("search_path") is None else tuple(v["search_path"])
+                    ),
                 }
             )
             views[vd.qualified] = vd

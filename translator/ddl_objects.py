@@ -546,6 +546,7 @@ def create_view(
             cols,
             oid=stable_oid("view", f"{schema}.{name}"),
             depends=_relations_read(node.query, catalog),
+            search_path=tuple(catalog.search_path),
         )
         existing = catalog.relation_at(view.qualified)
         if existing is not None or relation_taken(catalog, schema, name):

@@ -1072,7 +1072,10 @@ class _Builder:
         from pglast import parse_sql
 
         stmt = parse_sql(view.sql)[0].stmt
-        sub = _Builder(view.sql, self.params, self.catalog)
+        catalog = self.catalog
+        if view.search_path is not None:  # its names resolve as at CREATE VIEW
+            catalog = catalog.with_search_path(view.search_path)
+        sub = _Builder(view.sql, self.params, catalog)
         sub.scans = self.scans  # the view's scans are this plan's scans
         sub.traversals, sub.traverse = self.traversals, self.traverse
         q = sub.query(stmt, None)

@@ -578,3 +578,26 @@ SELECT viewname, definition FROM pg_views WHERE schemaname = 'public' ORDER BY v
 -- names are bound when the view is made: a relation off the search_path is qualified
 SET search_path = sales;
 SELECT pg_catalog.pg_get_viewdef('public.v_inner_join'::regclass, true);
+
+-- case: view_binds_names_at_create
+-- category: ddl
+CREATE SCHEMA vsp;
+CREATE TABLE vsp.vsp_items (id int, label text);
+INSERT INTO vsp.vsp_items VALUES (1, 'in vsp');
+CREATE TABLE public.vsp_items (id int, label text);
+INSERT INTO public.vsp_items VALUES (2, 'in public');
+SET search_path = vsp;
+CREATE VIEW public.vsp_view AS SELECT id, label FROM vsp_items;
+RESET search_path;
+SELECT id, label FROM vsp_view;
+
+-- case: view_binds_names_at_create_definition
+-- category: ddl
+SELECT pg_get_viewdef('vsp_view'::regclass, true);
+
+-- case: view_over_view_binds_names_at_create
+-- category: ddl
+SET search_path = vsp, public;
+CREATE VIEW vsp.vsp_outer AS SELECT v.id FROM vsp_view v JOIN vsp_items i ON i.id = v.id;
+RESET search_path;
+SELECT id FROM vsp.vsp_outer;
