@@ -33,7 +33,17 @@ def compile_java(source: Path, classes: Path) -> tuple[str, Path]:
     require_client("pgjdbc (libpostgresql-jdbc-java)", jar is not None)
     assert javac and java and jar
     subprocess.run(
-        [javac, "-encoding", "UTF-8", "-d", str(classes), "-cp", str(jar), str(source)],
+        # `classes` on the class path: a program may use one compiled there before
+        [
+            javac,
+            "-encoding",
+            "UTF-8",
+            "-d",
+            str(classes),
+            "-cp",
+            f"{jar}{os.pathsep}{classes}",
+            str(source),
+        ],
         check=True,
         capture_output=True,
         text=True,

@@ -110,10 +110,7 @@ class DataSteps:
         if result.rows and result.rows[0][0]:
             raise NotNullViolation(
                 f'column "{col.name}" of relation "{table.name}" contains null values',
-                schema=table.schema,
-                table=table.name,
-                column=col.name,
-            )
+            ).about(table, column=col.name)
 
     async def validate_length(self, step: ValidateLength) -> None:
         table, col = step.table, step.column
@@ -148,10 +145,7 @@ class DataSteps:
                     raise CheckViolation(
                         f'check constraint "{con.name}" of relation "{table.name}" is '
                         "violated by some row",
-                        schema=table.schema,
-                        table=table.name,
-                        constraint=con.name,
-                    )
+                    ).about(table, constraint=con.name)
         elif con.kind in ("p", "u"):
             idx = [next(i for i, c in enumerate(table.columns) if c.name == n) for n in con.columns]
             seen: set[tuple[Any, ...]] = set()

@@ -6,7 +6,7 @@ Raised anywhere in the server; turned into an ErrorResponse in exactly one place
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar, Self
 
 _BY_CODE: dict[str, type[PgError]] = {}
 
@@ -25,10 +25,6 @@ class PgError(Exception):
         position: int | None = None,
         severity: str = "ERROR",
         sqlstate: str | None = None,
-        schema: str | None = None,
-        table: str | None = None,
-        column: str | None = None,
-        constraint: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -36,16 +32,24 @@ class PgError(Exception):
         self.hint = hint
         self.position = position
         self.severity = severity
-        # the object the error is about (ErrorResponse fields s, t, c, n), as PostgreSQL
-        # reports them for constraint violations
-        self.schema = schema
-        self.table = table
-        self.column = column
-        self.constraint = constraint
+        # the object the error is about (ErrorResponse fields s, t, c, n): `about`
+        self.schema: str | None = None
+        self.table: str | None = None
+        self.column: str | None = None
+        self.constraint: str | None = None
         if sqlstate is not None:
             self.code = sqlstate
         else:
             self.code = type(self).sqlstate
+
+    def about(
+        self, relation: Any, *, column: str | None = None, constraint: str | None = None
+    ) -> Self:
+        """Name the table (anything with `schema` and `name`) and the column or constraint
+        the error is about, as PostgreSQL does for constraint violations."""
+        self.schema, self.table = relation.schema, relation.name
+        self.column, self.constraint = column, constraint
+        return self
 
     def fields(self) -> dict[str, str]:
         """The ErrorResponse/NoticeResponse fields keyed by their one-letter code."""

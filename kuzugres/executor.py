@@ -288,8 +288,9 @@ class SessionExecutor:
         self._savepoints: list[Savepoint] = []
         self._deferred = DeferredChecks()  # the block's deferred foreign-key checks
         self.cursors: dict[str, Cursor] = {}  # DECLAREd cursors by name
-        # a running batch's sequence values: name -> (state before, state after it)
-        self._batch_sequences: dict[str, tuple[tuple[int, bool], tuple[int, bool]]] | None = None
+        # the last batch's sequence values: name -> (state before, state after it)
+        self._batch_taken: dict[str, tuple[tuple[int, bool], tuple[int, bool]]] = {}
+        self._in_batch = False
         self._tx_start: dt.datetime | None = None
         self._stmt_start = dt.datetime.now(dt.UTC)
         self._format_key: tuple[str, str | None] | None = None
@@ -609,17 +610,7 @@ class SessionExecutor:
         """
         if action == "savepoint":
             self._refuse_failed()
-            self._savepoints.append(
-                Savepoint(
-                    name,
-                    self.settings.savepoint(),
-                    len(self._changes) if self._kuzu_tx == "write" else 0,
-                    self._kuzu_tx,
-                    self._tx_catalog,
-                    copy.deepcopy(self._deferred),
-                    frozenset(id(c) for c in self.cursors.values()),
-                )
-            )
+            self._savepoints.append(self.mark(name))
             return ResultSet(None, [], "SAVEPOINT")
         names = [sp.name for sp in self._savepoints]
         if name not in names:
@@ -629,14 +620,8 @@ class SessionExecutor:
             self._refuse_failed()
             del self._savepoints[at:]
             return ResultSet(None, [], "RELEASE")
-        sp = self._savepoints[at]
         del self._savepoints[at + 1 :]
-        await self._rewind(sp)
-        self.settings.rollback_to(sp.settings)
-        self._tx_catalog = sp.catalog
-        self._deferred = copy.deepcopy(sp.deferred)
-        self.cursors = {n: c for n, c in self.cursors.items() if id(c) in sp.cursors}
-        self.failed = False
+        await self.rewind(self._savepoints[at])
         return ResultSet(None, [], "ROLLBACK")
 
     def _refuse_failed(self) -> None:
@@ -645,9 +630,23 @@ class SessionExecutor:
                 "current transaction is aborted, commands ignored until end of transaction block"
             )
 
-    async def _rewind(self, sp: Savepoint) -> None:
-        """Bring Kuzu's transaction back to where it was at `sp`: roll it back, and unless
-        it was not open then, begin it again with the changes made before `sp`."""
+    def mark(self, name: str = "") -> Savepoint:
+        """What `rewind` goes back to: a savepoint, or the state before a batch."""
+        return Savepoint(
+            name,
+            self.settings.savepoint(),
+            len(self._changes) if self._kuzu_tx == "write" else 0,
+            self._kuzu_tx,
+            self._tx_catalog,
+            copy.deepcopy(self._deferred),
+            frozenset(id(c) for c in self.cursors.values()),
+        )
+
+    async def rewind(self, sp: Savepoint) -> None:
+        """Back to the state of `mark` (ROLLBACK TO SAVEPOINT, a failed batch), the block
+        no longer failed: Kuzu's transaction is rolled back and, unless it was not open
+        then, begun again with the changes made before `sp`; settings, unpublished DDL,
+        deferred checks and cursors are restored."""
         kept = self._changes[: sp.changes]
         if self._kuzu_tx is not None and self._conn is not None:
             await self._rollback(self._conn)
@@ -655,17 +654,22 @@ class SessionExecutor:
         self._changes = []
         if sp.tx is None:
             self._release()
-            return
-        write = sp.tx == "write"
-        conn = self._conn if self._conn is not None else await self._borrow(write)
-        try:
-            await conn.run("BEGIN TRANSACTION" if write else "BEGIN TRANSACTION READ ONLY")
-            self._kuzu_tx = sp.tx
-            await apply_changes(kept, conn.run, self.store.catalog)
-        except BaseException:
-            await self.on_error()
-            raise
-        self._changes = kept
+        else:
+            write = sp.tx == "write"
+            conn = self._conn if self._conn is not None else await self._borrow(write)
+            try:
+                await conn.run("BEGIN TRANSACTION" if write else "BEGIN TRANSACTION READ ONLY")
+                self._kuzu_tx = sp.tx
+                await apply_changes(kept, conn.run, self.store.catalog)
+            except BaseException:
+                await self.on_error()
+                raise
+            self._changes = kept
+        self.settings.rollback_to(sp.settings)
+        self._tx_catalog = sp.catalog
+        self._deferred = copy.deepcopy(sp.deferred)  # a savepoint can be rewound to again
+        self.cursors = {n: c for n, c in self.cursors.items() if id(c) in sp.cursors}
+        self.failed = False
 
     def _open_block(self, isolation: str | None, read_only: bool | None) -> None:
         self.in_block = True
@@ -814,7 +818,7 @@ class SessionExecutor:
             await self._rollback(self._conn)  # Kuzu has usually rolled back already
             self._kuzu_tx = None
         if self.in_block and any(sp.tx == "write" for sp in self._savepoints):
-            return  # ROLLBACK TO applies the block's changes again (`_rewind`)
+            return  # ROLLBACK TO applies the block's changes again (`rewind`)
         self._release()
 
     async def close(self) -> None:
@@ -1190,9 +1194,9 @@ class SessionExecutor:
         values = state.nextvals(seq, count)
         if values:
             self.session_sequences.got(seq.qualified, values[-1])
-            if self._batch_sequences is not None:  # a batch may hand them back (`rewind`)
-                first = self._batch_sequences.get(seq.qualified, (before, before))[0]
-                self._batch_sequences[seq.qualified] = (first, state.current(seq))
+            if self._in_batch:  # a failed batch hands them back (`undo_batch`)
+                first = self._batch_taken.get(seq.qualified, (before, before))[0]
+                self._batch_taken[seq.qualified] = (first, state.current(seq))
         await self._save_sequences()
         return values
 
@@ -1320,30 +1324,16 @@ class SessionExecutor:
             and not self.failed
         )
 
-    def mark(self) -> Savepoint:
-        """The state a failed batch goes back to (as a savepoint would)."""
-        return Savepoint(
-            "",
-            self.settings.savepoint(),
-            len(self._changes) if self._kuzu_tx == "write" else 0,
-            self._kuzu_tx,
-            self._tx_catalog,
-            copy.deepcopy(self._deferred),
-            frozenset(id(c) for c in self.cursors.values()),
-        )
-
-    async def rewind(self, sp: Savepoint) -> None:
-        """Undo a failed batch: back to `mark`'s state, the block not failed. The
-        sequence values it took are handed back where no one has taken one since, so
-        running the rows one by one numbers them as PostgreSQL would have."""
+    async def undo_batch(self, sp: Savepoint) -> None:
+        """Undo a failed `execute_batch`: `rewind` to `sp`, and hand back the sequence
+        values it took where no one has taken one since, so running the rows one by one
+        numbers them as PostgreSQL would have."""
         state = self.store.sequences
-        for name, (before, after) in (self._batch_sequences or {}).items():
+        for name, (before, after) in self._batch_taken.items():
             if state.values.get(name) == after:
                 state.values[name] = before
-        self._batch_sequences = None
-        await self._rewind(sp)
-        self._tx_catalog = sp.catalog
-        self._deferred = sp.deferred
+        self._batch_taken = {}
+        await self.rewind(sp)
 
     async def execute_batch(self, stmt: Statement, params: Sequence[Sequence[Any]]) -> None:
         """Run several executions of one `batchable` INSERT as a single multi-row INSERT
@@ -1362,9 +1352,11 @@ class SessionExecutor:
                 sources += await self._insert_sources(plan, p)
             return await self._insert_rows(plan, sources, params[0])
 
-        self._batch_sequences = {}
-        await self.write_atomically(work, "INSERT")
-        self._batch_sequences = None
+        self._batch_taken, self._in_batch = {}, True
+        try:
+            await self.write_atomically(work, "INSERT")
+        finally:
+            self._in_batch = False
         await self._save_sequences()
 
     async def _insert(self, plan: InsertPlan, params: Sequence[Any]) -> ResultSet:

@@ -236,19 +236,13 @@ class TableWriter:
                     f'null value in column "{col.name}" of relation "{t.name}" violates '
                     "not-null constraint",
                     detail=failing_row(values, t, self.ctx),
-                    schema=t.schema,
-                    table=t.name,
-                    column=col.name,
-                )
+                ).about(t, column=col.name)
         for con, expr in checks:
             if expr.evaluate(tuple(values) + (None,), params, eval_ctx) is False:
                 raise CheckViolation(
                     f'new row for relation "{t.name}" violates check constraint "{con.name}"',
                     detail=failing_row(values, t, self.ctx),
-                    schema=t.schema,
-                    table=t.name,
-                    constraint=con.name,
-                )
+                ).about(t, constraint=con.name)
 
     def kuzu_key(self) -> ConstraintDef | None:
         """The PRIMARY KEY that is the Kuzu table's own, when Kuzu's index can check it.
@@ -318,22 +312,16 @@ class TableWriter:
         for row in rows:
             if row[i] is not None and str(to_kuzu(col, row[i], self.ctx)) == found.group(1):
                 return self._duplicate(con, (row[i],))
-        return UniqueViolation(
-            f'duplicate key value violates unique constraint "{con.name}"',
-            detail=f"Key ({con.columns[0]})=({found.group(1)}) already exists.",
-            schema=self.table.schema,
-            table=self.table.name,
-            constraint=con.name,
-        )
+        return self._duplicate_text(con, f"({con.columns[0]})=({found.group(1)})")
 
     def _duplicate(self, con: ConstraintDef, key: tuple[Any, ...]) -> UniqueViolation:
+        return self._duplicate_text(con, _key_text(con.columns, key, self.table, self.ctx))
+
+    def _duplicate_text(self, con: ConstraintDef, key_text: str) -> UniqueViolation:
         return UniqueViolation(
             f'duplicate key value violates unique constraint "{con.name}"',
-            detail=f"Key {_key_text(con.columns, key, self.table, self.ctx)} already exists.",
-            schema=self.table.schema,
-            table=self.table.name,
-            constraint=con.name,
-        )
+            detail=f"Key {key_text} already exists.",
+        ).about(self.table, constraint=con.name)
 
     async def _existing(
         self, columns: Sequence[str], keys: list[tuple[Any, ...]]
@@ -398,10 +386,7 @@ class TableWriter:
                         f'constraint "{con.name}"',
                         detail=f"Key {_key_text(con.columns, k, t, self.ctx)} is not present "
                         f'in table "{parent.name}".',
-                        schema=t.schema,
-                        table=t.name,
-                        constraint=con.name,
-                    )
+                    ).about(t, constraint=con.name)
 
     def _index(self, name: str) -> int:
         for i, c in enumerate(self.table.columns):
@@ -659,10 +644,7 @@ class TableWriter:
                     f'"{con.name}" on table "{child.name}"',
                     detail=f"Key {_key_text(con.ref_columns, key, t, self.ctx)} is still "
                     f'referenced from table "{child.name}".',
-                    schema=child.schema,
-                    table=child.name,
-                    constraint=con.name,
-                )
+                ).about(child, constraint=con.name)
 
     async def replace(
         self, changes: list[tuple[Any, list[Any]]], old: Sequence[Sequence[Any]] | None = None
@@ -731,10 +713,7 @@ class TableWriter:
                     f'"{con.name}" on table "{child.name}"',
                     detail=f"Key {_key_text(con.ref_columns, key, t, self.ctx)} is still "
                     f'referenced from table "{child.name}".',
-                    schema=child.schema,
-                    table=child.name,
-                    constraint=con.name,
-                )
+                ).about(child, constraint=con.name)
         await self.delete([r[-1] for r in rows])
 
 
@@ -789,19 +768,13 @@ async def check_deferred(
                         f'constraint "{con.name}"',
                         detail=f"Key {_key_text(con.columns, first, child, writer.ctx)} is not "
                         f'present in table "{parent.name}".',
-                        schema=child.schema,
-                        table=child.name,
-                        constraint=con.name,
-                    )
+                    ).about(child, constraint=con.name)
                 raise ForeignKeyViolation(
                     f'update or delete on table "{parent.name}" violates foreign key '
                     f'constraint "{con.name}" on table "{child.name}"',
                     detail=f"Key {_key_text(con.ref_columns, first, parent, writer.ctx)} is "
                     f'still referenced from table "{child.name}".',
-                    schema=child.schema,
-                    table=child.name,
-                    constraint=con.name,
-                )
+                ).about(child, constraint=con.name)
         present = {k for k in values if k in found}
         if present and con.rel_table is not None:
             rows = await parents._children(child, con, present)

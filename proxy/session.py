@@ -10,7 +10,7 @@ it. Every PgError becomes an ErrorResponse here and nowhere else.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -76,7 +76,7 @@ class Executor(Protocol):
 
     def mark(self) -> Any: ...
 
-    async def rewind(self, mark: Any) -> None: ...
+    async def undo_batch(self, mark: Any) -> None: ...
 
     async def execute_batch(self, stmt: Any, params: Sequence[Sequence[Any]]) -> None: ...
 
@@ -646,38 +646,46 @@ class Session:
                 self.ex.execute_batch(batch.stmt, [p.params for p in portals]), len(portals)
             )
         except QueryCanceled as err:  # the first held execution was running: it fails
-            before, self.out = self.out, []
-            await self._fail(err)
-            produced, self.out = self.out, before
-            at = batch.items[0][1]
-            self.out[at] = b"".join(produced)
-            del self.out[at + 1 :]
-            self.ignore_till_sync = True
+            await self._in_place(batch.items[0][1], self._failing(err))
             return
         except Exception:  # noqa: BLE001  (one by one, each error reported as it comes)
-            await self.ex.rewind(mark)
+            await self.ex.undo_batch(mark)
         else:
             done = m.CommandComplete("INSERT 0 1").encode()
             for _, at in batch.items:
                 self.out[at] = done
             return
         for portal, at in batch.items:
-            before, self.out = self.out, []
-            try:
-                outcome = await self._run(batch.stmt, portal.params)
-                self._emit(outcome, batch.stmt.columns, portal, simple=False)
-                self._after_statement()
-            except PgError as err:
-                await self._fail(err)
-                self.ignore_till_sync = True
-            except Exception as exc:  # noqa: BLE001
-                await self._fail(InternalError(f"internal error: {exc!r}"))
-                self.ignore_till_sync = True
-            produced, self.out = self.out, before
-            self.out[at] = b"".join(produced)
-            if self.ignore_till_sync:
-                del self.out[at + 1 :]  # what followed the error was discarded
+            if not await self._in_place(at, self._execute_held(batch.stmt, portal)):
                 return
+
+    async def _execute_held(self, stmt: Any, portal: Portal) -> bool:
+        """One held-back execution, run on its own (`_flush_batch`); False if it failed."""
+        try:
+            outcome = await self._run(stmt, portal.params)
+            self._emit(outcome, stmt.columns, portal, simple=False)
+            self._after_statement()
+            return True
+        except PgError as err:
+            return await self._failing(err)
+        except Exception as exc:  # noqa: BLE001
+            return await self._failing(InternalError(f"internal error: {exc!r}"))
+
+    async def _failing(self, err: PgError) -> bool:
+        await self._fail(err)
+        return False
+
+    async def _in_place(self, at: int, work: Awaitable[bool]) -> bool:
+        """Await `work` with its output going to `out[at]`, the place its execution held.
+        When it fails, what followed is discarded (until Sync) and this returns False."""
+        before, self.out = self.out, []
+        ok = await work
+        produced, self.out = self.out, before
+        self.out[at] = b"".join(produced)
+        if not ok:
+            del self.out[at + 1 :]
+            self.ignore_till_sync = True
+        return ok
 
     def _drain_portal(self, portal: Portal, max_rows: int) -> None:
         rows = portal.rows or []

@@ -57,6 +57,21 @@ def kuzugres_cmd() -> list[str]:
     return [sys.executable, "-m", "kuzugres"]
 
 
+def verify_data(data: Path) -> str:
+    """`kuzugres verify` of a stopped node's data directory; asserts it passed and returns
+    its output (which names the state digest)."""
+    done = subprocess.run(
+        [*kuzugres_cmd(), "verify", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "digest: " in done.stdout
+    return done.stdout
+
+
 def start_node(
     data: Path, *extra: str, port: int | None = None, wait: bool = True, timeout: float = 30
 ) -> NodeProcess:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.serverproc import NodeProcess, kuzugres_cmd, start_node
+from tests.serverproc import NodeProcess, kuzugres_cmd, start_node, verify_data
 
 CLIENTS = 4
 ROUNDS = 4
@@ -100,15 +100,7 @@ def test_kill_9_during_writes_keeps_acknowledged_transactions(tmp_path: Path) ->
         mine = [m for m in multi_in_items if items[m] == cid + 1]
         assert accounts[cid + 1] == len(mine)
 
-    verify = subprocess.run(
-        [*kuzugres_cmd(), "verify", "--data", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert verify.returncode == 0, verify.stderr
-    assert "digest: " in verify.stdout
+    verify_data(data)
 
 
 def test_restart_replays_frames_the_state_lacks(tmp_path: Path) -> None:
@@ -154,13 +146,7 @@ def test_restart_replays_frames_the_state_lacks(tmp_path: Path) -> None:
     node.stop()
     assert rows == [(1, "eins", "9.00"), (2, "two", None), (3, "three", None)]
     assert "replayed 4 transaction(s)" in node.output()
-    verify = subprocess.run(
-        [*kuzugres_cmd(), "verify", "--data", str(data)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert verify.returncode == 0, verify.stderr
+    verify_data(data)
 
 
 def test_rebuild_links_children_written_before_their_parent(tmp_path: Path) -> None:

@@ -4,14 +4,13 @@ node (docs/decisions/0017-history.md)."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.serverproc import NodeProcess, kuzugres_cmd, start_node
+from tests.serverproc import NodeProcess, start_node, verify_data
 
 
 @pytest.fixture(scope="module")
@@ -378,13 +377,7 @@ def test_reverts_replay_from_the_log(tmp_path: Path) -> None:
             assert c.execute("SELECT kuzugres.revert_to(NULL, ARRAY['p'])").fetchone() == (None,)
     finally:
         node.stop()
-    verify = subprocess.run(
-        [*kuzugres_cmd(), "verify", "--data", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert verify.returncode == 0, verify.stderr + verify.stdout
+    verify_data(data)
 
 
 def test_revert_to_must_be_called_alone(conn: psycopg.Connection) -> None:

@@ -5,14 +5,13 @@ same state. PostgreSQL's answers are compared in tests/differential/cases/savepo
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import errors
 
-from tests.serverproc import kuzugres_cmd, start_node
+from tests.serverproc import start_node, verify_data
 
 
 def test_failed_block_with_savepoint_keeps_other_writers_out(tmp_path: Path) -> None:
@@ -100,11 +99,4 @@ def test_rolled_back_part_is_not_logged_and_the_rest_survives_kill_9(tmp_path: P
             ]
     finally:
         node.stop()
-    verify = subprocess.run(
-        [*kuzugres_cmd(), "verify", "--data", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert verify.returncode == 0, verify.stderr
+    verify_data(data)

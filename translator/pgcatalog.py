@@ -658,26 +658,32 @@ def _types(env: Env) -> Iterator[Row]:
         yield from _enum_type_rows(enum)
 
 
+#: The pg_type fields user-defined types (enums, row types) and their array types share.
+_USER_TYPE_ROW: Row = {
+    "typowner": BOOTSTRAP_ROLE_OID,
+    "typlen": -1,
+    "typbyval": False,
+    "typispreferred": False,
+    "typisdefined": True,
+    "typdelim": ",",
+    "typmodin": 0,
+    "typmodout": 0,
+    "typstorage": "x",
+    "typnotnull": False,
+    "typbasetype": 0,
+    "typtypmod": -1,
+    "typndims": 0,
+    "typcollation": 0,
+}
+
+
 def _enum_type_rows(enum: EnumDef) -> Iterator[Row]:
     """An enum type's pg_type row (typtype 'e', category 'E') and its array type's."""
     procs = builtin_proc_oids()
     common = {
+        **_USER_TYPE_ROW,
         "typnamespace": schema_oid(enum.schema),
-        "typowner": BOOTSTRAP_ROLE_OID,
-        "typlen": -1,
-        "typbyval": False,
-        "typispreferred": False,
-        "typisdefined": True,
-        "typdelim": ",",
         "typrelid": 0,
-        "typmodin": 0,
-        "typmodout": 0,
-        "typstorage": "x",
-        "typnotnull": False,
-        "typbasetype": 0,
-        "typtypmod": -1,
-        "typndims": 0,
-        "typcollation": 0,
     }
     yield {
         **common,
@@ -743,22 +749,9 @@ def _row_type_rows(rel: TableDef | ViewDef) -> Iterator[Row]:
     procs = builtin_proc_oids()
     oid, array = row_type_oid(rel), stable_oid("rowtype[]", rel.qualified)
     common = {
+        **_USER_TYPE_ROW,
         "typnamespace": schema_oid(rel.schema),
-        "typowner": BOOTSTRAP_ROLE_OID,
-        "typlen": -1,
-        "typbyval": False,
-        "typispreferred": False,
-        "typisdefined": True,
-        "typdelim": ",",
-        "typmodin": 0,
-        "typmodout": 0,
         "typalign": "d",
-        "typstorage": "x",
-        "typnotnull": False,
-        "typbasetype": 0,
-        "typtypmod": -1,
-        "typndims": 0,
-        "typcollation": 0,
     }
     yield {
         **common,

@@ -27,11 +27,12 @@ public class KuzugresJdbcMeta {
         ResultSet open() throws SQLException;
     }
 
-    private interface Body {
+    /** A section's work (shared with KuzugresJdbcTools, compiled next to this). */
+    interface Body {
         void run() throws Exception;
     }
 
-    private static void section(String name, Body body) {
+    static void section(String name, Body body) {
         System.out.println("== " + name);
         try {
             body.run();
@@ -42,7 +43,7 @@ public class KuzugresJdbcMeta {
         }
     }
 
-    private static String firstLine(String text) {
+    static String firstLine(String text) {
         if (text == null) {
             return "";
         }
@@ -113,7 +114,7 @@ public class KuzugresJdbcMeta {
         });
     }
 
-    private static void runSetup(Connection conn, Path file) throws Exception {
+    static void runSetup(Connection conn, Path file) throws Exception {
         String text = new String(Files.readAllBytes(file), "UTF-8");
         try (Statement st = conn.createStatement()) {
             for (String statement : text.split(";\\s*\n")) {

@@ -71,9 +71,6 @@ import java.util.Set;
 import org.postgresql.PGResultSetMetaData;
 
 public class KuzugresJdbcTools {
-    private interface Body {
-        void run() throws Exception;
-    }
 
     /** First OID of a user object in PostgreSQL; smaller ones are built-in and stable. */
     private static final long FIRST_USER_OID = 16384;
@@ -87,25 +84,6 @@ public class KuzugresJdbcTools {
     private static final Set<String> BOOKKEEPING = Set.of(
             "relfrozenxid", "relminmxid", "datfrozenxid", "datminmxid", "reltoastrelid",
             "index_rel_size", "index_num_scans");
-
-    private static void section(String name, Body body) {
-        System.out.println("== " + name);
-        try {
-            body.run();
-        } catch (SQLException e) {
-            System.out.println("!! " + e.getSQLState() + " " + firstLine(e.getMessage()));
-        } catch (Exception e) {
-            System.out.println("!! " + firstLine(e.toString()));
-        }
-    }
-
-    private static String firstLine(String text) {
-        if (text == null) {
-            return "";
-        }
-        int nl = text.indexOf('\n');
-        return nl < 0 ? text : text.substring(0, nl);
-    }
 
     private static String value(ResultSet rs, ResultSetMetaData md, int i, Set<String> masked)
             throws SQLException {
@@ -218,17 +196,6 @@ public class KuzugresJdbcTools {
         }
     }
 
-    private static void runSetup(Connection conn, Path file) throws Exception {
-        String text = new String(Files.readAllBytes(file), "UTF-8");
-        try (Statement st = conn.createStatement()) {
-            for (String statement : text.split(";\\s*\n")) {
-                if (!statement.isBlank()) {
-                    st.execute(statement);
-                }
-            }
-        }
-    }
-
     private static String oidOf(List<Map<String, String>> rows, String key, String name) {
         for (Map<String, String> r : rows) {
             if (name.equals(r.get(key))) {
@@ -332,63 +299,63 @@ public class KuzugresJdbcTools {
     private static void dbeaver(String url) throws SQLException {
         try (Connection conn = DriverManager.getConnection(
                 url + "&ApplicationName=DBeaver 24.3.0 - Main <kuzugres>")) {
-            section("dbeaver: context defaults",
+            KuzugresJdbcMeta.section("dbeaver: context defaults",
                     () -> prepared(conn, DBEAVER_DEFAULTS, false));
             Map<String, String> schemaOids = new LinkedHashMap<>();
-            section("dbeaver: schemas", () -> {
+            KuzugresJdbcMeta.section("dbeaver: schemas", () -> {
                 List<Map<String, String>> rows = prepared(conn, DBEAVER_SCHEMAS, false);
                 for (String name : new String[] {"public", "inventory"}) {
                     schemaOids.put(name, oidOf(rows, "nspname", name));
                 }
             });
-            section("dbeaver: search_path", () -> simple(conn, "SHOW search_path", false));
+            KuzugresJdbcMeta.section("dbeaver: search_path", () -> simple(conn, "SHOW search_path", false));
             // The database's OID: kuzugres's one database has a fixed OID below the first
             // user OID; the reference server's `kuzugres` was created, so above it.
-            section("dbeaver: database", () -> prepared(conn, DBEAVER_DATABASE, false,
+            KuzugresJdbcMeta.section("dbeaver: database", () -> prepared(conn, DBEAVER_DATABASE, false,
                     Set.of("oid"), "kuzugres"));
-            section("dbeaver: setting standard_conforming_strings", () -> prepared(conn,
+            KuzugresJdbcMeta.section("dbeaver: setting standard_conforming_strings", () -> prepared(conn,
                     DBEAVER_SETTING, false, "standard_conforming_strings"));
-            section("dbeaver: data types", () -> prepared(conn, DBEAVER_TYPES, true));
-            section("dbeaver: enum values", () -> prepared(conn, DBEAVER_ENUMS, true));
+            KuzugresJdbcMeta.section("dbeaver: data types", () -> prepared(conn, DBEAVER_TYPES, true));
+            KuzugresJdbcMeta.section("dbeaver: enum values", () -> prepared(conn, DBEAVER_ENUMS, true));
 
             Map<String, String> tableOids = new LinkedHashMap<>();
             for (Map.Entry<String, String> schema : schemaOids.entrySet()) {
                 long nsp = Long.parseLong(schema.getValue());
-                section("dbeaver: tables " + schema.getKey(), () -> {
+                KuzugresJdbcMeta.section("dbeaver: tables " + schema.getKey(), () -> {
                     for (Map<String, String> r : prepared(conn, DBEAVER_TABLES, true, nsp)) {
                         tableOids.put(schema.getKey() + "." + r.get("relname"), r.get("oid"));
                     }
                 });
-                section("dbeaver: constraints " + schema.getKey(), () -> prepared(conn,
+                KuzugresJdbcMeta.section("dbeaver: constraints " + schema.getKey(), () -> prepared(conn,
                         DBEAVER_CONSTRAINTS + "t.relnamespace=?\nORDER BY c.oid", true, nsp));
             }
             for (String table : new String[] {"public.customers", "public.orders",
                     "public.order_lines", "public.order_totals", "inventory.items"}) {
-                section("dbeaver: columns " + table, () -> prepared(conn, DBEAVER_COLUMNS, false,
+                KuzugresJdbcMeta.section("dbeaver: columns " + table, () -> prepared(conn, DBEAVER_COLUMNS, false,
                         Long.parseLong(tableOids.get(table))));
-                section("dbeaver: indexes " + table, () -> prepared(conn, DBEAVER_INDEXES, false,
+                KuzugresJdbcMeta.section("dbeaver: indexes " + table, () -> prepared(conn, DBEAVER_INDEXES, false,
                         Long.parseLong(tableOids.get(table))));
             }
-            section("dbeaver: table constraints public.orders", () -> prepared(conn,
+            KuzugresJdbcMeta.section("dbeaver: table constraints public.orders", () -> prepared(conn,
                     DBEAVER_CONSTRAINTS + "c.conrelid=?\nORDER BY c.oid", true,
                     Long.parseLong(tableOids.get("public.orders"))));
             for (String[] seq : new String[][] {{"public", "customers_id_seq"},
                     {"inventory", "item_no"}}) {
-                section("dbeaver: sequence " + seq[0] + "." + seq[1], () -> prepared(conn,
+                KuzugresJdbcMeta.section("dbeaver: sequence " + seq[0] + "." + seq[1], () -> prepared(conn,
                         DBEAVER_SEQUENCE, false, seq[0], seq[1]));
             }
             // [VW] a view's definition tab (the OID bound as a long)
-            section("dbeaver: view definition public.order_totals", () -> prepared(conn,
+            KuzugresJdbcMeta.section("dbeaver: view definition public.order_totals", () -> prepared(conn,
                     "SELECT pg_get_viewdef(?, true)", false,
                     Long.parseLong(tableOids.get("public.order_totals"))));
-            section("dbeaver: access methods",
+            KuzugresJdbcMeta.section("dbeaver: access methods",
                     () -> prepared(conn, DBEAVER_ACCESS_METHODS, false));
-            section("dbeaver: roles", () -> prepared(conn, DBEAVER_ROLES, false));
-            section("dbeaver: tablespaces", () -> prepared(conn, DBEAVER_TABLESPACES, false));
+            KuzugresJdbcMeta.section("dbeaver: roles", () -> prepared(conn, DBEAVER_ROLES, false));
+            KuzugresJdbcMeta.section("dbeaver: tablespaces", () -> prepared(conn, DBEAVER_TABLESPACES, false));
 
             // [JT] readData: the data editor's first page of a table, then what it asks of
             // the result to make it editable.
-            section("dbeaver: read data public.customers", () -> {
+            KuzugresJdbcMeta.section("dbeaver: read data public.customers", () -> {
                 try (Statement st = conn.createStatement()) {
                     st.setMaxRows(200);
                     st.setFetchSize(200);
@@ -398,7 +365,7 @@ public class KuzugresJdbcTools {
                     }
                 }
             });
-            section("dbeaver: read data inventory.items", () -> {
+            KuzugresJdbcMeta.section("dbeaver: read data inventory.items", () -> {
                 try (Statement st = conn.createStatement()) {
                     st.setMaxRows(200);
                     st.setFetchSize(200);
@@ -410,7 +377,7 @@ public class KuzugresJdbcTools {
             });
             // [JT] updateData: the edited cell, keyed by the primary key DBeaver read from
             // the constraint cache; then the page is read again.
-            section("dbeaver: update cell public.customers", () -> {
+            KuzugresJdbcMeta.section("dbeaver: update cell public.customers", () -> {
                 try (PreparedStatement st = conn.prepareStatement(
                         "UPDATE public.customers\n\tSET name=?\n\tWHERE id=?")) {
                     st.setString(1, "Bea");
@@ -424,7 +391,7 @@ public class KuzugresJdbcTools {
                     }
                 }
             });
-            section("dbeaver: update cell inventory.items", () -> {
+            KuzugresJdbcMeta.section("dbeaver: update cell inventory.items", () -> {
                 try (PreparedStatement st = conn.prepareStatement(
                         "UPDATE inventory.items\n\tSET state=?\n\tWHERE sku=?")) {
                     // An enum cell: DBeaver binds the label as a string of unknown type.
@@ -436,7 +403,7 @@ public class KuzugresJdbcTools {
             });
             // [IB] a new row with its serial id left out, the generated keys read back;
             // [JT] deleteData: that row deleted again by its key.
-            section("dbeaver: insert row public.customers", () -> {
+            KuzugresJdbcMeta.section("dbeaver: insert row public.customers", () -> {
                 try (PreparedStatement st = conn.prepareStatement(
                         "INSERT INTO public.customers (email,name)\n\tVALUES (?,?)",
                         Statement.RETURN_GENERATED_KEYS)) {
@@ -448,7 +415,7 @@ public class KuzugresJdbcTools {
                     }
                 }
             });
-            section("dbeaver: delete row public.customers", () -> {
+            KuzugresJdbcMeta.section("dbeaver: delete row public.customers", () -> {
                 try (PreparedStatement st = conn.prepareStatement(
                         "DELETE FROM public.customers\n\tWHERE id=?")) {
                     st.setInt(1, 3);
@@ -457,11 +424,11 @@ public class KuzugresJdbcTools {
                 simple(conn, "SELECT * FROM public.customers", true);
             });
             // [JT] countData: the status bar's row count.
-            section("dbeaver: count public.orders",
+            KuzugresJdbcMeta.section("dbeaver: count public.orders",
                     () -> prepared(conn, "SELECT COUNT(*) FROM public.orders", false));
             // [DS] the navigator's "set active schema": the default path with the schema
             // first after "$user", then the context defaults read again.
-            section("dbeaver: set active schema inventory", () -> {
+            KuzugresJdbcMeta.section("dbeaver: set active schema inventory", () -> {
                 try (Statement st = conn.createStatement()) {
                     st.execute("SET search_path = \"$user\",inventory,public");
                 }
@@ -587,7 +554,7 @@ public class KuzugresJdbcTools {
         try (Connection conn = DriverManager.getConnection(url)) {
             // The connection pool's customizer and test query, then what clojure.java.jdbc
             // does to a pooled connection (pgjdbc sends the SHOW and SET).
-            section("metabase: connect", () -> {
+            KuzugresJdbcMeta.section("metabase: connect", () -> {
                 try (Statement st = conn.createStatement()) {
                     st.execute("SET application_name = 'Metabase v0.62.1.5'");
                 }
@@ -600,10 +567,10 @@ public class KuzugresJdbcTools {
             });
             DatabaseMetaData meta = conn.getMetaData();
             // describe-database: the syncable schemas, the privileges, the tables.
-            section("metabase: schemas", () -> print(meta.getSchemas(), false));
-            section("metabase: table privileges",
+            KuzugresJdbcMeta.section("metabase: schemas", () -> print(meta.getSchemas(), false));
+            KuzugresJdbcMeta.section("metabase: table privileges",
                     () -> simple(conn, METABASE_TABLE_PRIVILEGES, true));
-            section("metabase: tables", () -> {
+            KuzugresJdbcMeta.section("metabase: tables", () -> {
                 try (PreparedStatement st = conn.prepareStatement(METABASE_TABLES)) {
                     st.setInt(1, 0);
                     st.setInt(2, 0);
@@ -622,22 +589,22 @@ public class KuzugresJdbcTools {
                     }
                 }
             });
-            section("metabase: timezone", () -> prepared(conn, "show timezone;", false));
+            KuzugresJdbcMeta.section("metabase: timezone", () -> prepared(conn, "show timezone;", false));
             // describe-fields: the enum types first, then every column of the schemas.
-            section("metabase: enum types", () -> prepared(conn, METABASE_ENUMS, true));
-            section("metabase: fields", () -> prepared(conn, METABASE_FIELDS, false,
+            KuzugresJdbcMeta.section("metabase: enum types", () -> prepared(conn, METABASE_ENUMS, true));
+            KuzugresJdbcMeta.section("metabase: fields", () -> prepared(conn, METABASE_FIELDS, false,
                     "ALWAYS", "inventory", "public", "inventory", "public"));
             // The JSON-unfolding check of a table with a jsonb column, and the primary keys.
-            section("metabase: getColumns public.orders",
+            KuzugresJdbcMeta.section("metabase: getColumns public.orders",
                     () -> print(meta.getColumns(null, "public", "orders", null), false));
             for (String table : new String[] {"customers", "orders", "order_lines", "tags"}) {
-                section("metabase: getPrimaryKeys public." + table,
+                KuzugresJdbcMeta.section("metabase: getPrimaryKeys public." + table,
                         () -> print(meta.getPrimaryKeys(null, "public", table), false));
             }
-            section("metabase: fks", () -> prepared(conn, METABASE_FKS, false,
+            KuzugresJdbcMeta.section("metabase: fks", () -> prepared(conn, METABASE_FKS, false,
                     "inventory", "public"));
             // Fingerprinting: the first 10000 rows of each table, text cut to 1234 characters.
-            section("metabase: fingerprint public.customers", () -> {
+            KuzugresJdbcMeta.section("metabase: fingerprint public.customers", () -> {
                 try (PreparedStatement st = conn.prepareStatement("-- Metabase\n"
                         + "SELECT SUBSTRING(\"public\".\"customers\".\"name\", 1, 1234) AS"
                         + " \"substring4476\", SUBSTRING(\"public\".\"customers\".\"email\", 1, 1234)"
@@ -647,7 +614,7 @@ public class KuzugresJdbcTools {
                     print(rs, true);
                 }
             });
-            section("metabase: fingerprint public.orders", () -> {
+            KuzugresJdbcMeta.section("metabase: fingerprint public.orders", () -> {
                 try (PreparedStatement st = conn.prepareStatement("-- Metabase\n"
                         + "SELECT \"public\".\"orders\".\"customer_id\" AS \"customer_id\","
                         + " \"public\".\"orders\".\"total\" AS \"total\","
@@ -661,7 +628,7 @@ public class KuzugresJdbcTools {
             // The probe of a table whose privileges the privilege query cannot tell.
             for (String table : new String[] {"public.customers", "inventory.items"}) {
                 String[] parts = table.split("\\.");
-                section("metabase: select probe " + table, () -> {
+                KuzugresJdbcMeta.section("metabase: select probe " + table, () -> {
                     try (PreparedStatement st = conn.prepareStatement("SELECT TRUE AS \"_\" FROM \""
                             + parts[0] + "\".\"" + parts[1] + "\" WHERE 1 <> 1 LIMIT 0")) {
                         st.setQueryTimeout(15);
@@ -671,7 +638,7 @@ public class KuzugresJdbcTools {
             }
             // Browsing: a table's raw rows (the UI's 2000-row limit), then a question that
             // counts them by month (postgres.clj date-trunc: no cast of a timestamp column).
-            section("metabase: table preview public.orders", () -> prepared(conn,
+            KuzugresJdbcMeta.section("metabase: table preview public.orders", () -> prepared(conn,
                     "-- Metabase:: userID: 1 queryType: MBQL\n"
                     + "SELECT \"public\".\"orders\".\"id\" AS \"id\","
                     + " \"public\".\"orders\".\"customer_id\" AS \"customer_id\","
@@ -682,7 +649,7 @@ public class KuzugresJdbcTools {
                     + " \"public\".\"orders\".\"notes\" AS \"notes\","
                     + " \"public\".\"orders\".\"tag\" AS \"tag\""
                     + " FROM \"public\".\"orders\" LIMIT 2000", true));
-            section("metabase: question count by month", () -> prepared(conn,
+            KuzugresJdbcMeta.section("metabase: question count by month", () -> prepared(conn,
                     "-- Metabase:: userID: 1 queryType: MBQL\n"
                     + "SELECT DATE_TRUNC('month', \"public\".\"orders\".\"placed\") AS \"placed\","
                     + " COUNT(*) AS \"count\" FROM \"public\".\"orders\""
@@ -690,7 +657,7 @@ public class KuzugresJdbcTools {
                     + " ORDER BY DATE_TRUNC('month', \"public\".\"orders\".\"placed\") ASC",
                     false));
             // A saved question: the count of a table.
-            section("metabase: question count", () -> prepared(conn,
+            KuzugresJdbcMeta.section("metabase: question count", () -> prepared(conn,
                     "-- Metabase:: userID: 1 queryType: MBQL\n"
                     + "SELECT COUNT(*) AS \"count\" FROM \"public\".\"orders\"", false));
         }
@@ -701,7 +668,7 @@ public class KuzugresJdbcTools {
                 + "?user=" + args[3] + "&connectTimeout=10&socketTimeout=120";
         if (args.length > 4) {
             try (Connection conn = DriverManager.getConnection(url)) {
-                runSetup(conn, Path.of(args[4]));
+                KuzugresJdbcMeta.runSetup(conn, Path.of(args[4]));
             }
         }
         dbeaver(url);
